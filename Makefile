@@ -1,0 +1,46 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint browsers worker beat clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=python3.11 (or newer)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded default: SQLite, Celery tasks in-process, email to this console.
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (organizer area: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite: SQLite unless DATABASE_URL is set; real-worker tests need REDIS_URL.
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# Headless Chromium for the browser tests (Debian's package; Playwright cannot
+# download its own browser on these machines).
+browsers:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A mm_program worker -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A mm_program beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,383 @@
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from .forms import DecisionForm
+from .models import (
+    ApplicationStatus,
+    DecisionEmail,
+    Mentee,
+    MenteeApplication,
+    Mentor,
+    MentorApplication,
+    Program,
+    ResearchArea,
+)
+from .services.applications import application_decide
+
+STATUS_COLORS = {
+    ApplicationStatus.PENDING: "#6c757d",
+    ApplicationStatus.ACCEPTED: "#198754",
+    ApplicationStatus.WAITLISTED: "#b58100",
+    ApplicationStatus.DECLINED: "#dc3545",
+    ApplicationStatus.REDIRECTED: "#0d6efd",
+}
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+def decide_many(modeladmin, request, queryset, decision, redirect_to="", message=""):
+    """Apply one decision to each selected application; report what could not move."""
+    done, refused = 0, []
+    for application in queryset:
+        try:
+            application_decide(
+                application=application,
+                decision=decision,
+                decided_by=request.user,
+                redirect_to=redirect_to,
+                message=message,
+            )
+            done += 1
+        except ValidationError as exc:
+            refused.append(" ".join(exc.messages))
+    label = ApplicationStatus(decision).label.lower()
+    if done:
+        modeladmin.message_user(
+            request,
+            f"{done} application{'s' if done != 1 else ''} {label}; "
+            f"the applicant{'s have' if done != 1 else ' has'} been emailed.",
+            messages.SUCCESS,
+        )
+    for reason in refused:
+        modeladmin.message_user(request, reason, messages.WARNING)
+
+
+class ApplicationAdmin(admin.ModelAdmin):
+    """Triage shared by mentee and mentor applications."""
+
+    list_select_related = ["program"]
+    list_per_page = 50
+    date_hierarchy = "submitted_at"
+    search_fields = ["name", "email", "organizer_notes"]
+    readonly_fields = [
+        "user", "status", "submitted_at", "updated_at", "resubmissions", "decided_at",
+        "decided_by", "redirect_to", "decision_message",
+    ]
+    actions = ["accept", "waitlist", "decline", "redirect", "export_csv"]
+    change_form_template = "admin/matching/application_change_form.html"
+
+    # Each subclass lists the applicant's answers in `answer_fieldsets`.
+    answer_fieldsets: list = []
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            ("Decision", {"fields": [
+                "status", "decided_at", "decided_by", "redirect_to", "decision_message",
+                "organizer_notes",
+            ]}),
+            *self.answer_fieldsets,
+            ("Record", {"fields": ["program", "user", "submitted_at", "updated_at",
+                                   "resubmissions"], "classes": ["collapse"]}),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("research_areas")
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        label = obj.get_status_display()
+        if obj.redirect_to:
+            label = f"Redirected: {obj.get_redirect_to_display()}"
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
+            'white-space:nowrap">{}</span>',
+            STATUS_COLORS.get(obj.status, "#6c757d"),
+            label,
+        )
+
+    @admin.display(description="Areas")
+    def areas(self, obj):
+        return ", ".join(a.name for a in obj.research_areas.all())
+
+    # --- decisions -------------------------------------------------------------------
+
+    @admin.action(description="Accept selected applications", permissions=["change"])
+    def accept(self, request, queryset):
+        decide_many(self, request, queryset, ApplicationStatus.ACCEPTED)
+
+    @admin.action(description="Waitlist selected applications", permissions=["change"])
+    def waitlist(self, request, queryset):
+        decide_many(self, request, queryset, ApplicationStatus.WAITLISTED)
+
+    @admin.action(description="Decline selected applications", permissions=["change"])
+    def decline(self, request, queryset):
+        decide_many(self, request, queryset, ApplicationStatus.DECLINED)
+
+    @admin.action(description="Redirect selected to another program…",
+                  permissions=["change"])
+    def redirect(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_decide")
+        return HttpResponseRedirect(f"{url}?ids={ids}&decision=redirected")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("decide/", self.admin_site.admin_view(self.decide_view),
+                 name="{}_{}_decide".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request):
+        """One decision, with an optional personal message, for one or more applications."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        raw_ids = request.GET.get("ids", "")
+        try:
+            ids = [int(pk) for pk in raw_ids.split(",") if pk]
+        except ValueError:
+            ids = []
+        queryset = self.get_queryset(request).filter(pk__in=ids)
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        if not queryset.exists():
+            self.message_user(request, "No applications selected.", messages.WARNING)
+            return HttpResponseRedirect(changelist)
+
+        if request.method == "POST":
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                decide_many(
+                    self, request, queryset,
+                    form.cleaned_data["decision"],
+                    redirect_to=form.cleaned_data["redirect_to"],
+                    message=form.cleaned_data["message"],
+                )
+                if len(ids) == 1:
+                    return HttpResponseRedirect(
+                        reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                args=[ids[0]])
+                    )
+                return HttpResponseRedirect(changelist)
+        else:
+            form = DecisionForm(initial={"decision": request.GET.get("decision", "")})
+        return TemplateResponse(
+            request,
+            "admin/matching/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Decide on applications",
+                "applications": queryset,
+                "form": form,
+                "templates": {t.decision: t for t in DecisionEmail.objects.all()},
+            },
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            decide_url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_decide"
+            )
+            context["decide_url"] = f"{decide_url}?ids={obj.pk}"
+            context["allowed_decisions"] = [
+                ApplicationStatus(d) for d in ApplicationStatus.values
+                if d in obj.allowed_decisions()
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- export ----------------------------------------------------------------------
+
+    csv_fields: list[str] = []
+
+    @admin.action(description="Export selected as CSV")
+    def export_csv(self, request, queryset):
+        header = ["id", "program", "name", "email", "status", "submitted_at", "timezone",
+                  "research_areas", *self.csv_fields, "decided_at", "redirect_to"]
+
+        def rows():
+            writer = csv.writer(_Echo())
+            yield writer.writerow(header)
+            for obj in queryset.select_related("program").prefetch_related(
+                "research_areas"
+            ).iterator(chunk_size=1000):
+                yield writer.writerow(
+                    [
+                        obj.pk, obj.program.slug, obj.name, obj.email, obj.status,
+                        obj.submitted_at.isoformat(), obj.timezone,
+                        "; ".join(a.name for a in obj.research_areas.all()),
+                        *[_csv_value(getattr(obj, f)) for f in self.csv_fields],
+                        obj.decided_at.isoformat() if obj.decided_at else "",
+                        obj.redirect_to,
+                    ]
+                )
+
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(rows(), content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.opts.model_name}s-{stamp}.csv"'
+        )
+        return response
+
+
+def _csv_value(value):
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        # Spreadsheet formula injection: a leading quote makes the cell plain text.
+        return "'" + value
+    return value
+
+
+@admin.register(MenteeApplication)
+class MenteeApplicationAdmin(ApplicationAdmin):
+    list_display = [
+        "name", "status_badge", "submitted_at", "hours", "areas", "flags", "needs_funding",
+        "program",
+    ]
+    list_filter = ["status", "program", "research_areas", "flagged_low_hours",
+                   "needs_funding", "occupation", "fulltime_intent"]
+    search_fields = [*ApplicationAdmin.search_fields, "goals", "field_of_study"]
+    answer_fieldsets = [
+        ("Applicant", {"fields": ["name", "email", "timezone", "occupation",
+                                  "field_of_study", "heard_about"]}),
+        ("Interests and goals", {"fields": ["research_areas", "research_interests", "goals",
+                                            "key_uncertainties"]}),
+        ("Commitment", {"fields": ["hours_per_week", "flagged_low_hours", "fulltime_intent",
+                                   "courses_done"]}),
+        ("Funding", {"fields": ["needs_funding", "funding_reason"]}),
+        ("Links", {"fields": ["cv_url", "github_url", "writing_url"]}),
+    ]
+    readonly_fields = [*ApplicationAdmin.readonly_fields, "flagged_low_hours"]
+    csv_fields = [
+        "occupation", "field_of_study", "hours_per_week", "flagged_low_hours",
+        "fulltime_intent", "courses_done", "needs_funding", "funding_reason", "goals",
+        "key_uncertainties", "research_interests", "cv_url", "github_url", "writing_url",
+        "heard_about",
+    ]
+
+    @admin.display(description="h/week", ordering="hours_per_week")
+    def hours(self, obj):
+        return obj.hours_per_week
+
+    @admin.display(description="Flags")
+    def flags(self, obj):
+        flags = []
+        if obj.flagged_low_hours:
+            flags.append(f"under {obj.program.min_hours_per_week} h/week")
+        if obj.resubmissions:
+            flags.append(f"updated ×{obj.resubmissions}")
+        return format_html_join(
+            " ", '<span style="color:#b02a37;white-space:nowrap">⚑ {}</span>',
+            ((f,) for f in flags),
+        )
+
+
+@admin.register(MentorApplication)
+class MentorApplicationAdmin(ApplicationAdmin):
+    list_display = [
+        "name", "status_badge", "submitted_at", "capacity", "position", "areas",
+        "involvement", "wants_paid", "program",
+    ]
+    list_filter = ["status", "program", "research_areas", "position", "involvement",
+                   "wants_paid"]
+    answer_fieldsets = [
+        ("Applicant", {"fields": ["name", "email", "timezone", "position", "organization",
+                                  "profile_url", "heard_about"]}),
+        ("Expertise", {"fields": ["research_areas", "expertise"]}),
+        ("Time and style", {"fields": ["capacity", "minutes_per_week", "involvement",
+                                       "creative_control", "style_notes", "wants_paid"]}),
+    ]
+    csv_fields = [
+        "position", "organization", "capacity", "minutes_per_week", "involvement",
+        "creative_control", "style_notes", "wants_paid", "expertise", "profile_url",
+        "heard_about",
+    ]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "admission", "deadline", "is_open", "min_hours_per_week",
+                    "stipend_rate", "currency", "pending_mentees", "pending_mentors"]
+    list_filter = ["admission", "is_open"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "tagline", "contact_email"]}),
+        ("Admissions", {"fields": ["admission", "deadline", "is_open", "min_hours_per_week"]}),
+        ("Defaults for mentorships", {"fields": [
+            ("duration_months_min", "duration_months_max"), "meeting_every_weeks",
+            ("meeting_minutes_min", "meeting_minutes_max"), ("stipend_rate", "currency"),
+        ]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_pending_mentees=Count(
+                "menteeapplications", filter=Q(
+                    menteeapplications__status="pending"), distinct=True),
+            n_pending_mentors=Count(
+                "mentorapplications", filter=Q(
+                    mentorapplications__status="pending"), distinct=True),
+        )
+
+    @admin.display(description="Pending mentees", ordering="n_pending_mentees")
+    def pending_mentees(self, obj):
+        return obj.n_pending_mentees
+
+    @admin.display(description="Pending mentors", ordering="n_pending_mentors")
+    def pending_mentors(self, obj):
+        return obj.n_pending_mentors
+
+
+@admin.register(ResearchArea)
+class ResearchAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active", "description"]
+    list_editable = ["position", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin):
+    list_display = ["user", "program", "capacity", "is_active", "created_at"]
+    list_filter = ["program", "is_active"]
+    list_select_related = ["user", "program"]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user", "application"]
+
+
+@admin.register(Mentee)
+class MenteeAdmin(admin.ModelAdmin):
+    list_display = ["user", "program", "source", "created_at"]
+    list_filter = ["program", "source"]
+    list_select_related = ["user", "program"]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user", "application"]
+
+
+@admin.register(DecisionEmail)
+class DecisionEmailAdmin(admin.ModelAdmin):
+    list_display = ["decision", "subject", "updated_at"]
+    readonly_fields = ["help"]
+    fields = ["decision", "subject", "body", "help"]
+
+    @admin.display(description="Variables")
+    def help(self, obj):
+        return (
+            "{{ name }}, {{ program }}, {{ role }} (mentee or mentor), {{ message }} "
+            "(your personal note), {{ redirect_program }}, {{ dashboard_url }}"
+        )
+

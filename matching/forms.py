@@ -1,0 +1,287 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.utils.html import format_html
+
+from mm_program.validators import timezone_names
+
+from .models import (
+    ApplicationStatus,
+    MenteeApplication,
+    MentorApplication,
+    RedirectTarget,
+    ResearchArea,
+)
+
+HONEYPOT_FIELD = "website"
+
+
+def _max_length_message(limit: int) -> str:
+    return (
+        f"Please keep this under {limit:,} characters "
+        "(it has %(show_value)s now): a few sentences are plenty."
+    )
+
+
+class ApplicationForm(forms.ModelForm):
+    """What both interest forms share: plain-words errors, optional fields marked, a
+    honeypot for bots, a time zone list that defaults to the browser's."""
+
+    timezone = forms.ChoiceField(
+        label="Your time zone",
+        help_text="Used to find a mentor whose working hours overlap with yours.",
+    )
+    research_areas = forms.ModelMultipleChoiceField(
+        queryset=ResearchArea.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one area."},
+    )
+    # Hidden from people by CSS and from screen readers; bots fill it in.
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    submit_label = "Send application"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [("", "Select your time zone")] + [
+            (name, name.replace("_", " ")) for name in timezone_names()
+        ]
+        self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
+        for name, field in self.fields.items():
+            if name == HONEYPOT_FIELD:
+                continue
+            if not field.required and field.label and "(optional)" not in str(field.label):
+                field.label = format_html("{} <span class='text-body-secondary fw-normal'>"
+                                          "(optional)</span>", field.label)
+            max_length = getattr(field, "max_length", None)
+            if max_length and isinstance(field.widget, forms.Textarea):
+                field.error_messages["max_length"] = _max_length_message(max_length)
+                field.widget.attrs["rows"] = 3
+        self.fields["email"].error_messages["invalid"] = (
+            "That doesn't look like an email address: check for a typo (name@example.org)."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = self.build_layout()
+
+    def build_layout(self) -> Layout:
+        raise NotImplementedError
+
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Please tell us your name.")
+        return name
+
+    @staticmethod
+    def honeypot_div():
+        return Div(HONEYPOT_FIELD, css_class="mm-hp", aria_hidden="true")
+
+
+class MenteeApplicationForm(ApplicationForm):
+    courses_done = forms.MultipleChoiceField(
+        label="Courses you have already done",
+        choices=MenteeApplication.Course.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = MenteeApplication
+        fields = [
+            "name", "email", "timezone", "occupation", "field_of_study",
+            "research_areas", "research_interests", "goals", "key_uncertainties",
+            "hours_per_week", "fulltime_intent", "courses_done",
+            "needs_funding", "funding_reason",
+            "cv_url", "github_url", "writing_url", "heard_about",
+        ]
+        labels = {
+            "name": "Your name",
+            "email": "Email",
+            "occupation": "What do you do now?",
+            "research_areas": "Research areas you're interested in",
+            "goals": "What do you want to get out of a mentorship?",
+            "key_uncertainties": "Your key uncertainties about working in AI safety",
+            "hours_per_week": "Hours per week you can commit",
+            "fulltime_intent": "Do you intend to work full-time in AI safety within about "
+            "two years?",
+            "funding_reason": "Why do you need funding?",
+        }
+        help_texts = {
+            "goals": "A sentence or two is enough.",
+            "hours_per_week": "Most mentees do this next to a degree or job.",
+            "needs_funding": "The program is unpaid by default. We fund whoever needs it, "
+            "with a low bar.",
+            "heard_about": "",
+        }
+        widgets = {
+            "occupation": forms.RadioSelect,
+            "fulltime_intent": forms.RadioSelect,
+            "hours_per_week": forms.NumberInput(attrs={"min": 1, "max": 80}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, program=None, **kwargs):
+        self.program = program
+        super().__init__(*args, **kwargs)
+        min_hours = program.min_hours_per_week if program else 5
+        self.fields["hours_per_week"].help_text = (
+            f"Under {min_hours} hours a week the program is probably not worth it for you "
+            "or your mentor. You can still apply: tell us about your situation."
+        )
+        self.fields["hours_per_week"].error_messages.update(
+            {
+                "min_value": "Enter at least 1 hour a week.",
+                "max_value": "That's more than 80 hours a week: enter what you can "
+                "really commit next to your other work.",
+                "invalid": "Enter a whole number of hours, for example 6.",
+            }
+        )
+        self.fields["occupation"].choices = MenteeApplication.Occupation.choices
+        self.fields["fulltime_intent"].choices = MenteeApplication.FullTimeIntent.choices
+
+    def build_layout(self) -> Layout:
+        return Layout(
+            Fieldset("About you", "name", "email", "timezone", "occupation",
+                     "field_of_study"),
+            Fieldset("Your interests", "research_areas", "research_interests", "goals",
+                     "key_uncertainties"),
+            Fieldset("Commitment", "hours_per_week", "fulltime_intent", "courses_done"),
+            Fieldset("Funding", "needs_funding", "funding_reason"),
+            Fieldset("Links", "cv_url", "github_url", "writing_url", "heard_about"),
+            self.honeypot_div(),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("needs_funding") and not (cleaned.get("funding_reason") or "").strip():
+            self.add_error(
+                "funding_reason",
+                "Tell us in a sentence why you need funding (for example: I'd otherwise need "
+                "a second job). The bar is low.",
+            )
+        return cleaned
+
+
+class MentorApplicationForm(ApplicationForm):
+    class Meta:
+        model = MentorApplication
+        fields = [
+            "name", "email", "timezone", "position", "organization",
+            "research_areas", "expertise",
+            "capacity", "minutes_per_week", "involvement", "creative_control", "style_notes",
+            "wants_paid", "profile_url", "heard_about",
+        ]
+        labels = {
+            "name": "Your name",
+            "email": "Email",
+            "research_areas": "Areas you can mentor in",
+        }
+        help_texts = {
+            "capacity": "Your own cap. You can change it later.",
+            "minutes_per_week": "30 minutes a week per mentee is enough.",
+            "style_notes": "Helps applicants judge personal fit.",
+            "wants_paid": "Most mentors volunteer; we can pay you if you prefer.",
+            "heard_about": "",
+        }
+        widgets = {
+            "position": forms.RadioSelect,
+            "involvement": forms.RadioSelect,
+            "creative_control": forms.RadioSelect,
+            "capacity": forms.NumberInput(attrs={"min": 1, "max": 20}),
+            "minutes_per_week": forms.NumberInput(attrs={"min": 10, "max": 1200, "step": 5}),
+        }
+
+    def __init__(self, *args, program=None, **kwargs):
+        self.program = program
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].error_messages.update(
+            {
+                "min_value": "Take at least one mentee.",
+                "max_value": "Up to 20 mentees at once: above that, talk to us first.",
+                "invalid": "Enter a whole number, for example 2.",
+            }
+        )
+        self.fields["minutes_per_week"].error_messages.update(
+            {
+                "min_value": "At least 10 minutes a week.",
+                "max_value": "That's more than 20 hours a week: enter what you can "
+                "really give.",
+                "invalid": "Enter a whole number of minutes, for example 60.",
+            }
+        )
+        for name, model_field in (
+            ("position", MentorApplication.Position),
+            ("involvement", MentorApplication.Involvement),
+            ("creative_control", MentorApplication.CreativeControl),
+        ):
+            self.fields[name].choices = model_field.choices
+
+    def build_layout(self) -> Layout:
+        return Layout(
+            Fieldset("About you", "name", "email", "timezone", "position", "organization"),
+            Fieldset("Expertise", "research_areas", "expertise"),
+            Fieldset(
+                "Time and style",
+                "capacity",
+                "minutes_per_week",
+                "involvement",
+                "creative_control",
+                "style_notes",
+            ),
+            Fieldset("Other", "wants_paid", "profile_url", "heard_about"),
+            self.honeypot_div(),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity, minutes = cleaned.get("capacity"), cleaned.get("minutes_per_week")
+        if capacity and minutes and minutes < 15 * capacity:
+            self.add_error(
+                "minutes_per_week",
+                f"{capacity} mentees need about {30 * capacity} minutes a week "
+                f"(30 per mentee); {minutes} is too little. Lower the number of mentees "
+                "or raise the time.",
+            )
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    """The organizer's decision on one or more applications (admin)."""
+
+    decision = forms.ChoiceField(
+        choices=[c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.PENDING],
+        widget=forms.RadioSelect,
+    )
+    redirect_to = forms.ChoiceField(
+        choices=[("", "—")] + RedirectTarget.choices,
+        required=False,
+        label="Redirect to",
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=3000,
+        label="Personal message to the applicant",
+        help_text="Included in the decision email. Private notes go in 'Organizer notes'.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == ApplicationStatus.REDIRECTED and not cleaned.get(
+            "redirect_to"
+        ):
+            self.add_error("redirect_to", "Pick the program that fits them better.")
+        return cleaned

@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from .applications import MenteeApplication, MentorApplication
+from .programs import Program
+
+
+class MentorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Mentor(models.Model):
+    """An accepted mentor in one program, with their own cap on mentees.
+
+    The profile that matching reads (areas, time zone, style) is the accepted
+    application's; the capacity lives here because the mentor may change it later.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_roles"
+    )
+    application = models.OneToOneField(
+        MentorApplication, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="mentor",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(0), MaxValueValidator(20)],
+        help_text="Most mentees at once. 0 pauses new matches.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MentorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="mentor_one_per_program"),
+            models.CheckConstraint(
+                condition=models.Q(capacity__lte=20), name="mentor_capacity_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} (mentor, {self.program})"
+
+
+class Mentee(models.Model):
+    """An accepted mentee in one program: ready to be matched until a mentorship starts."""
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", "Accepted application"
+        MENTOR_INVITE = "mentor_invite", "Invited by their mentor"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_roles"
+    )
+    application = models.OneToOneField(
+        MenteeApplication, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="mentee",
+    )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.APPLICATION)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="mentee_one_per_program"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} (mentee, {self.program})"

@@ -1,0 +1,111 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ResearchArea(models.Model):
+    """One research agenda applicants can pick. Organizers edit the list in admin."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the forms.")
+    is_active = models.BooleanField(default=True, help_text="Shown on the interest forms.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgramQuerySet(models.QuerySet):
+    def open(self):
+        now = timezone.now()
+        return self.filter(is_open=True).filter(
+            models.Q(admission=Program.Admission.ROLLING)
+            | models.Q(deadline__isnull=True)
+            | models.Q(deadline__gt=now)
+        )
+
+
+class Program(models.Model):
+    """A mentorship program: owns its applications, mentors, mentees and defaults."""
+
+    class Admission(models.TextChoices):
+        ROLLING = "rolling", "Rolling (all year round)"
+        COHORT = "cohort", "Cohort with a deadline"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    admission = models.CharField(
+        max_length=10, choices=Admission.choices, default=Admission.ROLLING
+    )
+    deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Cohort programs close their forms at this moment."
+    )
+    is_open = models.BooleanField(
+        default=True, help_text="Untick to close the interest forms whatever the deadline."
+    )
+    duration_months_min = models.PositiveSmallIntegerField(default=3)
+    duration_months_max = models.PositiveSmallIntegerField(default=5)
+    meeting_every_weeks = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    meeting_minutes_min = models.PositiveSmallIntegerField(default=30)
+    meeting_minutes_max = models.PositiveSmallIntegerField(default=60)
+    stipend_rate = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("30.00"),
+        help_text="Default stipend per hour.",
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    min_hours_per_week = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Below this many hours a week the program is probably not worth it: "
+        "such applications are flagged, not refused.",
+    )
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_months_min__lte=models.F("duration_months_max")),
+                name="program_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(meeting_minutes_min__lte=models.F("meeting_minutes_max")),
+                name="program_meeting_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stipend_rate__gte=0), name="program_stipend_rate_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(admission="cohort") | models.Q(deadline__isnull=False),
+                name="program_cohort_has_deadline",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def accepts_applications(self) -> bool:
+        if not self.is_open:
+            return False
+        if self.admission == self.Admission.COHORT and self.deadline:
+            return timezone.now() < self.deadline
+        return True
+
+    def get_mentee_form_url(self):
+        return reverse("apply_program", kwargs={"slug": self.slug, "role": "mentee"})
+
+    def get_mentor_form_url(self):
+        return reverse("apply_program", kwargs={"slug": self.slug, "role": "mentor"})

@@ -1,0 +1,54 @@
+"""
+Every email the product sends is rendered here from a template triple:
+
+    templates/emails/<name>-subject.txt
+    templates/emails/<name>-body.txt
+    templates/emails/<name>-body.html
+
+The HTML body extends `emails/base.html`. Callers pass plain data in `context`;
+`site_url` and `site_name` are always available.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def render_email(name: str, context: dict) -> RenderedEmail:
+    ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    subject = render_to_string(f"emails/{name}-subject.txt", ctx)
+    # A subject is one line whatever the template's whitespace.
+    subject = " ".join(subject.split())
+    text = render_to_string(f"emails/{name}-body.txt", ctx)
+    html = render_to_string(f"emails/{name}-body.html", ctx)
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None) -> None:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[reply_to] if reply_to else None,
+    )
+    message.attach_alternative(email.html, "text/html")
+    message.send()
+
+
+def send(name: str, to: str, context: dict) -> None:
+    """Render the template triple `name` with `context` and send it to one address."""
+    send_rendered(render_email(name, context), to)

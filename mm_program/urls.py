@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from matching import views as matching_views
+
+from . import views
+
+# The admin login goes through allauth's, so it gets the same rate limits, login codes
+# and email verification as everyone else's.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Program organizers"
+admin.site.site_title = "Organizers"
+admin.site.index_title = "Run the program"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("bare", views.bare, name="bare"),
+    path("apply/<str:role>/", matching_views.apply, name="apply"),
+    path("apply/<str:role>/thanks/", matching_views.apply_thanks, name="apply_thanks"),
+    path("programs/<slug:slug>/apply/<str:role>/", matching_views.apply,
+         name="apply_program"),
+    path("dashboard/", matching_views.dashboard, name="dashboard"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,96 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from matching.models import Program, ResearchArea
+from mm_program.celery import app as celery_app
+from mm_program.roles import ORGANIZERS, ensure_roles
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_and_clean_cache(settings):
+    """Tasks run in-process in tests (the real-worker tests switch this off), and every
+    test starts with empty rate-limit counters."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    cache.clear()
+    yield
+    celery_app.conf.task_always_eager = previous
+    cache.clear()
+
+
+@pytest.fixture
+def program(db):
+    """The program every installation starts with (seeded by a migration)."""
+    return Program.objects.get(slug="mentors-and-mentees")
+
+
+@pytest.fixture
+def areas(db):
+    return list(ResearchArea.objects.order_by("position")[:3])
+
+
+@pytest.fixture
+def organizer(db):
+    ensure_roles()
+    user = UserFactory(email="olivia@example.org", name="Olivia Organizer", is_staff=True)
+    user.groups.add(Group.objects.get(name=ORGANIZERS))
+    return user
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    return client
+
+
+@pytest.fixture
+def mentee_data(areas):
+    """A complete, valid mentee interest form as a browser would post it."""
+    return {
+        "name": "Ada Lovelace",
+        "email": "Ada@Example.org",
+        "timezone": "Europe/London",
+        "occupation": "masters",
+        "field_of_study": "Mathematics",
+        "research_areas": [str(areas[0].pk), str(areas[1].pk)],
+        "research_interests": "",
+        "goals": "Write a distillation of a mech interp paper.",
+        "key_uncertainties": "",
+        "hours_per_week": "8",
+        "fulltime_intent": "yes",
+        "courses_done": ["agisf_alignment"],
+        "funding_reason": "",
+        "cv_url": "",
+        "github_url": "https://github.com/ada",
+        "writing_url": "",
+        "heard_about": "A friend",
+        "website": "",
+    }
+
+
+@pytest.fixture
+def mentor_data(areas):
+    return {
+        "name": "Grace Hopper",
+        "email": "grace@example.org",
+        "timezone": "America/New_York",
+        "position": "industry",
+        "organization": "Navy Labs",
+        "research_areas": [str(areas[0].pk)],
+        "expertise": "",
+        "capacity": "2",
+        "minutes_per_week": "60",
+        "involvement": "hands_on",
+        "creative_control": "shared",
+        "style_notes": "",
+        "profile_url": "",
+        "heard_about": "",
+        "website": "",
+    }

@@ -1,0 +1,211 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from matching.models import MenteeApplication
+
+URL = "/apply/mentee/"
+
+
+@pytest.fixture
+def submit(client, django_capture_on_commit_callbacks):
+    def _submit(data, url=URL, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **extra)
+    return _submit
+
+
+def test_it_shows_the_form_with_the_hours_warning_up_front(client, program):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Under 5 hours a week the program is probably not worth it" in html
+    assert html.index("Before you start") < html.index('name="name"')
+    assert "(optional)" in html
+
+
+def test_it_saves_the_application_and_emails_a_confirmation(submit, program, areas,
+                                                            mentee_data):
+    response = submit(mentee_data)
+    assert response.status_code == 302
+    assert response.url == reverse("apply_thanks", args=["mentee"])
+
+    application = MenteeApplication.objects.get()
+    assert application.program == program
+    assert application.email == "ada@example.org"  # normalised
+    assert application.status == "pending"
+    assert set(application.research_areas.all()) == {areas[0], areas[1]}
+    assert application.courses_done == ["agisf_alignment"]
+    assert application.user.email == "ada@example.org"
+    assert not application.user.has_usable_password()
+    assert not application.flagged_low_hours
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ada@example.org"]
+    assert message.subject == f"We received your mentee application to {program.name}"
+    assert "Hi Ada Lovelace" in message.body
+    assert "/dashboard/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "What happens next" in html
+
+
+def test_the_confirmation_page_says_what_happens_next(client, submit, mentee_data):
+    submit(mentee_data)
+    page = client.get(reverse("apply_thanks", args=["mentee"]))
+    assert page.status_code == 200
+    assert b"What happens next" in page.content
+    assert b"ada@example.org" in page.content
+
+
+def test_a_mentee_under_the_minimum_hours_is_flagged_not_refused(submit, program,
+                                                                 mentee_data):
+    mentee_data["hours_per_week"] = "3"
+    assert submit(mentee_data).status_code == 302
+    application = MenteeApplication.objects.get()
+    assert application.flagged_low_hours
+    assert "probably not worth it" in mail.outbox[0].body
+
+
+def test_the_minimum_comes_from_the_program(submit, program, mentee_data):
+    program.min_hours_per_week = 10
+    program.save()
+    mentee_data["hours_per_week"] = "8"
+    submit(mentee_data)
+    assert MenteeApplication.objects.get().flagged_low_hours
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "   ", "This field is required."),
+        ("email", "ada-at-example", "doesn&#x27;t look like an email address"),
+        ("timezone", "Mars/Olympus_Mons", "Select a valid choice"),
+        ("timezone", "", "This field is required."),
+        ("hours_per_week", "0", "Enter at least 1 hour a week."),
+        ("hours_per_week", "200", "more than 80 hours a week"),
+        ("hours_per_week", "six", "Enter a whole number of hours"),
+        ("research_areas", [], "Pick at least one area."),
+        ("goals", "", "This field is required."),
+        ("goals", "x" * 3001, "Please keep this under 3,000 characters (it has 3001 now)"),
+        ("occupation", "astronaut", "Select a valid choice"),
+        ("github_url", "not a url", "Enter a valid URL."),
+        ("courses_done", ["made_up"], "Select a valid choice"),
+    ],
+)
+def test_each_bad_input_gets_a_message_and_keeps_the_rest(submit, program, mentee_data,
+                                                          field, value, message):
+    mentee_data[field] = value
+    response = submit(mentee_data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    # The error summary is announced and links to the field; nothing typed is lost.
+    assert 'class="alert alert-danger mm-error-summary" role="alert"' in html
+    assert "Write a distillation of a mech interp paper." in html or field == "goals"
+    assert 'value="Ada Lovelace"' in html or field == "name"
+    assert MenteeApplication.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_funding_needs_a_reason(submit, program, mentee_data):
+    mentee_data["needs_funding"] = "on"
+    response = submit(mentee_data)
+    assert response.status_code == 400
+    assert "why you need funding" in response.content.decode()
+    mentee_data["funding_reason"] = "Otherwise I need a second job."
+    assert submit(mentee_data).status_code == 302
+    assert MenteeApplication.objects.get().needs_funding
+
+
+def test_errors_are_next_to_their_field(submit, program, mentee_data):
+    mentee_data["hours_per_week"] = "0"
+    html = submit(mentee_data).content.decode()
+    field_at = html.index('id="id_hours_per_week"')
+    error_at = html.index("Enter at least 1 hour a week.", field_at - 2000)
+    assert abs(error_at - field_at) < 1500
+    assert 'aria-invalid="true"' in html or "is-invalid" in html
+
+
+def test_a_second_application_with_the_same_email_updates_the_pending_one(
+    client, submit, program, mentee_data
+):
+    submit(mentee_data)
+    mentee_data["email"] = "ada@example.org"
+    mentee_data["hours_per_week"] = "12"
+    mentee_data["goals"] = "Changed my mind: evals."
+    submit(mentee_data)
+
+    application = MenteeApplication.objects.get()
+    assert application.hours_per_week == 12
+    assert application.goals == "Changed my mind: evals."
+    assert application.resubmissions == 1
+    assert mail.outbox[1].subject.startswith("We updated your mentee application")
+    page = client.get(reverse("apply_thanks", args=["mentee"]))
+    assert b"updated your earlier application" in page.content
+
+
+def test_a_decided_application_does_not_block_a_new_one(submit, program, mentee_data):
+    submit(mentee_data)
+    MenteeApplication.objects.update(status="declined")
+    submit(mentee_data)
+    assert MenteeApplication.objects.count() == 2
+    assert MenteeApplication.objects.filter(status="pending").count() == 1
+
+
+def test_the_same_email_may_apply_to_two_programs(submit, program, mentee_data):
+    from .factories import ProgramFactory
+
+    other = ProgramFactory(slug="winter")
+    submit(mentee_data)
+    submit(mentee_data, url=f"/programs/{other.slug}/apply/mentee/")
+    assert MenteeApplication.objects.count() == 2
+    assert {a.program for a in MenteeApplication.objects.all()} == {program, other}
+
+
+def test_the_honeypot_looks_like_success_but_saves_nothing(client, submit, program,
+                                                          mentee_data):
+    mentee_data["website"] = "http://spam.example"
+    response = submit(mentee_data)
+    assert response.status_code == 302
+    assert MenteeApplication.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_the_per_ip_rate_limit_refuses_with_a_message_and_keeps_the_input(
+    submit, program, mentee_data, settings
+):
+    settings.APPLY_RATE_LIMIT = "2/h"
+    for i in range(2):
+        mentee_data["email"] = f"ada{i}@example.org"
+        assert submit(mentee_data).status_code == 302
+    mentee_data["email"] = "ada-third@example.org"
+    response = submit(mentee_data, REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "many applications from your network" in html
+    assert 'value="ada-third@example.org"' in html
+    assert MenteeApplication.objects.count() == 2
+
+
+def test_the_rate_limit_is_per_ip(submit, program, mentee_data, settings):
+    settings.APPLY_RATE_LIMIT = "1/h"
+    assert submit(mentee_data, REMOTE_ADDR="10.0.0.1").status_code == 302
+    mentee_data["email"] = "other@example.org"
+    assert submit(mentee_data, REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_labels_are_tied_to_their_inputs(client, program):
+    html = client.get(URL).content.decode()
+    for field in ("name", "email", "timezone", "hours_per_week", "goals"):
+        assert f'for="id_{field}"' in html
+    # The honeypot is hidden from people and assistive technology.
+    assert 'aria-hidden="true"' in html and 'name="website"' in html
+
+
+def test_the_time_zone_list_is_iana_and_defaults_to_the_browser(client, program):
+    html = client.get(URL).content.decode()
+    assert 'data-browser-timezone="true"' in html
+    assert '<option value="Europe/Berlin">' in html
+    assert '<option value="America/Argentina/Buenos_Aires">' in html
