@@ -13,9 +13,10 @@ Good news: you're accepted into {{ program }} as a {{ role }}.
 {% if message %}
 {{ message }}
 {% endif %}
-{% if role == "mentee" %}We're now looking for the mentor who fits you best. When we have a \
-match, you'll both get an introduction email and can set up a first call.{% else %}We'll introduce you \
-to mentees who fit your areas and capacity. You can always change how many mentees you take.{% endif %}
+{% if role == "mentee" %}We're now looking for the mentor who fits you best. When we have \
+a match, you'll both get an introduction email and can set up a first call.{% else %}We'll \
+introduce you to mentees who fit your areas and capacity. You can always change how many \
+mentees you take.{% endif %}
 
 Your page: {{ dashboard_url }} (sign in with a code sent to this address, no password needed).
 
