@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -78,6 +79,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     actions = ["accept", "waitlist", "decline", "redirect", "export_csv"]
     change_form_template = "admin/matching/application_change_form.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # Each subclass lists the applicant's answers in `answer_fieldsets`.
     answer_fieldsets: list = []
@@ -215,11 +217,11 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "research_areas"
             ).iterator(chunk_size=1000):
                 yield writer.writerow(
-                    [
+                    _csv_value(value) for value in [
                         obj.pk, obj.program.slug, obj.name, obj.email, obj.status,
                         obj.submitted_at.isoformat(), obj.timezone,
                         "; ".join(a.name for a in obj.research_areas.all()),
-                        *[_csv_value(getattr(obj, f)) for f in self.csv_fields],
+                        *[getattr(obj, f) for f in self.csv_fields],
                         obj.decided_at.isoformat() if obj.decided_at else "",
                         obj.redirect_to,
                     ]

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.db import models
 from django.utils.html import format_html
 
 from mm_program.validators import timezone_names
@@ -21,6 +22,13 @@ def _max_length_message(limit: int) -> str:
         f"Please keep this under {limit:,} characters "
         "(it has %(show_value)s now): a few sentences are plenty."
     )
+
+
+def https_urls(model_field, **kwargs):
+    """Model form fields as usual, but a URL typed without a scheme gets https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class ApplicationForm(forms.ModelForm):
@@ -98,6 +106,7 @@ class MenteeApplicationForm(ApplicationForm):
 
     class Meta:
         model = MenteeApplication
+        formfield_callback = https_urls
         fields = [
             "name", "email", "timezone", "occupation", "field_of_study",
             "research_areas", "research_interests", "goals", "key_uncertainties",
@@ -177,6 +186,7 @@ class MenteeApplicationForm(ApplicationForm):
 class MentorApplicationForm(ApplicationForm):
     class Meta:
         model = MentorApplication
+        formfield_callback = https_urls
         fields = [
             "name", "email", "timezone", "position", "organization",
             "research_areas", "expertise",
@@ -248,7 +258,8 @@ class MentorApplicationForm(ApplicationForm):
     def clean(self):
         cleaned = super().clean()
         capacity, minutes = cleaned.get("capacity"), cleaned.get("minutes_per_week")
-        if capacity and minutes and minutes < 15 * capacity:
+        # Out-of-range values get their own message from the field; only judge the ratio.
+        if capacity and minutes and 10 <= minutes < 15 * capacity:
             self.add_error(
                 "minutes_per_week",
                 f"{capacity} mentees need about {30 * capacity} minutes a week "

@@ -14,10 +14,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password-42")
+    password = factory.django.Password("a-long-test-password-42")
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):

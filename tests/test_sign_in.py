@@ -1,0 +1,84 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from .factories import MenteeApplicationFactory, UserFactory
+
+CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
+
+
+def _request_code(client, email):
+    response = client.post(reverse("account_request_login_code"), {"email": email})
+    assert response.status_code == 302
+    return response
+
+
+def test_an_applicant_signs_in_with_an_emailed_code(client, program):
+    application = MenteeApplicationFactory(program=program)
+    application.user.set_unusable_password()
+    application.user.save()
+
+    _request_code(client, application.email)
+    assert len(mail.outbox) == 1
+    code = CODE.search(mail.outbox[0].body).group(1)
+
+    response = client.post(reverse("account_confirm_login_code"), {"code": code},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert application.program.name in response.content.decode()
+
+
+def test_a_wrong_code_is_refused(client, program):
+    user = UserFactory()
+    _request_code(client, user.email)
+    response = client.post(reverse("account_confirm_login_code"), {"code": "AAAA-AAAA"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_requesting_codes_is_rate_limited_per_address(db):
+    user = UserFactory()
+    url = reverse("account_request_login_code")
+    for i in range(3):
+        # A fresh browser each time, even from different addresses: the limit is per email.
+        response = Client(REMOTE_ADDR=f"10.0.0.{i}").post(url, {"email": user.email})
+        assert response.status_code == 302
+    response = Client(REMOTE_ADDR="10.0.0.9").post(url, {"email": user.email})
+    assert response.status_code == 200
+    assert "Too many" in response.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_an_organizer_signs_in_with_a_password_and_reaches_the_admin(client, organizer):
+    response = client.post(
+        reverse("account_login") + "?next=/admin/",
+        {"login": organizer.email, "password": "a-long-test-password-42"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client, organizer):
+    for _ in range(5):
+        client.post(reverse("account_login"),
+                    {"login": organizer.email, "password": "wrong-password"})
+    response = client.post(reverse("account_login"),
+                           {"login": organizer.email, "password": "a-long-test-password-42"})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+
+
+def test_signup_is_closed_people_join_by_applying(client, db):
+    response = client.get(reverse("account_signup"))
+    assert b"closed" in response.content.lower()
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/login/code/"])
+def test_sign_in_pages_use_the_site_layout(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"vendor/bootstrap/bootstrap.min.css" in response.content
