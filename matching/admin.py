@@ -181,7 +181,8 @@ class ApplicationAdmin(admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Decide on applications",
+                "title": f"Decide on {len(queryset)} application"
+                + ("s" if len(queryset) != 1 else ""),
                 "applications": queryset,
                 "form": form,
                 "templates": {t.decision: t for t in DecisionEmail.objects.all()},

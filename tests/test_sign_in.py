@@ -82,3 +82,11 @@ def test_sign_in_pages_use_the_site_layout(client, db, url):
     response = client.get(url)
     assert response.status_code == 200
     assert b"vendor/bootstrap/bootstrap.min.css" in response.content
+
+
+def test_the_sign_in_page_leads_with_the_emailed_code(client, db):
+    html = client.get(reverse("account_login") + "?next=/dashboard/").content.decode()
+    assert "Email me a sign-in code" in html
+    assert html.index("Email me a sign-in code") < html.index('name="password"')
+    assert "sign up" not in html.lower()
+    assert "next=%2Fdashboard%2F" in html or "next=/dashboard/" in html
