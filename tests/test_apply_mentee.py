@@ -209,3 +209,14 @@ def test_the_time_zone_list_is_iana_and_defaults_to_the_browser(client, program)
     assert 'data-browser-timezone="true"' in html
     assert '<option value="Europe/Berlin">' in html
     assert '<option value="America/Argentina/Buenos_Aires">' in html
+
+
+def test_the_email_task_is_enqueued_only_after_the_commit(client, program, mentee_data,
+                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(URL, mentee_data)
+    # Nothing is sent while the transaction could still roll back.
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert len(mail.outbox) == 1
