@@ -182,6 +182,7 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <program@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -191,8 +192,13 @@ ADMINS = [("Admin", a) for a in envlist("ADMINS", "")]
 # Per-IP limit for interest-form submissions (django-ratelimit syntax).
 APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10/h")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
-# Behind a reverse proxy, the client address is in a header the proxy sets.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# Behind a reverse proxy every request comes from the proxy: the client's address is in
+# a header the proxy sets (e.g. X-Real-IP). Both rate limiters must read it, or one
+# busy visitor would lock everybody out of signing in.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+if CLIENT_IP_HEADER:
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER
+    RATELIMIT_IP_META_KEY = "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")
 RATELIMIT_USE_CACHE = "default"
 
 # --- Forms, i18n, static --------------------------------------------------------------

@@ -220,3 +220,15 @@ def test_the_email_task_is_enqueued_only_after_the_commit(client, program, mente
     assert len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 1
+
+
+def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(submit, program, mentee_data,
+                                                             settings):
+    settings.APPLY_RATE_LIMIT = "1/h"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    proxy = {"REMOTE_ADDR": "172.18.0.1"}
+    assert submit(mentee_data, HTTP_X_REAL_IP="203.0.113.5", **proxy).status_code == 302
+    mentee_data["email"] = "second@example.org"
+    assert submit(mentee_data, HTTP_X_REAL_IP="203.0.113.6", **proxy).status_code == 302
+    mentee_data["email"] = "third@example.org"
+    assert submit(mentee_data, HTTP_X_REAL_IP="203.0.113.6", **proxy).status_code == 429

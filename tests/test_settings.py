@@ -53,3 +53,19 @@ def test_the_embedded_default_and_the_real_services(monkeypatch):
     assert engine == "django.db.backends.postgresql"
     assert eager is False and broker == "redis://r:6379/0"
     assert cache == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_behind_a_proxy_both_rate_limiters_read_the_client_header():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, mm_program.settings as s;"
+        "print(json.dumps([s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.RATELIMIT_IP_META_KEY]))"
+    )
+    env = {**os.environ, "CLIENT_IP_HEADER": "X-Real-IP"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert json.loads(out) == ["X-Real-IP", "HTTP_X_REAL_IP"]
