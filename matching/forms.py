@@ -52,6 +52,10 @@ class ApplicationForm(forms.ModelForm):
     )
 
     submit_label = "Send application"
+    research_areas_label = "Research areas"
+    # Browser-side bounds for number inputs (the server checks them too); the model
+    # fields' own minimum of 0 would otherwise end up in the HTML.
+    number_bounds: dict[str, tuple[int, int]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +63,9 @@ class ApplicationForm(forms.ModelForm):
             (name, name.replace("_", " ")) for name in timezone_names()
         ]
         self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
+        self.fields["research_areas"].label = self.research_areas_label
+        for name, (low, high) in self.number_bounds.items():
+            self.fields[name].widget.attrs.update({"min": low, "max": high})
         for name, field in self.fields.items():
             if name == HONEYPOT_FIELD:
                 continue
@@ -74,6 +81,7 @@ class ApplicationForm(forms.ModelForm):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> carries the token
         self.helper.layout = self.build_layout()
 
     def build_layout(self) -> Layout:
@@ -97,6 +105,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class MenteeApplicationForm(ApplicationForm):
+    research_areas_label = "Research areas you're interested in"
+    number_bounds = {"hours_per_week": (1, 80)}
     courses_done = forms.MultipleChoiceField(
         label="Courses you have already done",
         choices=MenteeApplication.Course.choices,
@@ -118,7 +128,6 @@ class MenteeApplicationForm(ApplicationForm):
             "name": "Your name",
             "email": "Email",
             "occupation": "What do you do now?",
-            "research_areas": "Research areas you're interested in",
             "goals": "What do you want to get out of a mentorship?",
             "key_uncertainties": "Your key uncertainties about working in AI safety",
             "hours_per_week": "Hours per week you can commit",
@@ -136,7 +145,6 @@ class MenteeApplicationForm(ApplicationForm):
         widgets = {
             "occupation": forms.RadioSelect,
             "fulltime_intent": forms.RadioSelect,
-            "hours_per_week": forms.NumberInput(attrs={"min": 1, "max": 80}),
             "goals": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -184,6 +192,8 @@ class MenteeApplicationForm(ApplicationForm):
 
 
 class MentorApplicationForm(ApplicationForm):
+    research_areas_label = "Areas you can mentor in"
+    number_bounds = {"capacity": (1, 20), "minutes_per_week": (10, 1200)}
     class Meta:
         model = MentorApplication
         formfield_callback = https_urls
@@ -196,7 +206,6 @@ class MentorApplicationForm(ApplicationForm):
         labels = {
             "name": "Your name",
             "email": "Email",
-            "research_areas": "Areas you can mentor in",
         }
         help_texts = {
             "capacity": "Your own cap. You can change it later.",
@@ -209,8 +218,6 @@ class MentorApplicationForm(ApplicationForm):
             "position": forms.RadioSelect,
             "involvement": forms.RadioSelect,
             "creative_control": forms.RadioSelect,
-            "capacity": forms.NumberInput(attrs={"min": 1, "max": 20}),
-            "minutes_per_week": forms.NumberInput(attrs={"min": 10, "max": 1200, "step": 5}),
         }
 
     def __init__(self, *args, program=None, **kwargs):

@@ -1,3 +1,4 @@
+import importlib.resources
 import zoneinfo
 from functools import lru_cache
 
@@ -6,15 +7,19 @@ from django.core.exceptions import ValidationError
 
 @lru_cache(maxsize=1)
 def timezone_names() -> tuple[str, ...]:
-    """IANA zone names, sorted, without the legacy aliases (`US/Eastern`, `Etc/GMT+5`)."""
-    names = zoneinfo.available_timezones()
-    return tuple(
-        sorted(
-            n for n in names
-            if "/" in n and not n.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-        )
-        + ["UTC"]
-    )
+    """The IANA zones people pick from: one current name per place, sorted, plus UTC.
+
+    Taken from tzdata's zone.tab, which lists current names only, so that a place is
+    never offered (or stored) under both its old and new name (Asia/Calcutta and
+    Asia/Kolkata, Europe/Kiev and Europe/Kyiv).
+    """
+    table = importlib.resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text()
+    names = {
+        line.split("\t")[2]
+        for line in table.splitlines()
+        if line and not line.startswith("#")
+    }
+    return (*sorted(names & zoneinfo.available_timezones()), "UTC")
 
 
 def validate_timezone(value: str) -> None:

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -7,6 +9,10 @@ from mm_program.celery import app as celery_app
 from mm_program.roles import ORGANIZERS, ensure_roles
 
 from .factories import UserFactory
+
+SEEDED_AREAS = import_module("matching.migrations.0002_seed_areas_program_emails").AREAS
+
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -29,12 +35,20 @@ def _eager_celery_and_clean_cache(settings):
 
 @pytest.fixture
 def program(db):
-    """The program every installation starts with (seeded by a migration)."""
-    return Program.objects.get(slug="mentors-and-mentees")
+    """The program every installation starts with (seeded by a migration).
+
+    Transactional tests (browser, real worker) flush the database, migration data
+    included, so the seeded rows are recreated when they are missing."""
+    return Program.objects.get_or_create(
+        slug="mentors-and-mentees", defaults={"name": "AI Safety Mentors and Mentees"}
+    )[0]
 
 
 @pytest.fixture
 def areas(db):
+    for position, (name, slug) in enumerate(SEEDED_AREAS[:3]):
+        ResearchArea.objects.get_or_create(slug=slug, defaults={"name": name,
+                                                                "position": position})
     return list(ResearchArea.objects.order_by("position")[:3])
 
 

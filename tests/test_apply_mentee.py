@@ -232,3 +232,22 @@ def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(submit, program, m
     assert submit(mentee_data, HTTP_X_REAL_IP="203.0.113.6", **proxy).status_code == 302
     mentee_data["email"] = "third@example.org"
     assert submit(mentee_data, HTTP_X_REAL_IP="203.0.113.6", **proxy).status_code == 429
+
+
+def test_each_place_is_offered_under_its_current_zone_name_only(client, program):
+    html = client.get(URL).content.decode()
+    assert '<option value="Asia/Kolkata">' in html
+    assert '<option value="Europe/Kyiv">' in html
+    for legacy in ("Asia/Calcutta", "Europe/Kiev", "US/Eastern", "Etc/GMT+5"):
+        assert f'<option value="{legacy}">' not in html
+
+
+def test_number_inputs_carry_the_real_bounds_and_labels_say_what_they_ask(client, program):
+    mentee = client.get(URL).content.decode()
+    assert 'min="1" max="80"' in mentee.split('name="hours_per_week"')[1][:400]
+    assert "Research areas you&#x27;re interested in" in mentee
+    mentor = client.get("/apply/mentor/").content.decode()
+    assert "Areas you can mentor in" in mentor
+    assert 'min="10" max="1200"' in mentor.split('name="minutes_per_week"')[1][:400]
+    # One CSRF token per form.
+    assert mentee.count('name="csrfmiddlewaretoken"') == 1

@@ -2,11 +2,33 @@
 (function () {
   "use strict";
 
+  // Browsers (ICU) still report some zones by their old IANA names; the list offers
+  // only the current ones.
+  var ZONE_ALIASES = {
+    "Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon",
+    "Asia/Ulan_Bator": "Asia/Ulaanbaatar", "Asia/Dacca": "Asia/Dhaka",
+    "Asia/Thimbu": "Asia/Thimphu", "Asia/Macao": "Asia/Macau",
+    "Europe/Kiev": "Europe/Kyiv", "Europe/Uzhgorod": "Europe/Kyiv",
+    "Europe/Zaporozhye": "Europe/Kyiv", "America/Godthab": "America/Nuuk",
+    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+    "America/Catamarca": "America/Argentina/Catamarca",
+    "America/Cordoba": "America/Argentina/Cordoba", "America/Jujuy": "America/Argentina/Jujuy",
+    "America/Mendoza": "America/Argentina/Mendoza",
+    "America/Indianapolis": "America/Indiana/Indianapolis",
+    "America/Louisville": "America/Kentucky/Louisville",
+    "America/Coral_Harbour": "America/Atikokan", "Atlantic/Faeroe": "Atlantic/Faroe",
+    "Africa/Asmera": "Africa/Asmara", "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Truk": "Pacific/Chuuk", "Pacific/Enderbury": "Pacific/Kanton",
+    "Etc/UTC": "UTC", "Etc/GMT": "UTC", "GMT": "UTC"
+  };
+
   // Default an empty time-zone select to the browser's own zone.
   document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
     if (select.value) { return; }
     var zone;
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    zone = ZONE_ALIASES[zone] || zone;
     if (zone && select.querySelector('option[value="' + zone + '"]')) {
       select.value = zone;
     }
