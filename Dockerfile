@@ -28,7 +28,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 # DEBUG defaults to off, so this runs whitenoise's CompressedManifestStaticFilesStorage.
 # Settings need no database or Redis for it; the key is a throwaway that only exists
 # during this step and is not kept in the image.
-RUN SECRET_KEY=collectstatic-build-only-key python manage.py collectstatic --noinput
+RUN SECRET_KEY=collectstatic-at-build-time-only-never-used-at-runtime python manage.py collectstatic --noinput
 
 # The code and collected static files stay root-owned: the app only reads them.
 USER app

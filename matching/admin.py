@@ -73,9 +73,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "submitted_at"
     search_fields = ["name", "email", "organizer_notes"]
+    # Who applied to what is fixed: editing the email or program would detach the
+    # application from its account or collide with another open application.
     readonly_fields = [
-        "user", "status", "submitted_at", "updated_at", "resubmissions", "decided_at",
-        "decided_by", "redirect_to", "decision_message",
+        "program", "email", "user", "status", "submitted_at", "updated_at", "resubmissions",
+        "decided_at", "decided_by", "redirect_to", "decision_message",
     ]
     actions = ["accept", "waitlist", "decline", "redirect", "export_csv"]
     change_form_template = "admin/matching/application_change_form.html"
@@ -97,6 +99,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("research_areas")
+
+    def has_add_permission(self, request):
+        # Applications come from the public forms, which create the applicant's account.
+        return False
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):

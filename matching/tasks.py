@@ -1,5 +1,6 @@
 """Celery tasks of the application workflow: thin wrappers that take IDs."""
 
+import logging
 import smtplib
 
 from celery import shared_task
@@ -8,11 +9,15 @@ from django.urls import reverse
 
 from mm_program import emails
 
-from .models import ApplicationStatus, DecisionEmail, RedirectTarget
+from .decision_email_defaults import DEFAULTS
+from .models import ApplicationStatus, ApplicationUpdate, DecisionEmail, RedirectTarget
+from .tokens import UPDATE_MAX_AGE, update_token
+
+logger = logging.getLogger(__name__)
 
 # Errors worth another try: the mail server is down or slow, not the message is bad.
 TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
-                          smtplib.SMTPDataError, ConnectionError, TimeoutError)
+                          ConnectionError, TimeoutError)
 
 
 def _application(kind: str, application_id: int):
@@ -47,12 +52,6 @@ def send_application_confirmation(kind: str, application_id: int, updated: bool)
 )
 def send_decision_email(kind: str, application_id: int, decision: str) -> None:
     application = _application(kind, application_id)
-    template = DecisionEmail.objects.filter(decision=decision).first()
-    if template is None:
-        # The organizers deleted the row: fall back to the text shipped with the code.
-        from .decision_email_defaults import DEFAULTS
-
-        template = DecisionEmail(decision=decision, **DEFAULTS[decision])
     context = {
         "name": application.name,
         "program": application.program.name,
@@ -63,9 +62,46 @@ def send_decision_email(kind: str, application_id: int, decision: str) -> None:
         "dashboard_url": emails.absolute_url(reverse("dashboard")),
         "site_name": settings.SITE_NAME,
     }
-    subject, body = template.render(context)
+    template = DecisionEmail.objects.filter(decision=decision).first()
+    try:
+        if template is None:
+            raise LookupError(f"no decision email for {decision!r}")
+        subject, body = template.render(context)
+    except Exception:
+        # A deleted row or an edited text that fails to render must not leave the
+        # applicant without their decision: send the text shipped with the code.
+        logger.exception("Decision email %r failed to render; sending the default", decision)
+        subject, body = DecisionEmail(decision=decision, **DEFAULTS[decision]).render(context)
     emails.send(
         "decision",
         application.email,
-        {"subject": subject, "body": body, "accepted": decision == ApplicationStatus.ACCEPTED},
+        {
+            "subject": subject,
+            "body": body,
+            "accepted": decision == ApplicationStatus.ACCEPTED,
+            "dashboard_url": context["dashboard_url"],
+        },
+    )
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_EMAIL_ERRORS, retry_backoff=True, retry_backoff_max=600,
+    max_retries=5,
+)
+def send_update_confirmation(update_id: int) -> None:
+    """Ask the owner of an open application to confirm answers someone sent again."""
+    update = ApplicationUpdate.objects.get(pk=update_id)
+    application = _application(update.kind, update.application_id)
+    emails.send(
+        "application-update-confirm",
+        application.email,
+        {
+            "application": application,
+            "program": application.program,
+            "role": update.kind,
+            "confirm_url": emails.absolute_url(
+                reverse("apply_update_confirm", args=[update_token(update.pk)])
+            ),
+            "valid_days": UPDATE_MAX_AGE // 86400,
+        },
     )

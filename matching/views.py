@@ -1,21 +1,39 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
-from .forms import MenteeApplicationForm, MentorApplicationForm
-from .models import MenteeApplication, MentorApplication, Program
-from .services.applications import application_submit
+from .forms import HONEYPOT_FIELD, MenteeApplicationForm, MentorApplicationForm
+from .models import ApplicationUpdate, MenteeApplication, MentorApplication, Program
+from .services.applications import (
+    APPLICATION_MODELS,
+    application_submit,
+    application_update_confirm,
+)
+from .tokens import update_id_from_token
+
+logger = logging.getLogger(__name__)
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
 SESSION_KEY = "last_application"
 
 
-def apply_rate(group, request):
-    # Read at request time so that settings overrides (tests, env) take effect.
-    return settings.APPLY_RATE_LIMIT
+def _over_apply_limit(request, *, count: bool = False) -> bool:
+    """Per-client limit on submissions that were taken (saved, held or caught by the
+    honeypot). Invalid posts don't count, so a student who fixes typos on a campus
+    network doesn't lock out their classmates."""
+    usage = get_usage(request, group="apply", key="ip", rate=settings.APPLY_RATE_LIMIT,
+                      increment=count)
+    if usage is None:  # rate limiting switched off
+        return False
+    # Peeking (no increment): the next submission would be one too many.
+    return usage["should_limit"] if count else usage["count"] >= usage["limit"]
 
 
 def default_program() -> Program | None:
@@ -26,8 +44,12 @@ def default_program() -> Program | None:
     )
 
 
+def _posted_answers(request) -> dict[str, list[str]]:
+    skip = {"csrfmiddlewaretoken", HONEYPOT_FIELD, "submit"}
+    return {key: request.POST.getlist(key) for key in request.POST if key not in skip}
+
+
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=apply_rate, method="POST", block=False, group="apply")
 def apply(request, role: str, slug: str | None = None):
     if role not in FORMS:
         raise Http404
@@ -42,7 +64,7 @@ def apply(request, role: str, slug: str | None = None):
 
     if request.method == "POST":
         form = form_class(request.POST, program=program)
-        if getattr(request, "limited", False):
+        if _over_apply_limit(request):
             form.is_valid()  # keep what was typed, shown back with the message
             form.add_error(
                 None,
@@ -53,20 +75,31 @@ def apply(request, role: str, slug: str | None = None):
                           status=429)
         if form.honeypot_filled():
             # Looks like success to the bot; nothing is saved or sent.
+            logger.info("Honeypot filled on the %s form from %s", role,
+                        request.META.get("REMOTE_ADDR"))
+            _over_apply_limit(request, count=True)
             request.session[SESSION_KEY] = {"role": role, "program": program.name}
             return redirect("apply_thanks", role=role)
         if form.is_valid():
             application = form.save(commit=False)
             application.program = program
             result = application_submit(
-                application=application, research_areas=form.cleaned_data["research_areas"]
+                application=application,
+                research_areas=form.cleaned_data["research_areas"],
+                submitted_by=request.user if request.user.is_authenticated else None,
+                raw_data=_posted_answers(request),
             )
+            _over_apply_limit(request, count=True)
+            # A held update shows exactly what a new application shows: the page must
+            # not tell a stranger whether this email has applied before.
             request.session[SESSION_KEY] = {
                 "role": role,
                 "program": program.name,
-                "email": result.application.email,
+                "email": form.cleaned_data["email"],
                 "updated": result.updated_existing,
-                "low_hours": getattr(result.application, "flagged_low_hours", False),
+                "low_hours": getattr(application, "flagged_low_hours", False)
+                or (form.cleaned_data.get("hours_per_week") or 99)
+                < program.min_hours_per_week,
             }
             return redirect("apply_thanks", role=role)
         status = 400
@@ -74,6 +107,53 @@ def apply(request, role: str, slug: str | None = None):
         form = form_class(program=program)
         status = 200
     return render(request, "matching/apply.html", {**context, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def apply_update_confirm(request, token: str):
+    """The owner of an open application confirms answers that were sent again."""
+    try:
+        update = ApplicationUpdate.objects.get(pk=update_id_from_token(token))
+    except signing.SignatureExpired:
+        return render(request, "matching/update_confirm.html",
+                      {"problem": "This link has expired. Send the form again to get a new "
+                                  "one."}, status=410)
+    except (signing.BadSignature, ApplicationUpdate.DoesNotExist):
+        return render(request, "matching/update_confirm.html",
+                      {"problem": "This link isn't valid. Copy the whole link from the "
+                                  "email, or send the form again."}, status=404)
+    model = APPLICATION_MODELS[update.kind]
+    application = model.objects.select_related("program").filter(
+        pk=update.application_id).first()
+    context = {"update": update, "application": application}
+    if update.applied_at is not None:
+        return render(request, "matching/update_confirm.html",
+                      {**context, "problem": "These changes were already applied."})
+    if application is None:
+        raise Http404
+    data = QueryDict(mutable=True)
+    for key, values in update.data.items():
+        data.setlist(key, values)
+    form = FORMS[update.kind](data, program=application.program)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "matching/update_confirm.html",
+                          {**context, "problem": "Some of the answers sent are no longer "
+                           "valid (" + "; ".join(
+                               f"{form.fields[f].label if f in form.fields else f}: "
+                               f"{' '.join(e)}" for f, e in form.errors.items()
+                           ) + "). Please send the form again."}, status=400)
+        try:
+            application_update_confirm(update=update, form=form)
+        except ValidationError as exc:
+            return render(request, "matching/update_confirm.html",
+                          {**context, "problem": " ".join(exc.messages)}, status=409)
+        request.session[SESSION_KEY] = {
+            "role": update.kind, "program": application.program.name,
+            "email": application.email, "updated": True,
+        }
+        return redirect("apply_thanks", role=update.kind)
+    return render(request, "matching/update_confirm.html", context)
 
 
 def apply_thanks(request, role: str):

@@ -40,8 +40,9 @@ def envlist(name: str, default: str) -> list[str]:
 TESTING = "pytest" in sys.modules or os.environ.get("MM_TESTING") == "1"
 
 DEBUG = envbool("DEBUG", False)
-# The fallback key only exists so that a fresh clone runs; `check --deploy` flags it
-# (security.W009) and the README says to set SECRET_KEY in production.
+# The fallback key only exists so that a fresh clone runs in development: the web app
+# and the Celery worker refuse to start with it when DEBUG is off (see
+# mm_program.checks.require_real_secret_key), and `check --deploy` flags it.
 SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev-only-key-change-me")
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -108,6 +109,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock at the start of a transaction, so that two simultaneous form
+    # posts wait for each other instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker --------------------------------------------------------------------
@@ -198,7 +203,7 @@ RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
 if CLIENT_IP_HEADER:
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER
-    RATELIMIT_IP_META_KEY = "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_")
+    RATELIMIT_IP_META_KEY = "mm_program.ratelimit.client_ip"
 RATELIMIT_USE_CACHE = "default"
 
 # --- Forms, i18n, static --------------------------------------------------------------

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bare", views.bare, name="bare"),
+    path("apply/confirm/<str:token>/", matching_views.apply_update_confirm,
+         name="apply_update_confirm"),
     path("apply/<str:role>/", matching_views.apply, name="apply"),
     path("apply/<str:role>/thanks/", matching_views.apply_thanks, name="apply_thanks"),
     path("programs/<slug:slug>/apply/<str:role>/", matching_views.apply,

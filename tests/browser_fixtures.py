@@ -11,10 +11,10 @@ Registered from tests/conftest.py with `pytest_plugins = ["tests.browser_fixture
 - On a failed test every page the test opened is saved to test-artifacts/: a screenshot, its
   HTML and whatever the browser logged (JavaScript errors, failed requests).
 
-Tests using these need `@pytest.mark.django_db(transaction=True, serialized_rollback=True)`:
-the live server answers from another thread, so it only sees committed data, and
-`serialized_rollback` brings back what the migrations seeded (the default program, the
-research areas) after the previous transactional test flushed the database.
+Tests using these need `@pytest.mark.django_db(transaction=True)`: the live server answers
+from another thread, so it only sees committed data. A transactional test flushes the
+database afterwards, migration data included; the `program` and `areas` fixtures
+(tests/conftest.py) recreate the seeded rows a test needs.
 """
 
 import os

@@ -19,6 +19,9 @@ pytest_plugins = ["tests.browser_fixtures"]
 def _eager_celery_and_clean_cache(settings):
     """Tasks run in-process in tests (the real-worker tests switch this off), and every
     test starts with empty rate-limit counters."""
+    # A per-test cache: clearing the shared Redis one would also wipe the Celery broker's
+    # queues when REDIS_URL is set (CI).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

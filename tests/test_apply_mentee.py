@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import MenteeApplication
 
@@ -128,22 +131,114 @@ def test_errors_are_next_to_their_field(submit, program, mentee_data):
     assert 'aria-invalid="true"' in html or "is-invalid" in html
 
 
-def test_a_second_application_with_the_same_email_updates_the_pending_one(
+def test_the_signed_in_owner_updates_their_pending_application_at_once(
     client, submit, program, mentee_data
 ):
     submit(mentee_data)
-    mentee_data["email"] = "ada@example.org"
-    mentee_data["hours_per_week"] = "12"
-    mentee_data["goals"] = "Changed my mind: evals."
+    application = MenteeApplication.objects.get()
+    client.force_login(application.user)
+    mentee_data.update(hours_per_week="12", goals="Changed my mind: evals.")
     submit(mentee_data)
 
-    application = MenteeApplication.objects.get()
+    application.refresh_from_db()
+    assert MenteeApplication.objects.count() == 1
     assert application.hours_per_week == 12
     assert application.goals == "Changed my mind: evals."
     assert application.resubmissions == 1
     assert mail.outbox[1].subject.startswith("We updated your mentee application")
     page = client.get(reverse("apply_thanks", args=["mentee"]))
     assert b"updated your earlier application" in page.content
+
+
+def test_a_stranger_cannot_overwrite_a_pending_application(client, submit, program,
+                                                           mentee_data):
+    submit(mentee_data)
+    new_page = client.get(reverse("apply_thanks", args=["mentee"])).content
+    mail.outbox.clear()
+
+    attacker = {**mentee_data, "name": "Mallory", "goals": "Overwritten",
+                "github_url": "https://evil.example/cv"}
+    assert submit(attacker).status_code == 302
+    application = MenteeApplication.objects.get()
+    assert application.name == "Ada Lovelace"
+    assert application.goals == "Write a distillation of a mech interp paper."
+    # The page a stranger sees doesn't reveal that this email had applied.
+    held_page = client.get(reverse("apply_thanks", args=["mentee"])).content
+    assert held_page == new_page
+    # The address's owner is asked to confirm; nothing else is sent.
+    [message] = mail.outbox
+    assert message.to == ["ada@example.org"]
+    assert message.subject.startswith("Confirm the changes")
+    assert "If this wasn't you, ignore this email" in message.body
+
+
+def _confirm_link(message) -> str:
+    import re
+
+    return re.search(r"http://[^\s]+/apply/confirm/[^\s]+/", message.body).group(0)
+
+
+def test_the_owner_confirms_answers_sent_again_from_their_inbox(
+    client, submit, program, mentee_data, django_capture_on_commit_callbacks
+):
+    submit(mentee_data)
+    mail.outbox.clear()
+    submit({**mentee_data, "hours_per_week": "12", "goals": "Now evals."})
+    path = _confirm_link(mail.outbox[0]).removeprefix("http://127.0.0.1:8000")
+
+    page = client.get(path)  # a mail scanner's GET changes nothing
+    assert page.status_code == 200
+    assert b"Yes, use my new answers" in page.content
+    assert MenteeApplication.objects.get().hours_per_week == 8
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path)
+    assert response.status_code == 302
+    application = MenteeApplication.objects.get()
+    assert application.hours_per_week == 12
+    assert application.goals == "Now evals."
+    assert mail.outbox[-1].subject.startswith("We updated your mentee application")
+
+    again = client.post(path)  # single use
+    assert b"already applied" in again.content
+    assert MenteeApplication.objects.get().resubmissions == 1
+
+
+def test_a_tampered_or_expired_confirmation_link_says_so(client, submit, program,
+                                                         mentee_data):
+    import time_machine
+
+    submit(mentee_data)
+    submit({**mentee_data, "goals": "Other"})
+    path = _confirm_link(mail.outbox[-1]).removeprefix("http://127.0.0.1:8000")
+
+    tampered = client.post(path.replace("/confirm/", "/confirm/x"))
+    assert tampered.status_code == 404
+    assert b"isn&#x27;t valid" in tampered.content
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        expired = client.post(path)
+    assert expired.status_code == 410
+    assert b"expired" in expired.content
+    assert MenteeApplication.objects.get().goals != "Other"
+
+
+def test_confirming_after_the_decision_changes_nothing(client, submit, program, mentee_data):
+    submit(mentee_data)
+    submit({**mentee_data, "goals": "Other"})
+    path = _confirm_link(mail.outbox[-1]).removeprefix("http://127.0.0.1:8000")
+    MenteeApplication.objects.update(status="declined")
+    response = client.post(path)
+    assert response.status_code == 409
+    assert b"decided since" in response.content
+    assert MenteeApplication.objects.get().goals != "Other"
+
+
+def test_a_waitlisted_application_is_still_open_to_updates(client, submit, program,
+                                                           mentee_data):
+    submit(mentee_data)
+    MenteeApplication.objects.update(status="waitlisted")
+    submit(mentee_data)
+    assert MenteeApplication.objects.count() == 1
 
 
 def test_a_decided_application_does_not_block_a_new_one(submit, program, mentee_data):
@@ -194,6 +289,16 @@ def test_the_rate_limit_is_per_ip(submit, program, mentee_data, settings):
     assert submit(mentee_data, REMOTE_ADDR="10.0.0.1").status_code == 302
     mentee_data["email"] = "other@example.org"
     assert submit(mentee_data, REMOTE_ADDR="10.0.0.2").status_code == 302
+    mentee_data["email"] = "third@example.org"
+    assert submit(mentee_data, REMOTE_ADDR="10.0.0.1").status_code == 429
+
+
+def test_invalid_posts_do_not_count_toward_the_limit(submit, program, mentee_data, settings):
+    settings.APPLY_RATE_LIMIT = "1/h"
+    broken = {**mentee_data, "hours_per_week": "0"}
+    for _ in range(3):
+        assert submit(broken).status_code == 400
+    assert submit(mentee_data).status_code == 302
 
 
 def test_labels_are_tied_to_their_inputs(client, program):

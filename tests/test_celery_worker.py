@@ -46,6 +46,18 @@ def test_the_confirmation_email_is_sent_by_a_real_worker(real_worker):
         ran.append((task.name, task.request.is_eager, task.request.delivery_info))
 
     task_prerun.connect(record, weak=False)
+    try:
+        _submit_and_wait()
+    finally:
+        task_prerun.disconnect(record)
+    # It went through the broker to the worker, not in-process.
+    [(name, is_eager, delivery_info)] = ran
+    assert name == "matching.tasks.send_application_confirmation"
+    assert is_eager is False
+    assert delivery_info["routing_key"] == celery_app.conf.task_default_queue
+
+
+def _submit_and_wait():
     program = ProgramFactory()
     area = ResearchAreaFactory()
     application = MenteeApplication(
@@ -60,9 +72,3 @@ def test_the_confirmation_email_is_sent_by_a_real_worker(real_worker):
         time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["worker@example.org"]]
     assert "We received your mentee application" in mail.outbox[0].subject
-    task_prerun.disconnect(record)
-    # It went through the broker to the worker, not in-process.
-    [(name, is_eager, delivery_info)] = ran
-    assert name == "matching.tasks.send_application_confirmation"
-    assert is_eager is False
-    assert delivery_info["routing_key"] == celery_app.conf.task_default_queue

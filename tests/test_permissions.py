@@ -13,11 +13,13 @@ ADMIN_PAGES = [
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
-def test_anonymous_visitors_are_sent_to_sign_in(client, db, url):
+def test_anonymous_visitors_are_sent_to_sign_in(client, organizer, program, url):
+    MenteeApplicationFactory(program=program, name="Zelda Applicant")
     response = client.get(url, follow=True)
     final_url = response.redirect_chain[-1][0]
     assert final_url.startswith(reverse("account_login"))
     assert response.status_code == 200
+    assert b"Zelda Applicant" not in response.content
     assert b"Olivia" not in response.content
 
 
@@ -78,6 +80,7 @@ def test_a_person_sees_only_their_own_applications(client, program):
     page = client.get(reverse("dashboard")).content.decode()
     assert program.name in page
     assert "Pending review" in page
+    assert mine.user.name.split()[0] in page
     assert theirs.name not in page
     assert theirs.email not in page
 

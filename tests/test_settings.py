@@ -39,6 +39,7 @@ def test_the_embedded_default_and_the_real_services(monkeypatch):
     )
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND")}
+    env["MM_TESTING"] = "1"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True).stdout
     engine, eager, broker, email, cache = json.loads(out)
@@ -65,7 +66,46 @@ def test_behind_a_proxy_both_rate_limiters_read_the_client_header():
         "import json, mm_program.settings as s;"
         "print(json.dumps([s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.RATELIMIT_IP_META_KEY]))"
     )
-    env = {**os.environ, "CLIENT_IP_HEADER": "X-Real-IP"}
+    env = {**os.environ, "CLIENT_IP_HEADER": "X-Real-IP", "MM_TESTING": "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True).stdout
-    assert json.loads(out) == ["X-Real-IP", "HTTP_X_REAL_IP"]
+    assert json.loads(out) == ["X-Real-IP", "mm_program.ratelimit.client_ip"]
+
+
+def test_production_processes_refuse_the_development_secret_key(settings):
+    from mm_program.checks import require_real_secret_key
+
+    settings.DEBUG = False
+    for weak in ("django-insecure-dev-only-key-change-me",
+                 "change-me-to-a-long-random-string", "short"):
+        settings.SECRET_KEY = weak
+        with pytest.raises(ImproperlyConfigured, match="Set SECRET_KEY"):
+            require_real_secret_key()
+    settings.SECRET_KEY = "k" * 50
+    require_real_secret_key()
+    settings.DEBUG = True
+    settings.SECRET_KEY = "django-insecure-dev-only-key-change-me"
+    require_real_secret_key()  # development runs with the fallback
+
+
+def test_the_wsgi_app_checks_the_key_when_it_starts():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "MM_TESTING")}
+    env["DEBUG"] = "0"
+    result = subprocess.run([sys.executable, "-c", "import mm_program.wsgi"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY to a long random value" in result.stderr
+
+
+def test_the_client_address_falls_back_when_the_header_is_bad(rf, settings):
+    from mm_program.ratelimit import client_ip
+
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")) == "203.0.113.7"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip",
+                            REMOTE_ADDR="10.1.1.1")) == "10.1.1.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.2.2.2")) == "10.2.2.2"

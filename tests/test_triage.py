@@ -258,3 +258,67 @@ def test_mentor_applications_have_their_own_triage(organizer_client, program):
     assert app.name in page
     assert MentorApplication.objects.count() == 1
     assert MenteeApplication.objects.count() == 0
+
+
+def test_accepting_an_existing_mentor_again_keeps_their_current_capacity(act, program):
+    first = MentorApplicationFactory(program=program, capacity=3)
+    act("accept", [first], url=reverse("admin:matching_mentorapplication_changelist"))
+    Mentor.objects.filter(user=first.user).update(capacity=0, is_active=False)  # paused
+
+    again = MentorApplicationFactory(program=program, user=first.user, capacity=5)
+    act("accept", [again], url=reverse("admin:matching_mentorapplication_changelist"))
+    mentor = Mentor.objects.get(user=first.user)
+    assert (mentor.capacity, mentor.is_active) == (0, False)
+    assert mentor.application == again
+
+
+def test_an_email_text_that_would_fail_when_sent_is_refused_when_saved(organizer_client):
+    template = DecisionEmail.objects.get(decision="accepted")
+    url = reverse("admin:matching_decisionemail_change", args=[template.pk])
+    response = organizer_client.post(
+        url, {"decision": "accepted", "subject": "Hi", "body": "{% include 'nope.html' %}"}
+    )
+    assert response.status_code == 200
+    assert b"Template error when rendering" in response.content
+
+
+def test_a_decision_email_that_fails_to_render_falls_back_to_the_default(act, application):
+    DecisionEmail.objects.filter(decision="accepted").update(body="{% url 'nope' %}")
+    act("accept", [application])
+    assert mail.outbox[0].subject.startswith("Welcome to")
+    assert "you're accepted" in mail.outbox[0].body
+
+
+def test_links_typed_into_a_name_are_not_made_clickable(act, program):
+    app = MenteeApplicationFactory(program=program,
+                                   name="Verify at https://evil.example/login now")
+    act("decline", [app])
+    html = mail.outbox[0].alternatives[0][0]
+    assert 'href="https://evil.example' not in html
+
+
+def test_applications_cannot_be_added_or_re_addressed_in_admin(organizer_client, application):
+    assert organizer_client.get(
+        reverse("admin:matching_menteeapplication_add")).status_code == 403
+    page = organizer_client.get(
+        reverse("admin:matching_menteeapplication_change", args=[application.pk])
+    ).content.decode()
+    assert 'name="email"' not in page and 'name="program"' not in page
+
+
+def test_a_broker_outage_after_the_commit_does_not_lose_the_decision(
+    organizer_client, application, monkeypatch, django_capture_on_commit_callbacks
+):
+    from matching import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_decision_email, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            CHANGELIST, {"action": "accept", "_selected_action": [application.pk]}
+        )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "accepted"

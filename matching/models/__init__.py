@@ -1,7 +1,9 @@
 from .applications import (
     ALLOWED_DECISIONS,
+    OPEN_STATUSES,
     Application,
     ApplicationStatus,
+    ApplicationUpdate,
     MenteeApplication,
     MentorApplication,
     RedirectTarget,
@@ -12,7 +14,9 @@ from .programs import Program, ResearchArea
 
 __all__ = [
     "ALLOWED_DECISIONS",
+    "OPEN_STATUSES",
     "Application",
+    "ApplicationUpdate",
     "ApplicationStatus",
     "DecisionEmail",
     "Mentee",

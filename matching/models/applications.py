@@ -30,6 +30,9 @@ class RedirectTarget(models.TextChoices):
 
 # Which decisions may follow which. Accepted, declined and redirected are final: a person
 # who wants another go applies again, which opens a new pending application.
+# Applications still in play: a new submission with the same email updates these.
+OPEN_STATUSES = (ApplicationStatus.PENDING, ApplicationStatus.WAITLISTED)
+
 ALLOWED_DECISIONS = {
     ApplicationStatus.PENDING: {
         ApplicationStatus.ACCEPTED,
@@ -48,6 +51,9 @@ ALLOWED_DECISIONS = {
 class ApplicationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ApplicationStatus.PENDING)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
 
     def for_user(self, user):
         return self.filter(user=user)
@@ -181,12 +187,12 @@ class MenteeApplication(Application):
     class Meta(Application.Meta):
         verbose_name = "mentee application"
         constraints = [
-            # One pending application per person and program: a second submission updates
+            # One open application per person and program: a second submission updates
             # the first instead of creating a duplicate.
             models.UniqueConstraint(
                 fields=["program", "email"],
-                condition=models.Q(status="pending"),
-                name="mentee_application_one_pending_per_email",
+                condition=models.Q(status__in=["pending", "waitlisted"]),
+                name="mentee_application_one_open_per_email",
             ),
             models.CheckConstraint(
                 condition=models.Q(hours_per_week__gte=1, hours_per_week__lte=80),
@@ -259,8 +265,8 @@ class MentorApplication(Application):
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "email"],
-                condition=models.Q(status="pending"),
-                name="mentor_application_one_pending_per_email",
+                condition=models.Q(status__in=["pending", "waitlisted"]),
+                name="mentor_application_one_open_per_email",
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1, capacity__lte=20),
@@ -275,3 +281,29 @@ class MentorApplication(Application):
 
     def refresh_flags(self) -> None:
         """Mentor applications carry no automatic flags (yet)."""
+
+
+class ApplicationUpdate(models.Model):
+    """Answers sent again, for an open application, by someone not signed in as its owner.
+
+    Anyone can type anyone's email into a public form, so these answers replace the
+    application's only once the owner confirms them from a link sent to that address.
+    The posted fields are kept as sent and validated again on confirmation.
+    """
+
+    class Kind(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    application_id = models.PositiveBigIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "application_id"])]
+
+    def __str__(self):
+        return f"Update to {self.kind} application {self.application_id}"

@@ -4,12 +4,26 @@ from django.template import Context, Template, TemplateSyntaxError
 
 from .applications import ApplicationStatus
 
+SAMPLE_CONTEXT = {
+    "name": "Ada Lovelace",
+    "program": "AI Safety Mentors and Mentees",
+    "role": "mentee",
+    "message": "A personal note.",
+    "redirect_program": "AGI Safety Fundamentals",
+    "dashboard_url": "https://example.org/dashboard/",
+}
+
 
 def validate_template_syntax(value: str) -> None:
+    """Compile the text and render it once with sample values, so that a text that
+    would fail when the email is sent (an unknown tag, a missing include) is refused
+    when it is saved."""
     try:
-        Template(value)
+        Template(value).render(Context(SAMPLE_CONTEXT, autoescape=False))
     except TemplateSyntaxError as exc:
         raise ValidationError(f"Template error: {exc}") from exc
+    except Exception as exc:
+        raise ValidationError(f"Template error when rendering: {exc}") from exc
 
 
 class DecisionEmail(models.Model):

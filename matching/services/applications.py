@@ -3,14 +3,18 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from matching.models import (
+    OPEN_STATUSES,
     Application,
     ApplicationStatus,
+    ApplicationUpdate,
     Mentee,
     MenteeApplication,
     Mentor,
@@ -34,69 +38,127 @@ APPLICATION_MODELS: dict[str, type[Application]] = {
 @dataclass(frozen=True)
 class SubmitResult:
     application: Application
-    updated_existing: bool
+    # The submitter is the signed-in owner of an open application, which was updated.
+    updated_existing: bool = False
+    # An open application exists but the submitter is not signed in as its owner: the
+    # answers wait for the owner to confirm them by email (see ApplicationUpdate).
+    held_for_confirmation: bool = False
 
 
 def user_for_email(*, email: str, name: str = "") -> User:
-    """The account for `email`, created (with no password) if this is its first visit."""
+    """The account for `email`, created (with no password) if this is its first visit.
+
+    Looked up through every address an account has, not only its primary one, so that a
+    person who changed their address keeps one account.
+    """
     email = email.strip().lower()
-    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"primary": True, "verified": False}
-        )
-    elif name and not user.name:
-        user.name = name
-        user.save(update_fields=["name"])
+    users = filter_users_by_email(email, prefer_verified=True)
+    if users:
+        user = users[0]
+        if name and not user.name:
+            user.name = name
+            user.save(update_fields=["name"])
+        return user
+    user = User.objects.create_user(email=email, name=name)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": False}
+    )
     return user
 
 
-def application_submit(*, application: Application, research_areas) -> SubmitResult:
-    """Save a submitted interest form and email the applicant a confirmation.
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task` once the transaction commits. A broker outage then is logged, not
+    turned into an error page for a user whose data is already saved."""
+    transaction.on_commit(lambda: task.delay(*args), robust=True)
 
-    A pending application with the same email for the same program is updated in place
-    (and the applicant told so) instead of creating a duplicate. Two identical
-    submissions racing each other end the same way: the loser of the insert retries as
-    an update.
+
+def application_submit(
+    *, application: Application, research_areas, submitted_by=None, raw_data=None
+) -> SubmitResult:
+    """Save a submitted interest form and email the applicant.
+
+    A new application is saved and confirmed. If the same email already has an open
+    (pending or waitlisted) application in the program, nothing is duplicated: the
+    signed-in owner's answers replace the old ones at once; anyone else's are held as an
+    ApplicationUpdate until the address's owner confirms them from their inbox.
+    `raw_data` (the posted fields) is what a held update keeps. Two identical
+    submissions racing each other end the same way: the loser of the insert retries.
     """
     try:
-        return _submit_once(application, research_areas)
+        return _submit_once(application, research_areas, submitted_by, raw_data)
     except IntegrityError:
-        return _submit_once(application, research_areas)
+        return _submit_once(application, research_areas, submitted_by, raw_data)
 
 
 @transaction.atomic
-def _submit_once(application: Application, research_areas) -> SubmitResult:
-    from matching.tasks import send_application_confirmation
+def _submit_once(application, research_areas, submitted_by, raw_data) -> SubmitResult:
+    from matching.tasks import send_application_confirmation, send_update_confirmation
 
     model = type(application)
     application.email = application.email.strip().lower()
     existing = (
         model.objects.select_for_update()
         .filter(program=application.program, email=application.email)
-        .pending()
+        .open()
         .first()
     )
     if existing is not None:
-        for field in model._meta.concrete_fields:
-            if field.name not in _TRIAGE_FIELDS:
-                setattr(existing, field.attname, getattr(application, field.attname))
-        existing.resubmissions += 1
-        target = existing
-    else:
-        target = application
-    target.user = user_for_email(email=target.email, name=target.name)
-    target.refresh_flags()
-    with transaction.atomic():
-        target.save()
-    target.research_areas.set(research_areas)
+        owner_signed_in = submitted_by is not None and submitted_by.pk == existing.user_id
+        if not owner_signed_in:
+            update = ApplicationUpdate.objects.create(
+                kind=existing.kind, application_id=existing.pk, data=raw_data or {}
+            )
+            enqueue_on_commit(send_update_confirmation, update.pk)
+            return SubmitResult(application=existing, held_for_confirmation=True)
+        _replace_answers(existing, application, research_areas)
+        enqueue_on_commit(send_application_confirmation, existing.kind, existing.pk, True)
+        return SubmitResult(application=existing, updated_existing=True)
 
-    updated = existing is not None
-    kind, pk = target.kind, target.pk
-    transaction.on_commit(lambda: send_application_confirmation.delay(kind, pk, updated))
-    return SubmitResult(application=target, updated_existing=updated)
+    application.user = user_for_email(email=application.email, name=application.name)
+    application.refresh_flags()
+    with transaction.atomic():
+        application.save()
+    application.research_areas.set(research_areas)
+    enqueue_on_commit(send_application_confirmation, application.kind, application.pk, False)
+    return SubmitResult(application=application)
+
+
+def _replace_answers(existing: Application, submitted: Application, research_areas) -> None:
+    for field in type(existing)._meta.concrete_fields:
+        if field.name not in _TRIAGE_FIELDS and field.name != "email":
+            setattr(existing, field.attname, getattr(submitted, field.attname))
+    existing.resubmissions += 1
+    existing.refresh_flags()
+    existing.save()
+    existing.research_areas.set(research_areas)
+
+
+@transaction.atomic
+def application_update_confirm(*, update: ApplicationUpdate, form) -> Application:
+    """Apply held answers that the application's owner confirmed from their inbox.
+
+    `form` is the interest form bound to the held data, already validated. Raises
+    ValidationError if the update was used already or the application is no longer open.
+    """
+    from matching.tasks import send_application_confirmation
+
+    update = ApplicationUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.applied_at is not None:
+        raise ValidationError("These changes were already applied.")
+    model = APPLICATION_MODELS[update.kind]
+    existing = model.objects.select_for_update().filter(pk=update.application_id).first()
+    if existing is None or existing.status not in OPEN_STATUSES:
+        raise ValidationError(
+            "Your application has been decided since, so it can't be changed any more. "
+            "You're welcome to apply again."
+        )
+    submitted = form.save(commit=False)
+    submitted.program = existing.program
+    _replace_answers(existing, submitted, form.cleaned_data["research_areas"])
+    update.applied_at = timezone.now()
+    update.save(update_fields=["applied_at"])
+    enqueue_on_commit(send_application_confirmation, existing.kind, existing.pk, True)
+    return existing
 
 
 @transaction.atomic
@@ -140,25 +202,29 @@ def application_decide(
         user_id=decided_by.pk, queryset=[locked], action_flag=CHANGE, change_message=note
     )
 
-    kind, pk = locked.kind, locked.pk
-    transaction.on_commit(lambda: send_decision_email.delay(kind, pk, decision))
+    enqueue_on_commit(send_decision_email, locked.kind, locked.pk, decision)
     return locked
 
 
 def _make_participant(application: Application) -> None:
+    """Make the accepted person a mentor or mentee of the program. Someone who already is
+    one keeps their role as it stands (a paused mentor stays paused, a capacity they
+    changed stays changed): the new application is only linked to it."""
     if isinstance(application, MentorApplication):
-        Mentor.objects.update_or_create(
+        mentor, created = Mentor.objects.get_or_create(
             program=application.program,
             user=application.user,
-            defaults={
-                "application": application,
-                "capacity": application.capacity,
-                "is_active": True,
-            },
+            defaults={"application": application, "capacity": application.capacity},
         )
+        if not created:
+            mentor.application = application
+            mentor.save(update_fields=["application"])
     else:
-        Mentee.objects.update_or_create(
+        mentee, created = Mentee.objects.get_or_create(
             program=application.program,
             user=application.user,
             defaults={"application": application, "source": Mentee.Source.APPLICATION},
         )
+        if not created:
+            mentee.application = application
+            mentee.save(update_fields=["application"])

@@ -1,0 +1,15 @@
+"""Signed links in emails: they carry an id, expire, and cannot be forged or altered."""
+
+from django.core import signing
+
+UPDATE_SALT = "matching.application-update"
+UPDATE_MAX_AGE = 7 * 24 * 3600
+
+
+def update_token(update_id: int) -> str:
+    return signing.dumps(update_id, salt=UPDATE_SALT)
+
+
+def update_id_from_token(token: str) -> int:
+    """Raises signing.SignatureExpired or signing.BadSignature."""
+    return signing.loads(token, salt=UPDATE_SALT, max_age=UPDATE_MAX_AGE)
