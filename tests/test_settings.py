@@ -1,3 +1,8 @@
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -24,52 +29,48 @@ def test_numbers_and_lists_from_the_environment(monkeypatch):
     assert envlist("HOSTS", "") == ["a.example", "b.example"]
 
 
-def test_the_embedded_default_and_the_real_services(monkeypatch):
-    """With nothing set: SQLite, eager tasks, console email. With the URLs set:
-    PostgreSQL, the Redis broker and cache. Checked in a fresh interpreter."""
-    import json
-    import os
-    import subprocess
-    import sys
+def _fresh_python(code: str, **env_changes: str | None) -> subprocess.CompletedProcess:
+    """Run `code` in a new interpreter, so settings are read from this environment."""
+    env = {**os.environ, "MM_TESTING": "1"}
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True)
 
-    code = (
-        "import json, mm_program.settings as s;"
-        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.CACHES['default']['BACKEND']]))"
-    )
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND")}
-    env["MM_TESTING"] = "1"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True).stdout
-    engine, eager, broker, email, cache = json.loads(out)
+
+def _settings(names: list[str], **env_changes: str | None) -> list:
+    code = "import json, mm_program.settings as s; print(json.dumps([" + ", ".join(
+        f"s.{name}" for name in names) + "]))"
+    result = _fresh_python(code, **env_changes)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_embedded_default_and_the_real_services():
+    """With nothing set: SQLite, eager tasks, console email. With the URLs set:
+    PostgreSQL, the Redis broker and cache."""
+    names = ["DATABASES['default']['ENGINE']", "CELERY_TASK_ALWAYS_EAGER",
+             "CELERY_BROKER_URL", "EMAIL_BACKEND", "CACHES['default']['BACKEND']"]
+    engine, eager, broker, email, _ = _settings(
+        names, DATABASE_URL=None, REDIS_URL=None, EMAIL_BACKEND=None)
     assert engine == "django.db.backends.sqlite3"
     assert eager is True and broker == "memory://"
     assert email == "django.core.mail.backends.console.EmailBackend"
 
-    env.update(DATABASE_URL="postgres://u@db.example:5432/mm", REDIS_URL="redis://r:6379/0")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True).stdout
-    engine, eager, broker, email, cache = json.loads(out)
+    engine, eager, broker, _, cache = _settings(
+        names, DATABASE_URL="postgres://u@db.example:5432/mm", REDIS_URL="redis://r:6379/0")
     assert engine == "django.db.backends.postgresql"
     assert eager is False and broker == "redis://r:6379/0"
     assert cache == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_behind_a_proxy_both_rate_limiters_read_the_client_header():
-    import json
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        "import json, mm_program.settings as s;"
-        "print(json.dumps([s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.RATELIMIT_IP_META_KEY]))"
-    )
-    env = {**os.environ, "CLIENT_IP_HEADER": "X-Real-IP", "MM_TESTING": "1"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True).stdout
-    assert json.loads(out) == ["X-Real-IP", "mm_program.ratelimit.client_ip"]
+    assert _settings(["ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "RATELIMIT_IP_META_KEY"],
+                     CLIENT_IP_HEADER="X-Real-IP") == ["X-Real-IP",
+                                                       "mm_program.ratelimit.client_ip"]
 
 
 def test_production_processes_refuse_the_development_secret_key(settings):
@@ -89,14 +90,8 @@ def test_production_processes_refuse_the_development_secret_key(settings):
 
 
 def test_the_wsgi_app_checks_the_key_when_it_starts():
-    import os
-    import subprocess
-    import sys
-
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "MM_TESTING")}
-    env["DEBUG"] = "0"
-    result = subprocess.run([sys.executable, "-c", "import mm_program.wsgi"], env=env,
-                            capture_output=True, text=True)
+    result = _fresh_python("import mm_program.wsgi", SECRET_KEY=None, MM_TESTING=None,
+                           DEBUG="0")
     assert result.returncode != 0
     assert "Set SECRET_KEY to a long random value" in result.stderr
 
