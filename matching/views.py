@@ -83,6 +83,7 @@ def apply(request, role: str, slug: str | None = None):
         if form.is_valid():
             application = form.save(commit=False)
             application.program = program
+            application.refresh_flags()  # for the thanks page, whatever happens below
             result = application_submit(
                 application=application,
                 research_areas=form.cleaned_data["research_areas"],
@@ -97,9 +98,7 @@ def apply(request, role: str, slug: str | None = None):
                 "program": program.name,
                 "email": form.cleaned_data["email"],
                 "updated": result.updated_existing,
-                "low_hours": getattr(application, "flagged_low_hours", False)
-                or (form.cleaned_data.get("hours_per_week") or 99)
-                < program.min_hours_per_week,
+                "low_hours": getattr(application, "flagged_low_hours", False),
             }
             return redirect("apply_thanks", role=role)
         status = 400

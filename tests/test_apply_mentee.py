@@ -62,13 +62,15 @@ def test_the_confirmation_page_says_what_happens_next(client, submit, mentee_dat
     assert b"ada@example.org" in page.content
 
 
-def test_a_mentee_under_the_minimum_hours_is_flagged_not_refused(submit, program,
+def test_a_mentee_under_the_minimum_hours_is_flagged_not_refused(client, submit, program,
                                                                  mentee_data):
     mentee_data["hours_per_week"] = "3"
     assert submit(mentee_data).status_code == 302
     application = MenteeApplication.objects.get()
     assert application.flagged_low_hours
     assert "probably not worth it" in mail.outbox[0].body
+    page = client.get(reverse("apply_thanks", args=["mentee"]))
+    assert b"fewer hours a week than the program" in page.content
 
 
 def test_the_minimum_comes_from_the_program(submit, program, mentee_data):
