@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
@@ -136,12 +137,14 @@ def apply_update_confirm(request, token: str):
     form = FORMS[update.kind](data, program=application.program)
     if request.method == "POST":
         if not form.is_valid():
+            problems = "; ".join(
+                f"{strip_tags(form[name].label) if name in form.fields else name}: "
+                f"{' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
             return render(request, "matching/update_confirm.html",
-                          {**context, "problem": "Some of the answers sent are no longer "
-                           "valid (" + "; ".join(
-                               f"{form.fields[f].label if f in form.fields else f}: "
-                               f"{' '.join(e)}" for f, e in form.errors.items()
-                           ) + "). Please send the form again."}, status=400)
+                          {**context, "problem": f"Some of the answers sent are no longer "
+                           f"valid ({problems}). Please send the form again."}, status=400)
         try:
             application_update_confirm(update=update, form=form)
         except ValidationError as exc:

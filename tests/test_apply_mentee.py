@@ -358,3 +358,19 @@ def test_number_inputs_carry_the_real_bounds_and_labels_say_what_they_ask(client
     assert 'min="10" max="1200"' in mentor.split('name="minutes_per_week"')[1][:400]
     # One CSRF token per form.
     assert mentee.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_held_answers_that_became_invalid_are_explained_in_plain_words(
+    client, submit, program, areas, mentee_data
+):
+    submit(mentee_data)
+    submit({**mentee_data, "github_url": "https://github.com/new"})
+    path = _confirm_link(mail.outbox[-1]).removeprefix("http://127.0.0.1:8000")
+    areas[0].is_active = False  # the organizers retired an area in between
+    areas[0].save()
+    response = client.post(path)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Research areas you&#x27;re interested in: Select a valid choice." in html
+    assert "&lt;span" not in html
+    assert MenteeApplication.objects.get().github_url == "https://github.com/ada"
