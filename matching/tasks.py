@@ -105,3 +105,62 @@ def send_update_confirmation(update_id: int) -> None:
             "valid_days": UPDATE_MAX_AGE // 86400,
         },
     )
+
+
+def _mentorship(mentorship_id: int):
+    from .models import Mentorship
+
+    return Mentorship.objects.select_related(
+        "program", "mentor__user", "mentor__application", "mentee__user",
+        "mentee__application",
+    ).get(pk=mentorship_id)
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_EMAIL_ERRORS, retry_backoff=True, retry_backoff_max=600,
+    max_retries=5,
+)
+def send_introduction(mentorship_id: int) -> None:
+    """Introduce a new pair: one email to each side, each about the other person."""
+    m = _mentorship(mentorship_id)
+    url = emails.absolute_url(reverse("mentorship_detail", args=[m.pk]))
+    for role, person, other in (("mentor", m.mentor.user, m.mentee.user),
+                                ("mentee", m.mentee.user, m.mentor.user)):
+        emails.send(
+            "introduction",
+            person.email,
+            {
+                "role": role,
+                "name": person.name or person.email,
+                "other_name": other.name or other.email,
+                "other_email": other.email,
+                "mentorship": m,
+                "program": m.program,
+                "mentorship_url": url,
+                "self_found": m.source == "mentor_row",
+            },
+        )
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_EMAIL_ERRORS, retry_backoff=True, retry_backoff_max=600,
+    max_retries=5,
+)
+def send_mentee_invitation(mentorship_id: int) -> None:
+    """A mentor added a mentee they found themselves: ask the mentee to confirm."""
+    from .tokens import INVITATION_MAX_AGE, invitation_token
+
+    m = _mentorship(mentorship_id)
+    emails.send(
+        "mentee-invitation",
+        m.mentee.user.email,
+        {
+            "name": m.mentee.user.name or "there",
+            "mentor_name": m.mentor.user.name or m.mentor.user.email,
+            "program": m.program,
+            "invitation_url": emails.absolute_url(
+                reverse("invitation", args=[invitation_token(m.pk)])
+            ),
+            "valid_days": INVITATION_MAX_AGE // 86400,
+        },
+    )

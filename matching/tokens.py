@@ -13,3 +13,17 @@ def update_token(update_id: int) -> str:
 def update_id_from_token(token: str) -> int:
     """Raises signing.SignatureExpired or signing.BadSignature."""
     return signing.loads(token, salt=UPDATE_SALT, max_age=UPDATE_MAX_AGE)
+
+
+INVITATION_SALT = "matching.mentee-invitation"
+INVITATION_MAX_AGE = 30 * 24 * 3600
+
+
+def invitation_token(mentorship_id: int) -> str:
+    return signing.dumps(mentorship_id, salt=INVITATION_SALT)
+
+
+def invitation_id_from_token(token: str) -> int:
+    """Raises signing.SignatureExpired or signing.BadSignature. The link stops working
+    once the invitation is answered: the view checks the mentorship is still invited."""
+    return signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)

@@ -9,10 +9,38 @@ from .applications import (
     RedirectTarget,
 )
 from .emails import DecisionEmail
+from .mentorships import (
+    LIVE_STATUSES,
+    RUNNING_STATUSES,
+    TRANSITIONS,
+    EndReason,
+    FinalProject,
+    MeetingLog,
+    Mentorship,
+    MentorshipSource,
+    MentorshipStatus,
+    NextStep,
+    OnTrack,
+)
 from .participants import Mentee, Mentor
 from .programs import Program, ResearchArea
+from .runs import MatchingRun, PairRule, Proposal
 
 __all__ = [
+    "LIVE_STATUSES",
+    "RUNNING_STATUSES",
+    "TRANSITIONS",
+    "EndReason",
+    "FinalProject",
+    "MatchingRun",
+    "MeetingLog",
+    "Mentorship",
+    "MentorshipSource",
+    "MentorshipStatus",
+    "NextStep",
+    "OnTrack",
+    "PairRule",
+    "Proposal",
     "ALLOWED_DECISIONS",
     "OPEN_STATUSES",
     "Application",

@@ -180,6 +180,33 @@ class MenteeApplication(Application):
     github_url = models.URLField("GitHub", max_length=500, blank=True)
     writing_url = models.URLField("writing sample", max_length=500, blank=True)
 
+    # For matching: all optional, an empty answer means "no preference".
+    preferred_involvement = models.CharField(
+        "how involved would you like your mentor to be", max_length=12, blank=True,
+        choices=[
+            ("hands_on", "Hands-on: help with implementation details"),
+            ("balanced", "Somewhere in between"),
+            ("high_level", "High-level: direction, not details"),
+        ],
+    )
+    preferred_control = models.CharField(
+        "who should set the direction", max_length=8, blank=True,
+        choices=[
+            ("mentee", "I pick my own direction"),
+            ("shared", "We decide together"),
+            ("mentor", "My mentor suggests a project"),
+        ],
+    )
+    preferred_mentors = models.ManyToManyField(
+        "matching.Mentor", blank=True, related_name="requested_by",
+        verbose_name="mentors you would especially like to work with",
+    )
+    conflicts = models.TextField(
+        "conflicts of interest", max_length=SHORT_TEXT_MAX, blank=True,
+        help_text="Names or emails of people you should not be matched with "
+        "(your supervisor, a partner, a colleague), one per line.",
+    )
+
     # Stored rather than computed so organizers can filter on it in admin; set by
     # `refresh_flags()` whenever the application is saved through the services.
     flagged_low_hours = models.BooleanField("under the program's minimum hours", default=False)
@@ -259,6 +286,18 @@ class MentorApplication(Application):
     )
     wants_paid = models.BooleanField("I would like to be paid for my time", default=False)
     profile_url = models.URLField("homepage or profile", max_length=500, blank=True)
+    excluded_stages = models.JSONField(
+        "career stages you would rather not mentor", default=list, blank=True
+    )
+    conflicts = models.TextField(
+        "conflicts of interest", max_length=SHORT_TEXT_MAX, blank=True,
+        help_text="Names or emails of people you should not be matched with "
+        "(your own students, a partner, a colleague), one per line.",
+    )
+    listed_for_applicants = models.BooleanField(
+        "list me on the mentee form", default=False,
+        help_text="Applicants then see your name, position and style, and can ask for you.",
+    )
 
     class Meta(Application.Meta):
         verbose_name = "mentor application"
@@ -281,6 +320,10 @@ class MentorApplication(Application):
 
     def refresh_flags(self) -> None:
         """Mentor applications carry no automatic flags (yet)."""
+
+    def get_excluded_stages_display(self) -> list[str]:
+        labels = dict(MenteeApplication.Occupation.choices)
+        return [labels.get(stage, stage) for stage in self.excluded_stages]
 
 
 class ApplicationUpdate(models.Model):

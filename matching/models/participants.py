@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from mm_program.validators import validate_timezone
+
 from .applications import MenteeApplication, MentorApplication
 from .programs import Program
 
@@ -64,6 +66,10 @@ class Mentee(models.Model):
         related_name="mentee",
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.APPLICATION)
+    # The minimal profile a mentee invited by their mentor fills in; an applicant's
+    # answers stay on their application.
+    timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
+    goals = models.TextField("what you want from the mentorship", max_length=3000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

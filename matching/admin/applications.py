@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from .forms import DecisionForm
-from .models import (
+from matching.forms import DecisionForm
+from matching.models import (
     ApplicationStatus,
     DecisionEmail,
     Mentee,
@@ -21,7 +21,7 @@ from .models import (
     Program,
     ResearchArea,
 )
-from .services.applications import application_decide
+from matching.services.applications import application_decide
 
 STATUS_COLORS = {
     ApplicationStatus.PENDING: "#6c757d",

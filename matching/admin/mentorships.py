@@ -1,0 +1,1 @@
+"""Admin for mentorships, meetings and final projects."""

@@ -1,0 +1,1 @@
+"""Admin for matching runs: start, read, lock/forbid, re-run, approve."""

@@ -1,0 +1,302 @@
+"""Mentorships: one row per mentor–mentee pair, with its meetings, terms and final project.
+
+The moves between statuses are listed in TRANSITIONS and made only through
+``matching.services.mentorships``; the database holds the rules that must never break
+(one live mentorship per pair, sane minutes, a mentorship's program matching its people).
+A mentor's capacity is checked under a lock on the mentor's row in the same services.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from .participants import Mentee, Mentor
+from .programs import Program, ResearchArea
+
+MAX_MEETING_MINUTES = 8 * 60
+
+
+class MentorshipStatus(models.TextChoices):
+    INVITED = "invited", "Invited, waiting for the mentee"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+    DECLINED = "declined", "Invitation declined"
+
+
+# A live mentorship holds one of the mentor's places and blocks a second one for the pair.
+LIVE_STATUSES = (MentorshipStatus.INVITED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
+# Meetings, terms and final projects can be recorded while the mentorship runs.
+RUNNING_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
+
+TRANSITIONS: dict[str, set[str]] = {
+    MentorshipStatus.INVITED: {
+        MentorshipStatus.ACTIVE,  # the mentee confirms
+        MentorshipStatus.DECLINED,  # the mentee declines, or the mentor withdraws
+    },
+    MentorshipStatus.ACTIVE: {
+        MentorshipStatus.PAUSED,
+        MentorshipStatus.COMPLETED,
+        MentorshipStatus.ENDED_EARLY,
+    },
+    MentorshipStatus.PAUSED: {
+        MentorshipStatus.ACTIVE,
+        MentorshipStatus.COMPLETED,
+        MentorshipStatus.ENDED_EARLY,
+    },
+    MentorshipStatus.COMPLETED: set(),
+    MentorshipStatus.ENDED_EARLY: set(),
+    MentorshipStatus.DECLINED: set(),
+}
+
+
+class MentorshipSource(models.TextChoices):
+    MATCH = "match", "Matching run"
+    ORGANIZER = "organizer", "Matched by hand by an organizer"
+    MENTOR_ROW = "mentor_row", "Added by the mentor"
+
+
+class NextStep(models.TextChoices):
+    JOB = "job", "A job"
+    PHD = "phd", "A PhD"
+    GRANT = "grant", "A grant"
+    INDEPENDENT = "independent", "Independent research"
+    PROGRAM = "program", "Another program (MATS, AI Safety Camp, …)"
+    NONE = "none", "Nothing in AI safety for now"
+
+
+class EndReason(models.TextChoices):
+    MENTEE_TIME = "mentee_time", "The mentee no longer has the time"
+    MENTOR_TIME = "mentor_time", "The mentor no longer has the time"
+    FIT = "fit", "Not a good fit"
+    GOAL_CHANGED = "goal_changed", "The mentee's goals changed"
+    NO_CONTACT = "no_contact", "We lost contact"
+    OTHER = "other", "Another reason"
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def for_mentor_user(self, user):
+        return self.filter(mentor__user=user)
+
+    def for_mentee_user(self, user):
+        return self.filter(mentee__user=user)
+
+    def with_meeting_stats(self):
+        """Meetings so far, minutes so far and the last meeting's date, in the same query."""
+        return self.annotate(
+            meetings_count=Count("meetings", distinct=True),
+            meetings_minutes=Sum("meetings__minutes"),
+            last_meeting_on=Max("meetings__date"),
+        )
+
+
+class Mentorship(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentorships")
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="mentorships")
+    mentee = models.ForeignKey(Mentee, on_delete=models.PROTECT, related_name="mentorships")
+    status = models.CharField(
+        max_length=12, choices=MentorshipStatus.choices, default=MentorshipStatus.ACTIVE,
+        db_index=True,
+    )
+    source = models.CharField(max_length=12, choices=MentorshipSource.choices)
+    start_date = models.DateField(default=date.today)
+    planned_end_date = models.DateField(null=True, blank=True)
+
+    # First call: the terms both sides agreed. Defaults come from the program.
+    terms_recorded_at = models.DateTimeField(null=True, blank=True)
+    terms_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    focus_areas = models.ManyToManyField(ResearchArea, blank=True, related_name="mentorships")
+    focus = models.CharField("focus", max_length=300, blank=True,
+                             help_text="What the mentee will work on, in a line.")
+    hours_per_week = models.PositiveSmallIntegerField(
+        "mentee's hours per week", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(80)],
+    )
+    meeting_every_weeks = models.PositiveSmallIntegerField(
+        "meet every (weeks)", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+    )
+    meeting_minutes = models.PositiveSmallIntegerField(
+        "minutes per meeting", null=True, blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(MAX_MEETING_MINUTES)],
+    )
+    needs_stipend = models.BooleanField("the mentee needs a stipend", default=False)
+
+    # Ending: the final call's next steps, or why it ended early.
+    ended_on = models.DateField(null=True, blank=True)
+    next_steps = models.JSONField("what the mentee will apply to next", default=list,
+                                  blank=True)
+    next_steps_notes = models.TextField(max_length=2000, blank=True)
+    end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
+    end_notes = models.TextField(max_length=2000, blank=True)
+
+    introduced_at = models.DateTimeField(null=True, blank=True,
+                                         help_text="When both sides were emailed an introduction.")
+    organizer_notes = models.TextField(
+        blank=True, help_text="Private to organizers: never shown to the mentor or mentee."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(status__in=["invited", "active", "paused"]),
+                name="mentorship_one_live_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_date__isnull=True)
+                | Q(planned_end_date__gt=models.F("start_date")),
+                name="mentorship_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended_early") | ~Q(end_reason=""),
+                name="mentorship_early_end_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["completed", "ended_early"])
+                | Q(ended_on__isnull=False),
+                name="mentorship_ended_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "status"]),
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["mentee", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor.user} → {self.mentee.user}"
+
+    def clean(self):
+        if self.mentor_id and self.mentee_id and self.program_id:
+            programs = {self.program_id, self.mentor.program_id, self.mentee.program_id}
+            if len(programs) > 1:
+                raise ValidationError("The mentor and the mentee must be in this program.")
+            if self.mentor.user_id == self.mentee.user_id:
+                raise ValidationError("A person cannot mentor themselves.")
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+    @property
+    def terms_recorded(self) -> bool:
+        return self.terms_recorded_at is not None
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, set())
+
+    def check_move(self, status: str) -> None:
+        if not self.can_move_to(status):
+            raise ValidationError(
+                f"This mentorship is {self.get_status_display().lower()}; it cannot become "
+                f"{MentorshipStatus(status).label.lower()}."
+            )
+
+    def agreed_minutes(self) -> int:
+        """The length of a meeting: as agreed at the first call, else the program's."""
+        return self.meeting_minutes or self.program.meeting_minutes_min
+
+    def get_next_steps_display(self) -> list[str]:
+        labels = dict(NextStep.choices)
+        return [labels.get(step, step) for step in self.next_steps]
+
+    def next_step(self) -> str:
+        """What this mentorship needs next, in a few words, for the dashboards."""
+        if self.status == MentorshipStatus.INVITED:
+            return "Waiting for the mentee to confirm"
+        if self.status == MentorshipStatus.PAUSED:
+            return "Paused"
+        if not self.is_running:
+            return ""
+        if not self.terms_recorded:
+            return "Record the first call's terms"
+        if self.planned_end_date and self.planned_end_date <= timezone.localdate():
+            return "Final call: record next steps"
+        if not hasattr(self, "final_project") and self.planned_end_date and (
+            (self.planned_end_date - timezone.localdate()).days <= 21
+        ):
+            return "Final project"
+        return "Meet and log it"
+
+
+class OnTrack(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class MeetingLog(models.Model):
+    """One meeting, in one line."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
+                                   related_name="meetings")
+    date = models.DateField(default=date.today)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MEETING_MINUTES)]
+    )
+    on_track = models.CharField("on track?", max_length=6, choices=OnTrack.choices)
+    note = models.CharField(max_length=280, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=MAX_MEETING_MINUTES),
+                name="meeting_minutes_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["mentorship", "-date"])]
+
+    def __str__(self):
+        return f"{self.date}: {self.minutes} min"
+
+
+class FinalProject(models.Model):
+    class Kind(models.TextChoices):
+        DISTILLATION = "distillation", "Distillation"
+        BLOG_POST = "blog_post", "Blog post"
+        SOFTWARE = "software", "Software project"
+        OTHER = "other", "Other"
+
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE,
+                                      related_name="final_project")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    url = models.URLField("link", max_length=500, blank=True)
+    is_public = models.BooleanField("public", default=True)
+    is_published = models.BooleanField("published", default=False)
+    mentor_feedback = models.TextField(max_length=3000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.title

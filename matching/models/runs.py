@@ -1,0 +1,103 @@
+"""Matching runs: what the solver was given, what it proposed, and what organizers decided.
+
+A run keeps its inputs (weights, threshold, every profile it scored, capacities, locks and
+forbids) so that a proposal can be explained months later, and a fingerprint of the state
+it ran on so that it cannot be approved once capacities or statuses have moved.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .participants import Mentee, Mentor
+from .programs import Program
+
+
+class PairRule(models.Model):
+    """An organizer's standing decision about one pair, applied to every later run."""
+
+    class Kind(models.TextChoices):
+        LOCK = "lock", "Locked: always propose this pair"
+        FORBID = "forbid", "Forbidden: never propose this pair"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pair_rules")
+    mentee = models.ForeignKey(Mentee, on_delete=models.CASCADE, related_name="pair_rules")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="pair_rules")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "mentor"], name="pair_rule_one_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().split(':')[0]}: {self.mentee.user} – {self.mentor.user}"
+
+
+class MatchingRun(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PARTLY_APPROVED = "partly_approved", "Partly approved"
+        APPROVED = "approved", "Approved"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="matching_runs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+
+    weights = models.JSONField()
+    threshold = models.FloatField()
+    # Everything the scorer and the solver were given: profiles, remaining capacities,
+    # locks, forbids, the reference date for time zones.
+    inputs = models.JSONField()
+    state_fingerprint = models.CharField(max_length=64)
+
+    total_score = models.FloatField(default=0)
+    matched_count = models.PositiveIntegerField(default=0)
+    mentee_count = models.PositiveIntegerField(default=0)
+    pair_count = models.PositiveIntegerField("allowed pairs", default=0)
+    solve_seconds = models.FloatField(default=0)
+    # [{"mentee": id, "reason": words}] for mentees the run left without a mentor.
+    unmatched = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"Run {self.pk} for {self.program} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Proposal(models.Model):
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey(Mentee, on_delete=models.CASCADE, related_name="proposals")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="proposals")
+    score = models.FloatField()
+    # [{"key", "label", "value", "weight", "points", "words"}], as the run scored the pair.
+    components = models.JSONField(default=list)
+    summary = models.TextField(blank=True)
+    locked = models.BooleanField(default=False)
+    mentorship = models.OneToOneField(
+        "matching.Mentorship", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["run", "-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee.user} → {self.mentor.user} ({self.score:.1f})"

@@ -1,0 +1,295 @@
+"""Workflows of a mentorship: start it, record its terms and meetings, end it.
+
+Every write to a mentorship goes through here, so that the moves between statuses
+(``Mentorship.TRANSITIONS``) and a mentor's capacity hold whoever makes the change: an
+organizer in admin, a matching run's approval, or a mentor adding their own mentee.
+
+Capacity: a mentor's live mentorships (invited, active, paused) never exceed their
+capacity. Creating one locks the mentor's row first (``SELECT … FOR UPDATE``), so two
+organizers approving at the same moment are served one after the other and the second
+one sees the first one's mentorship when it counts.
+"""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from matching import signals
+from matching.models import (
+    LIVE_STATUSES,
+    MeetingLog,
+    Mentee,
+    Mentor,
+    Mentorship,
+    MentorshipSource,
+    MentorshipStatus,
+    NextStep,
+)
+
+from .applications import enqueue_on_commit, user_for_email
+
+
+def mentor_load(mentor: Mentor) -> int:
+    """How many of the mentor's places are taken."""
+    return Mentorship.objects.filter(mentor=mentor, status__in=LIVE_STATUSES).count()
+
+
+def default_end_date(program, start: date) -> date:
+    return start + relativedelta(months=program.duration_months_min)
+
+
+def _person(mentee: Mentee) -> str:
+    return mentee.user.name or mentee.user.email
+
+
+def mentorship_create(
+    *,
+    mentor: Mentor,
+    mentee: Mentee,
+    source: str,
+    created_by=None,
+    start_date: date | None = None,
+    status: str = MentorshipStatus.ACTIVE,
+) -> Mentorship:
+    """Start a mentorship within the mentor's capacity, and email both sides.
+
+    Raises ValidationError with a message for the person who asked when the mentor is
+    inactive or full, the pair already has a live mentorship, the mentee is already
+    mentored by someone else (for matches), or the two are not in the same program.
+    """
+    from matching.tasks import send_introduction, send_mentee_invitation
+
+    with transaction.atomic():
+        mentor = Mentor.objects.select_for_update().select_related("user", "program").get(
+            pk=mentor.pk
+        )
+        mentee = Mentee.objects.select_related("user").get(pk=mentee.pk)
+        who = mentor.user.name or mentor.user.email
+        if mentee.program_id != mentor.program_id:
+            raise ValidationError("The mentor and the mentee are in different programs.")
+        if mentee.user_id == mentor.user_id:
+            raise ValidationError("A person cannot mentor themselves.")
+        if not mentor.is_active:
+            raise ValidationError(f"{who} is not an active mentor.")
+        live = Mentorship.objects.filter(status__in=LIVE_STATUSES)
+        if live.filter(mentor=mentor, mentee=mentee).exists():
+            raise ValidationError(f"{who} and {_person(mentee)} already have a mentorship.")
+        if source != MentorshipSource.MENTOR_ROW:
+            other = live.filter(mentee=mentee).select_related("mentor__user").first()
+            if other is not None:
+                raise ValidationError(
+                    f"{_person(mentee)} is already mentored by "
+                    f"{other.mentor.user.name or other.mentor.user.email}."
+                )
+        load = live.filter(mentor=mentor).count()
+        if load >= mentor.capacity:
+            raise ValidationError(
+                f"{who} is at capacity ({load} of {mentor.capacity} "
+                f"mentee{'s' if mentor.capacity != 1 else ''})."
+            )
+        start = start_date or timezone.localdate()
+        mentorship = Mentorship(
+            program=mentor.program, mentor=mentor, mentee=mentee, status=status,
+            source=source, created_by=created_by, start_date=start,
+            planned_end_date=default_end_date(mentor.program, start),
+            meeting_every_weeks=mentor.program.meeting_every_weeks,
+            meeting_minutes=mentor.program.meeting_minutes_min,
+            introduced_at=None if status == MentorshipStatus.INVITED else timezone.now(),
+        )
+        try:
+            with transaction.atomic():
+                mentorship.save()
+        except IntegrityError as exc:  # the same pair, created a moment ago
+            raise ValidationError(
+                f"{who} and {_person(mentee)} already have a mentorship."
+            ) from exc
+
+    if status == MentorshipStatus.INVITED:
+        enqueue_on_commit(send_mentee_invitation, mentorship.pk)
+    else:
+        enqueue_on_commit(send_introduction, mentorship.pk)
+        _on_commit_signal(signals.mentorship_started, mentorship)
+    return mentorship
+
+
+def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date) -> Mentorship:
+    """A mentor adds a mentee they found themselves: one row, then the mentee confirms."""
+    email = email.strip().lower()
+    if email == mentor.user.email.lower():
+        raise ValidationError("That is your own email address.")
+    with transaction.atomic():
+        user = user_for_email(email=email, name=name.strip())
+        mentee, _ = Mentee.objects.get_or_create(
+            program=mentor.program, user=user,
+            defaults={"source": Mentee.Source.MENTOR_INVITE},
+        )
+        return mentorship_create(
+            mentor=mentor, mentee=mentee, source=MentorshipSource.MENTOR_ROW,
+            created_by=mentor.user, start_date=start_date, status=MentorshipStatus.INVITED,
+        )
+
+
+def _on_commit_signal(signal, mentorship: Mentorship) -> None:
+    transaction.on_commit(
+        lambda: signal.send(sender=Mentorship, mentorship=mentorship), robust=True
+    )
+
+
+def _locked(mentorship: Mentorship) -> Mentorship:
+    return (
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("program", "mentor__user", "mentee__user")
+        .get(pk=mentorship.pk)
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
+                      goals: str) -> Mentorship:
+    """The invited mentee confirms and fills the minimal profile."""
+    from matching.tasks import send_introduction
+
+    m = _locked(mentorship)
+    if m.status != MentorshipStatus.INVITED:
+        raise ValidationError("This invitation has already been answered.")
+    m.check_move(MentorshipStatus.ACTIVE)
+    user = m.mentee.user
+    if name.strip():
+        user.name = name.strip()
+        user.save(update_fields=["name"])
+    m.mentee.timezone = timezone_name
+    m.mentee.goals = goals.strip()
+    m.mentee.save(update_fields=["timezone", "goals"])
+    m.status = MentorshipStatus.ACTIVE
+    m.introduced_at = timezone.now()
+    m.save(update_fields=["status", "introduced_at", "updated_at"])
+    enqueue_on_commit(send_introduction, m.pk)
+    _on_commit_signal(signals.mentorship_started, m)
+    return m
+
+
+@transaction.atomic
+def invitation_decline(*, mentorship: Mentorship) -> Mentorship:
+    """The invited mentee says no, or the mentor withdraws the invitation."""
+    m = _locked(mentorship)
+    m.check_move(MentorshipStatus.DECLINED)
+    m.status = MentorshipStatus.DECLINED
+    m.save(update_fields=["status", "updated_at"])
+    return m
+
+
+@transaction.atomic
+def mentorship_pause(*, mentorship: Mentorship) -> Mentorship:
+    m = _locked(mentorship)
+    m.check_move(MentorshipStatus.PAUSED)
+    m.status = MentorshipStatus.PAUSED
+    m.save(update_fields=["status", "updated_at"])
+    return m
+
+
+@transaction.atomic
+def mentorship_resume(*, mentorship: Mentorship) -> Mentorship:
+    m = _locked(mentorship)
+    if m.status != MentorshipStatus.PAUSED:
+        raise ValidationError("Only a paused mentorship can be resumed.")
+    m.check_move(MentorshipStatus.ACTIVE)
+    m.status = MentorshipStatus.ACTIVE
+    m.save(update_fields=["status", "updated_at"])
+    return m
+
+
+@transaction.atomic
+def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes: str = "",
+                        ended_on: date | None = None) -> Mentorship:
+    """Record the final call's next steps and end the mentorship as completed. The
+    end-of-program survey listens for ``signals.mentorship_ended``."""
+    m = _locked(mentorship)
+    m.check_move(MentorshipStatus.COMPLETED)
+    unknown = set(next_steps) - set(NextStep.values)
+    if unknown:
+        raise ValidationError(f"Unknown next step: {', '.join(sorted(unknown))}.")
+    m.ended_on = _end_date(m, ended_on)
+    m.status = MentorshipStatus.COMPLETED
+    m.next_steps = list(next_steps)
+    m.next_steps_notes = notes.strip()
+    m.save()
+    _on_commit_signal(signals.mentorship_ended, m)
+    return m
+
+
+@transaction.atomic
+def mentorship_end_early(*, mentorship: Mentorship, reason: str, notes: str = "",
+                         ended_on: date | None = None) -> Mentorship:
+    m = _locked(mentorship)
+    m.check_move(MentorshipStatus.ENDED_EARLY)
+    if not reason:
+        raise ValidationError("Say why the mentorship ended early.")
+    m.ended_on = _end_date(m, ended_on)
+    m.status = MentorshipStatus.ENDED_EARLY
+    m.end_reason = reason
+    m.end_notes = notes.strip()
+    m.save()
+    _on_commit_signal(signals.mentorship_ended, m)
+    return m
+
+
+def _end_date(m: Mentorship, ended_on: date | None) -> date:
+    ended_on = ended_on or timezone.localdate()
+    if ended_on > timezone.localdate():
+        raise ValidationError("The end date cannot be in the future.")
+    if ended_on < m.start_date:
+        raise ValidationError(
+            f"The end date cannot be before the mentorship started ({m.start_date:%d %b %Y})."
+        )
+    return ended_on
+
+
+@transaction.atomic
+def terms_record(*, mentorship: Mentorship, by, focus_areas, **terms) -> Mentorship:
+    """Record (or correct) the terms agreed at the first call."""
+    m = _locked(mentorship)
+    if not m.is_running:
+        raise ValidationError(
+            f"This mentorship is {m.get_status_display().lower()}; its terms can't change now."
+        )
+    allowed = {"focus", "hours_per_week", "meeting_every_weeks", "meeting_minutes",
+               "planned_end_date", "needs_stipend"}
+    for key, value in terms.items():
+        if key not in allowed:
+            raise TypeError(f"unexpected term {key!r}")
+        setattr(m, key, value)
+    if m.planned_end_date and m.planned_end_date <= m.start_date:
+        raise ValidationError("The planned end date must be after the start date.")
+    m.terms_recorded_at = timezone.now()
+    m.terms_recorded_by = by
+    m.save()
+    m.focus_areas.set(focus_areas)
+    return m
+
+
+def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
+                meeting_date: date | None = None, note: str = "") -> MeetingLog:
+    """Log one meeting. Raises ValidationError for a mentorship that is not running, a
+    date in the future or before the mentorship started, and absurd minutes."""
+    meeting_date = meeting_date or timezone.localdate()
+    with transaction.atomic():
+        m = _locked(mentorship)
+        if not m.is_running:
+            raise ValidationError(
+                f"This mentorship is {m.get_status_display().lower()}: meetings can no "
+                "longer be logged."
+            )
+        log = MeetingLog(mentorship=m, date=meeting_date, minutes=minutes,
+                         on_track=on_track, note=note.strip(), logged_by=by)
+        log.full_clean(exclude=["mentorship", "logged_by"])
+        if meeting_date > timezone.localdate():
+            raise ValidationError({"date": "A meeting you are logging can't be in the future."})
+        if meeting_date < m.start_date:
+            raise ValidationError({"date": (
+                f"That is before the mentorship started ({m.start_date:%d %b %Y})."
+            )})
+        log.save()
+    return log
