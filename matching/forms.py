@@ -9,6 +9,7 @@ from mm_program.validators import timezone_names
 from .models import (
     ApplicationStatus,
     MenteeApplication,
+    Mentor,
     MentorApplication,
     RedirectTarget,
     ResearchArea,
@@ -84,6 +85,8 @@ class ApplicationForm(forms.ModelForm):
         self.helper.disable_csrf = True  # the page's <form> carries the token
         self.helper.layout = self.build_layout()
 
+    has_listed_mentors = False
+
     def build_layout(self) -> Layout:
         raise NotImplementedError
 
@@ -123,6 +126,7 @@ class MenteeApplicationForm(ApplicationForm):
             "hours_per_week", "fulltime_intent", "courses_done",
             "needs_funding", "funding_reason",
             "cv_url", "github_url", "writing_url", "heard_about",
+            "preferred_involvement", "preferred_control", "preferred_mentors", "conflicts",
         ]
         labels = {
             "name": "Your name",
@@ -146,10 +150,19 @@ class MenteeApplicationForm(ApplicationForm):
             "occupation": forms.RadioSelect,
             "fulltime_intent": forms.RadioSelect,
             "goals": forms.Textarea(attrs={"rows": 3}),
+            "preferred_involvement": forms.RadioSelect,
+            "preferred_control": forms.RadioSelect,
+            "preferred_mentors": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, program=None, **kwargs):
         self.program = program
+        # Mentors who chose to be listed on this form; the question is left out (from
+        # the layout, built by the base class) when there are none.
+        self.listed_mentors = Mentor.objects.filter(
+            program=program, is_active=True, application__listed_for_applicants=True
+        ).select_related("user", "application") if program else Mentor.objects.none()
+        self.has_listed_mentors = self.listed_mentors.exists()
         super().__init__(*args, **kwargs)
         min_hours = program.min_hours_per_week if program else 5
         self.fields["hours_per_week"].help_text = (
@@ -166,6 +179,13 @@ class MenteeApplicationForm(ApplicationForm):
         )
         self.fields["occupation"].choices = MenteeApplication.Occupation.choices
         self.fields["fulltime_intent"].choices = MenteeApplication.FullTimeIntent.choices
+        for name in ("preferred_involvement", "preferred_control"):
+            field = self.fields[name]
+            field.choices = [("", "No preference")] + [c for c in field.choices if c[0]]
+        mentors = self.fields["preferred_mentors"]
+        mentors.queryset = self.listed_mentors
+        mentors.label_from_instance = _mentor_choice_label
+        mentors.help_text = "Only if someone stands out: it is one reason among several."
 
     def build_layout(self) -> Layout:
         return Layout(
@@ -175,6 +195,9 @@ class MenteeApplicationForm(ApplicationForm):
                      "key_uncertainties"),
             Fieldset("Commitment", "hours_per_week", "fulltime_intent", "courses_done"),
             Fieldset("Funding", "needs_funding", "funding_reason"),
+            Fieldset("Your mentor", "preferred_involvement", "preferred_control",
+                     *(["preferred_mentors"] if self.has_listed_mentors else []),
+                     "conflicts"),
             Fieldset("Links", "cv_url", "github_url", "writing_url", "heard_about"),
             self.honeypot_div(),
             Submit("submit", self.submit_label, css_class="btn-lg"),
@@ -194,6 +217,14 @@ class MenteeApplicationForm(ApplicationForm):
 class MentorApplicationForm(ApplicationForm):
     research_areas_label = "Areas you can mentor in"
     number_bounds = {"capacity": (1, 20), "minutes_per_week": (10, 1200)}
+    excluded_stages = forms.MultipleChoiceField(
+        label="Career stages you would rather not mentor",
+        choices=MenteeApplication.Occupation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked to mentor anyone.",
+    )
+
     class Meta:
         model = MentorApplication
         formfield_callback = https_urls
@@ -202,6 +233,7 @@ class MentorApplicationForm(ApplicationForm):
             "research_areas", "expertise",
             "capacity", "minutes_per_week", "involvement", "creative_control", "style_notes",
             "wants_paid", "profile_url", "heard_about",
+            "excluded_stages", "conflicts", "listed_for_applicants",
         ]
         labels = {
             "name": "Your name",
@@ -257,6 +289,8 @@ class MentorApplicationForm(ApplicationForm):
                 "creative_control",
                 "style_notes",
             ),
+            Fieldset("Who you mentor", "excluded_stages", "conflicts",
+                     "listed_for_applicants"),
             Fieldset("Other", "wants_paid", "profile_url", "heard_about"),
             self.honeypot_div(),
             Submit("submit", self.submit_label, css_class="btn-lg"),
@@ -274,6 +308,14 @@ class MentorApplicationForm(ApplicationForm):
                 "or raise the time.",
             )
         return cleaned
+
+
+def _mentor_choice_label(mentor: Mentor) -> str:
+    app = mentor.application
+    parts = [mentor.user.name or app.name, app.get_position_display()]
+    if app.organization:
+        parts.append(app.organization)
+    return f"{' · '.join(parts)} — {app.get_involvement_display()}"
 
 
 class DecisionForm(forms.Form):

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
 from .forms import HONEYPOT_FIELD, MenteeApplicationForm, MentorApplicationForm
-from .models import ApplicationUpdate, MenteeApplication, MentorApplication, Program
+from .mentorship_views import render_dashboard
+from .models import ApplicationUpdate, Program
 from .services.applications import (
     APPLICATION_MODELS,
     application_submit,
@@ -88,6 +89,7 @@ def apply(request, role: str, slug: str | None = None):
             result = application_submit(
                 application=application,
                 research_areas=form.cleaned_data["research_areas"],
+                preferred_mentors=form.cleaned_data.get("preferred_mentors"),
                 submitted_by=request.user if request.user.is_authenticated else None,
                 raw_data=_posted_answers(request),
             )
@@ -169,23 +171,6 @@ def apply_thanks(request, role: str):
 
 @login_required
 def dashboard(request):
-    """What a signed-in person sees first: their applications and their roles."""
-    user = request.user
-    mentee_apps = (
-        MenteeApplication.objects.for_user(user).select_related("program")
-        .prefetch_related("research_areas")
-    )
-    mentor_apps = (
-        MentorApplication.objects.for_user(user).select_related("program")
-        .prefetch_related("research_areas")
-    )
-    return render(
-        request,
-        "matching/dashboard.html",
-        {
-            "mentee_applications": mentee_apps,
-            "mentor_applications": mentor_apps,
-            "mentor_roles": user.mentor_roles.select_related("program"),
-            "mentee_roles": user.mentee_roles.select_related("program"),
-        },
-    )
+    """What a signed-in person sees first: their applications, and for each role the
+    mentor's spreadsheet of mentees or the mentee's mentorship."""
+    return render_dashboard(request)

@@ -1,5 +1,6 @@
 import csv
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -269,6 +270,8 @@ class MenteeApplicationAdmin(ApplicationAdmin):
                                    "courses_done"]}),
         ("Funding", {"fields": ["needs_funding", "funding_reason"]}),
         ("Links", {"fields": ["cv_url", "github_url", "writing_url"]}),
+        ("For matching", {"fields": ["preferred_involvement", "preferred_control",
+                                     "preferred_mentors", "conflicts"]}),
     ]
     readonly_fields = [*ApplicationAdmin.readonly_fields, "flagged_low_hours"]
     csv_fields = [
@@ -295,6 +298,17 @@ class MenteeApplicationAdmin(ApplicationAdmin):
         )
 
 
+class MentorApplicationAdminForm(forms.ModelForm):
+    excluded_stages = forms.MultipleChoiceField(
+        label="Career stages not taken", choices=MenteeApplication.Occupation.choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    class Meta:
+        model = MentorApplication
+        fields = ["excluded_stages"]  # the admin adds the fieldsets' fields
+
+
 @admin.register(MentorApplication)
 class MentorApplicationAdmin(ApplicationAdmin):
     list_display = [
@@ -309,7 +323,10 @@ class MentorApplicationAdmin(ApplicationAdmin):
         ("Expertise", {"fields": ["research_areas", "expertise"]}),
         ("Time and style", {"fields": ["capacity", "minutes_per_week", "involvement",
                                        "creative_control", "style_notes", "wants_paid"]}),
+        ("For matching", {"fields": ["excluded_stages", "conflicts",
+                                     "listed_for_applicants"]}),
     ]
+    form = MentorApplicationAdminForm
     csv_fields = [
         "position", "organization", "capacity", "minutes_per_week", "involvement",
         "creative_control", "style_notes", "wants_paid", "expertise", "profile_url",

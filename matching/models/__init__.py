@@ -11,6 +11,7 @@ from .applications import (
 from .emails import DecisionEmail
 from .mentorships import (
     LIVE_STATUSES,
+    MAX_MEETING_MINUTES,
     RUNNING_STATUSES,
     TRANSITIONS,
     EndReason,
@@ -28,6 +29,7 @@ from .runs import MatchingRun, PairRule, Proposal
 
 __all__ = [
     "LIVE_STATUSES",
+    "MAX_MEETING_MINUTES",
     "RUNNING_STATUSES",
     "TRANSITIONS",
     "EndReason",

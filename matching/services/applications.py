@@ -73,7 +73,8 @@ def enqueue_on_commit(task, *args) -> None:
 
 
 def application_submit(
-    *, application: Application, research_areas, submitted_by=None, raw_data=None
+    *, application: Application, research_areas, submitted_by=None, raw_data=None,
+    preferred_mentors=None,
 ) -> SubmitResult:
     """Save a submitted interest form and email the applicant.
 
@@ -84,14 +85,28 @@ def application_submit(
     `raw_data` (the posted fields) is what a held update keeps. Two identical
     submissions racing each other end the same way: the loser of the insert retries.
     """
+    related = _related(research_areas, preferred_mentors)
     try:
-        return _submit_once(application, research_areas, submitted_by, raw_data)
+        return _submit_once(application, related, submitted_by, raw_data)
     except IntegrityError:
-        return _submit_once(application, research_areas, submitted_by, raw_data)
+        return _submit_once(application, related, submitted_by, raw_data)
+
+
+def _related(research_areas, preferred_mentors) -> dict:
+    """The many-to-many answers of a form, saved after the application row."""
+    related = {"research_areas": research_areas}
+    if preferred_mentors is not None:
+        related["preferred_mentors"] = preferred_mentors
+    return related
+
+
+def _set_related(application: Application, related: dict) -> None:
+    for name, values in related.items():
+        getattr(application, name).set(values)
 
 
 @transaction.atomic
-def _submit_once(application, research_areas, submitted_by, raw_data) -> SubmitResult:
+def _submit_once(application, related, submitted_by, raw_data) -> SubmitResult:
     from matching.tasks import send_application_confirmation, send_update_confirmation
 
     model = type(application)
@@ -110,7 +125,7 @@ def _submit_once(application, research_areas, submitted_by, raw_data) -> SubmitR
             )
             enqueue_on_commit(send_update_confirmation, update.pk)
             return SubmitResult(application=existing, held_for_confirmation=True)
-        _replace_answers(existing, application, research_areas)
+        _replace_answers(existing, application, related)
         enqueue_on_commit(send_application_confirmation, existing.kind, existing.pk, True)
         return SubmitResult(application=existing, updated_existing=True)
 
@@ -118,19 +133,19 @@ def _submit_once(application, research_areas, submitted_by, raw_data) -> SubmitR
     application.refresh_flags()
     with transaction.atomic():
         application.save()
-    application.research_areas.set(research_areas)
+    _set_related(application, related)
     enqueue_on_commit(send_application_confirmation, application.kind, application.pk, False)
     return SubmitResult(application=application)
 
 
-def _replace_answers(existing: Application, submitted: Application, research_areas) -> None:
+def _replace_answers(existing: Application, submitted: Application, related: dict) -> None:
     for field in type(existing)._meta.concrete_fields:
         if field.name not in _TRIAGE_FIELDS and field.name != "email":
             setattr(existing, field.attname, getattr(submitted, field.attname))
     existing.resubmissions += 1
     existing.refresh_flags()
     existing.save()
-    existing.research_areas.set(research_areas)
+    _set_related(existing, related)
 
 
 @transaction.atomic
@@ -154,7 +169,9 @@ def application_update_confirm(*, update: ApplicationUpdate, form) -> Applicatio
         )
     submitted = form.save(commit=False)
     submitted.program = existing.program
-    _replace_answers(existing, submitted, form.cleaned_data["research_areas"])
+    _replace_answers(existing, submitted, _related(
+        form.cleaned_data["research_areas"], form.cleaned_data.get("preferred_mentors")
+    ))
     update.applied_at = timezone.now()
     update.save(update_fields=["applied_at"])
     enqueue_on_commit(send_application_confirmation, existing.kind, existing.pk, True)

@@ -1,0 +1,330 @@
+"""Matching runs: score the program's open pairs, solve, keep the proposals, approve them.
+
+A run reads the accepted mentees who have no mentorship yet and the active mentors with
+their remaining places, scores every pair (``matching.scoring``), solves exactly
+(``matching.solver``) and stores its inputs, proposals and the reasons mentees were left
+out. Approval turns proposals into mentorships through ``mentorship_create`` (so the
+capacity rule holds there too), inside one transaction that first locks the program:
+two organizers approving at the same moment are served in turn, and the second finds
+the run stale.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from matching import scoring, solver
+from matching.models import (
+    LIVE_STATUSES,
+    ApplicationStatus,
+    MatchingRun,
+    Mentee,
+    Mentor,
+    Mentorship,
+    MentorshipSource,
+    MentorshipStatus,
+    PairRule,
+    Program,
+    Proposal,
+)
+
+from .mentorships import mentorship_create
+
+DEFAULT_THRESHOLD = 20.0
+
+
+class StaleRun(ValidationError):
+    """The program changed since the run: its proposals may no longer be the best."""
+
+
+# --------------------------------------------------------------------------- who is in
+
+
+def _taken_mentee_ids(program: Program):
+    """Mentees who have (or had) a mentorship in the program: not matched again."""
+    return (
+        Mentorship.objects.filter(program=program)
+        .exclude(status=MentorshipStatus.DECLINED)
+        .values("mentee_id")
+    )
+
+
+def eligible_mentees(program: Program):
+    return (
+        Mentee.objects.filter(program=program, application__status=ApplicationStatus.ACCEPTED)
+        .exclude(pk__in=_taken_mentee_ids(program))
+        .select_related("user", "application")
+        .order_by("pk")
+    )
+
+
+def mentors_with_load(program: Program):
+    return (
+        Mentor.objects.filter(program=program, is_active=True, application__isnull=False)
+        .select_related("user", "application")
+        .annotate(load=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES)))
+        .order_by("pk")
+    )
+
+
+def state_fingerprint(program: Program) -> str:
+    """What a run's proposals depend on besides profiles: who can still be matched, every
+    mentor's capacity, activity and load, and the organizers' locks and forbids."""
+    mentors = list(
+        Mentor.objects.filter(program=program)
+        .annotate(load=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES)))
+        .order_by("pk")
+        .values_list("pk", "capacity", "is_active", "load")
+    )
+    mentees = list(eligible_mentees(program).values_list("pk", flat=True))
+    rules = list(
+        PairRule.objects.filter(program=program)
+        .order_by("mentee_id", "mentor_id")
+        .values_list("mentee_id", "mentor_id", "kind")
+    )
+    blob = json.dumps([mentors, mentees, rules], separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def is_stale(run: MatchingRun) -> bool:
+    return state_fingerprint(run.program) != run.state_fingerprint
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def _lines(text: str) -> frozenset[str]:
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def mentee_profile(mentee: Mentee, areas: frozenset[str], preferred: frozenset[str]):
+    app = mentee.application
+    return scoring.MenteeProfile(
+        id=str(mentee.pk),
+        name=mentee.user.name or app.name,
+        email=mentee.user.email.lower(),
+        timezone=app.timezone,
+        areas=areas,
+        hours_per_week=app.hours_per_week,
+        career_stage=app.occupation,
+        preferred_involvement=app.preferred_involvement,
+        preferred_control=app.preferred_control,
+        preferred_mentors=preferred,
+        conflicts=_lines(app.conflicts),
+    )
+
+
+def mentor_profile(mentor: Mentor, areas: frozenset[str]):
+    app = mentor.application
+    return scoring.MentorProfile(
+        id=str(mentor.pk),
+        name=mentor.user.name or app.name,
+        email=mentor.user.email.lower(),
+        timezone=app.timezone,
+        areas=areas,
+        involvement=app.involvement,
+        creative_control=app.creative_control,
+        excluded_stages=frozenset(app.excluded_stages),
+        conflicts=_lines(app.conflicts),
+    )
+
+
+def _area_names(through, key: str, ids) -> dict[int, set[str]]:
+    names: dict[int, set[str]] = {}
+    for owner, name in through.objects.filter(**{f"{key}__in": ids}).values_list(
+        key, "researcharea__name"
+    ):
+        names.setdefault(owner, set()).add(name)
+    return names
+
+
+def load_profiles(program: Program):
+    """Profiles of everyone the run considers, in a fixed number of queries."""
+    from matching.models import MenteeApplication, MentorApplication
+
+    mentees = list(eligible_mentees(program))
+    mentors = list(mentors_with_load(program))
+    mentee_areas = _area_names(MenteeApplication.research_areas.through, "menteeapplication_id",
+                               [m.application_id for m in mentees])
+    mentor_areas = _area_names(MentorApplication.research_areas.through, "mentorapplication_id",
+                               [m.application_id for m in mentors])
+    preferred: dict[int, set[str]] = {}
+    for app_id, mentor_id in MenteeApplication.preferred_mentors.through.objects.filter(
+        menteeapplication_id__in=[m.application_id for m in mentees]
+    ).values_list("menteeapplication_id", "mentor_id"):
+        preferred.setdefault(app_id, set()).add(str(mentor_id))
+    mentee_profiles = [
+        mentee_profile(m, frozenset(mentee_areas.get(m.application_id, ())),
+                       frozenset(preferred.get(m.application_id, ())))
+        for m in mentees
+    ]
+    mentor_profiles = [
+        mentor_profile(m, frozenset(mentor_areas.get(m.application_id, ()))) for m in mentors
+    ]
+    return mentees, mentors, mentee_profiles, mentor_profiles
+
+
+def _jsonable(profile) -> dict:
+    return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(profile).items()}
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run_matching(*, program: Program, weights: scoring.Weights, threshold: float, by,
+                 on_date: date | None = None) -> MatchingRun:
+    """Score, solve and store a run with its proposals. Nothing is approved here."""
+    on_date = on_date or timezone.localdate()
+    fingerprint = state_fingerprint(program)
+    mentees, mentors, mentee_profiles, mentor_profiles = load_profiles(program)
+    remaining = {str(m.pk): max(m.capacity - m.load, 0) for m in mentors}
+    mentee_ids = {p.id for p in mentee_profiles}
+
+    rules = PairRule.objects.filter(program=program).order_by("pk")
+    forbidden = [(str(r.mentee_id), str(r.mentor_id)) for r in rules if r.kind == "forbid"]
+    locked, warnings = [], []
+    locks_per_mentor: dict[str, int] = {}
+    for rule in rules:
+        if rule.kind != PairRule.Kind.LOCK:
+            continue
+        pair = (str(rule.mentee_id), str(rule.mentor_id))
+        if pair[0] not in mentee_ids or pair[1] not in remaining:
+            warnings.append(f"Lock {rule.mentee.user} – {rule.mentor.user} skipped: the mentee "
+                            "is already matched or the mentor is not available.")
+            continue
+        if locks_per_mentor.get(pair[1], 0) >= remaining[pair[1]]:
+            warnings.append(f"Lock {rule.mentee.user} – {rule.mentor.user} skipped: the mentor "
+                            "has no place left for it.")
+            continue
+        if any(p[0] == pair[0] for p in locked):
+            warnings.append(f"Lock {rule.mentee.user} – {rule.mentor.user} skipped: the mentee "
+                            "is already locked to another mentor.")
+            continue
+        locks_per_mentor[pair[1]] = locks_per_mentor.get(pair[1], 0) + 1
+        locked.append(pair)
+
+    table = scoring.score_table(
+        mentee_profiles, mentor_profiles, weights, threshold=threshold,
+        min_hours=program.min_hours_per_week, on_date=on_date, locked=locked,
+        forbidden=forbidden,
+    )
+    solution = solver.solve(solver.Problem(
+        mentors=sorted(remaining.items()), mentees=sorted(mentee_ids),
+        scores=table.pairs, locked=locked,
+    ))
+
+    load = {str(m.pk): m.load for m in mentors}
+    inputs = {
+        "on_date": on_date.isoformat(),
+        "min_hours": program.min_hours_per_week,
+        "mentees": [_jsonable(p) for p in mentee_profiles],
+        "mentors": [
+            {**_jsonable(p), "capacity": m.capacity, "load": load[p.id],
+             "remaining": remaining[p.id]}
+            for p, m in zip(mentor_profiles, mentors, strict=True)
+        ],
+        "locked": [list(p) for p in locked],
+        "forbidden": [list(p) for p in forbidden],
+        "warnings": warnings,
+    }
+    unmatched = [
+        {"mentee": mentee_id, "reason": table.unmatched_reason(mentee_id, remaining)}
+        for mentee_id in solution.unassigned
+    ]
+    with transaction.atomic():
+        run = MatchingRun.objects.create(
+            program=program, created_by=by, weights=weights.to_dict(), threshold=threshold,
+            inputs=inputs, state_fingerprint=fingerprint, total_score=solution.total_score,
+            matched_count=solution.matched, mentee_count=len(mentee_ids),
+            pair_count=len(table.pairs), solve_seconds=solution.solve_seconds,
+            unmatched=unmatched,
+        )
+        locked_set = set(locked)
+        proposals = []
+        for a in solution.assignments:
+            explanation = table.explain(a.mentee, a.mentor)
+            proposals.append(Proposal(
+                run=run, mentee_id=int(a.mentee), mentor_id=int(a.mentor), score=a.score,
+                components=[asdict(c) for c in explanation.components],
+                summary=explanation.summary, locked=(a.mentee, a.mentor) in locked_set,
+            ))
+        Proposal.objects.bulk_create(proposals)
+    return run
+
+
+def rerun(run: MatchingRun, *, by) -> MatchingRun:
+    """The same weights and threshold on the program as it is now."""
+    return run_matching(program=run.program, weights=scoring.Weights.from_dict(run.weights),
+                        threshold=run.threshold, by=by)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def pair_rule_set(*, program: Program, mentee: Mentee, mentor: Mentor, kind: str | None,
+                  by) -> PairRule | None:
+    """Lock or forbid a pair for later runs (``kind=None`` removes the rule)."""
+    if mentee.program_id != program.pk or mentor.program_id != program.pk:
+        raise ValidationError("The mentee and the mentor must both be in this program.")
+    with transaction.atomic():
+        PairRule.objects.filter(mentee=mentee, mentor=mentor).delete()
+        if kind is None:
+            return None
+        if kind == PairRule.Kind.LOCK and PairRule.objects.filter(
+            mentee=mentee, kind=PairRule.Kind.LOCK
+        ).exists():
+            raise ValidationError(
+                f"{mentee.user} is already locked to another mentor: remove that lock first."
+            )
+        return PairRule.objects.create(program=program, mentee=mentee, mentor=mentor,
+                                       kind=kind, created_by=by)
+
+
+# --------------------------------------------------------------------------- approve
+
+
+def run_approve(*, run: MatchingRun, by, proposal_ids=None) -> list[Mentorship]:
+    """Create the mentorships of the chosen proposals (all not yet approved if None).
+
+    Raises StaleRun if capacities, statuses or rules changed since the run (anyone else's
+    change: this run's own approvals are taken into account), and ValidationError if a
+    mentorship cannot be created; then nothing is approved.
+    """
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=run.program_id)
+        run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+        if state_fingerprint(program) != run.state_fingerprint:
+            raise StaleRun(
+                "Mentors' capacity, mentorships or locks have changed since this run: "
+                "re-run matching before approving."
+            )
+        pending = run.proposals.filter(mentorship__isnull=True, approved_at__isnull=True)
+        if proposal_ids is not None:
+            pending = pending.filter(pk__in=list(proposal_ids))
+        pending = list(pending.select_related("mentor", "mentee").order_by("pk"))
+        if not pending:
+            raise ValidationError("Select at least one proposal that is not approved yet.")
+        created, now = [], timezone.now()
+        for proposal in pending:
+            mentorship = mentorship_create(
+                mentor=proposal.mentor, mentee=proposal.mentee,
+                source=MentorshipSource.MATCH, created_by=by,
+            )
+            proposal.mentorship, proposal.approved_at, proposal.approved_by = (
+                mentorship, now, by
+            )
+            proposal.save(update_fields=["mentorship", "approved_at", "approved_by"])
+            created.append(mentorship)
+        left = run.proposals.filter(approved_at__isnull=True).exists()
+        run.status = MatchingRun.Status.PARTLY_APPROVED if left else MatchingRun.Status.APPROVED
+        # This run's own approvals changed the state; anyone else's change would have
+        # been caught above.
+        run.state_fingerprint = state_fingerprint(program)
+        run.save(update_fields=["status", "state_fingerprint"])
+    return created

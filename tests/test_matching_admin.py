@@ -1,0 +1,159 @@
+"""The matching-run pages in admin, as an organizer uses them."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from matching.models import MatchingRun, Mentorship, PairRule
+
+from .factories import UserFactory
+from .matching_helpers import accepted_mentee, accepted_mentor
+
+pytestmark = pytest.mark.django_db
+
+START = reverse("admin:matching_matchingrun_add")
+
+
+@pytest.fixture
+def cast(program):
+    ines = accepted_mentor(program, "Ines Interp", areas=("Interpretability", "Evals"))
+    gil = accepted_mentor(program, "Gil Gov", areas=("Governance",), tz="America/New_York")
+    ada = accepted_mentee(program, "Ada A", areas=("Interpretability", "Evals"))
+    bob = accepted_mentee(program, "Bob B", areas=("Governance",), tz="America/Chicago")
+    cy = accepted_mentee(program, "Cy C", areas=("Interpretability",), hours=3)
+    return {"ines": ines, "gil": gil, "ada": ada, "bob": bob, "cy": cy}
+
+
+def start_run(client, program, **overrides):
+    data = {
+        "program": program.pk, "threshold": "20", "weight_areas": "4", "weight_timezone": "2",
+        "weight_commitment": "1", "weight_style": "1", "weight_preference": "2",
+        **overrides,
+    }
+    return client.post(START, data)
+
+
+def detail(run):
+    return reverse("admin:matching_matchingrun_change", args=[run.pk])
+
+
+def test_the_start_page_has_the_weights_and_threshold_prefilled(organizer_client, program):
+    page = organizer_client.get(START).content.decode()
+    assert 'name="threshold" value="20.0"' in page
+    assert 'name="weight_areas" value="4.0"' in page
+    assert "Nothing is approved or emailed" in page
+
+
+def test_bad_weights_are_refused_with_a_message_and_keep_the_rest(organizer_client, program):
+    response = start_run(organizer_client, program, weight_areas="-1", threshold="35")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "greater than or equal to 0" in page
+    assert 'name="threshold" value="35"' in page
+    zero = {f"weight_{k}": "0" for k in
+            ("areas", "timezone", "commitment", "style", "preference")}
+    page = start_run(organizer_client, program, **zero).content.decode()
+    assert "weight" in page.lower() and "errorlist" in page
+    assert not MatchingRun.objects.exists()
+
+
+def test_a_run_shows_proposals_with_reasons_unmatched_and_load(organizer_client, program, cast):
+    response = start_run(organizer_client, program)
+    run = MatchingRun.objects.get()
+    assert response.url == detail(run)
+    page = organizer_client.get(detail(run)).content.decode()
+    assert "Matched" in page and "2 of 3 mentees" in page
+    assert "2 shared areas: Evals, Interpretability" in page
+    assert "9 h working-day overlap" in page
+    assert "Cy C" in page and "fit them better" in page
+    assert "Mentors&#x27; load" in page or "Mentors' load" in page
+    assert "out of date" not in page
+
+
+def test_lock_forbid_rerun_approve_as_an_organizer_would(organizer_client, program, cast,
+                                                         django_capture_on_commit_callbacks):
+    start_run(organizer_client, program)
+    run = MatchingRun.objects.get()
+    rule_url = reverse("admin:matching_matchingrun_rule", args=[run.pk])
+    # Lock Cy with Ines (Cy was left out), forbid Bob with Gil.
+    organizer_client.post(rule_url, {"rule": f"lock:{cast['cy'].pk}:{cast['ines'].pk}"})
+    organizer_client.post(rule_url, {"mentee": cast["bob"].pk, "mentor": cast["gil"].pk,
+                                     "kind": "forbid"})
+    assert set(PairRule.objects.values_list("kind", flat=True)) == {"lock", "forbid"}
+    page = organizer_client.get(detail(run)).content.decode()
+    assert "out of date" in page  # rules changed since the run
+    # Approving the stale run is refused and creates nothing.
+    response = organizer_client.post(
+        reverse("admin:matching_matchingrun_approve", args=[run.pk]), {"approve_all": "1"},
+        follow=True,
+    )
+    assert "re-run matching before approving" in response.content.decode()
+    assert not Mentorship.objects.exists()
+
+    response = organizer_client.post(reverse("admin:matching_matchingrun_rerun", args=[run.pk]))
+    new = MatchingRun.objects.latest()
+    assert response.url == detail(new)
+    proposed = {(p.mentee_id, p.mentor_id) for p in new.proposals.all()}
+    # Cy gets Ines by the lock, so Ada moves to Gil, and Bob (forbidden with Gil) is out.
+    assert proposed == {(cast["cy"].pk, cast["ines"].pk), (cast["ada"].pk, cast["gil"].pk)}
+    assert [u["mentee"] for u in new.unmatched] == [str(cast["bob"].pk)]
+    assert "🔒 locked" in organizer_client.get(detail(new)).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            reverse("admin:matching_matchingrun_approve", args=[new.pk]),
+            {"proposal": [new.proposals.get(locked=True).pk]}, follow=True,
+        )
+    assert "Approved 1 mentorship." in response.content.decode()
+    m = Mentorship.objects.get()
+    assert (m.mentee, m.mentor) == (cast["cy"], cast["ines"])
+    assert "Partly approved" in response.content.decode()
+    assert sorted(x.to[0] for x in mail.outbox) == sorted(
+        [cast["cy"].user.email, cast["ines"].user.email])
+
+
+def test_a_bad_rule_form_shows_its_errors(organizer_client, program, cast):
+    start_run(organizer_client, program)
+    run = MatchingRun.objects.get()
+    response = organizer_client.post(
+        reverse("admin:matching_matchingrun_rule", args=[run.pk]), {"kind": "lock"}
+    )
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not PairRule.objects.exists()
+
+
+def test_rule_buttons_cannot_reach_another_programs_people(organizer_client, program, cast):
+    from .factories import ProgramFactory
+
+    other = ProgramFactory()
+    stranger = accepted_mentee(other, "Out Sider")
+    start_run(organizer_client, program)
+    run = MatchingRun.objects.get()
+    response = organizer_client.post(
+        reverse("admin:matching_matchingrun_rule", args=[run.pk]),
+        {"rule": f"lock:{stranger.pk}:{cast['ines'].pk}"},
+    )
+    assert response.status_code == 404
+    assert not PairRule.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff_without_role", "participant"])
+def test_only_organizers_reach_matching_runs(client, program, cast, organizer, who):
+    run = MatchingRun.objects.create(program=program, weights={}, threshold=0, inputs={},
+                                     state_fingerprint="x")
+    if who != "anonymous":
+        client.force_login(UserFactory(is_staff=(who == "staff_without_role")))
+    urls = [START, detail(run)]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert "/login/" in response.url
+    for name in ("approve", "rule", "rerun"):
+        response = client.post(reverse(f"admin:matching_matchingrun_{name}", args=[run.pk]),
+                               {"approve_all": "1"})
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert "/login/" in response.url
+    assert not Mentorship.objects.exists() and MatchingRun.objects.count() == 1
