@@ -3,8 +3,12 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from matching.models import (
+    MeetingLog,
+    Mentee,
     MenteeApplication,
+    Mentor,
     MentorApplication,
+    Mentorship,
     Program,
     ResearchArea,
 )
@@ -74,3 +78,58 @@ class MentorApplicationFactory(factory.django.DjangoModelFactory):
     minutes_per_week = 60
     involvement = "balanced"
     creative_control = "shared"
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    """An accepted mentor, with the accepted application matching reads."""
+
+    class Meta:
+        model = Mentor
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    capacity = 2
+    application = factory.SubFactory(
+        MentorApplicationFactory, program=factory.SelfAttribute("..program"),
+        user=factory.SelfAttribute("..user"), capacity=factory.SelfAttribute("..capacity"),
+        status="accepted",
+    )
+
+
+class MenteeFactory(factory.django.DjangoModelFactory):
+    """An accepted mentee, ready to be matched."""
+
+    class Meta:
+        model = Mentee
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    application = factory.SubFactory(
+        MenteeApplicationFactory, program=factory.SelfAttribute("..program"),
+        user=factory.SelfAttribute("..user"), status="accepted",
+    )
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    """A mentorship row written directly, for fixtures: real code goes through
+    ``matching.services.mentorships``, which checks capacity and status moves."""
+
+    class Meta:
+        model = Mentorship
+
+    program = factory.SubFactory(ProgramFactory)
+    mentor = factory.SubFactory(MentorFactory, program=factory.SelfAttribute("..program"))
+    mentee = factory.SubFactory(MenteeFactory, program=factory.SelfAttribute("..program"))
+    source = "organizer"
+    status = "active"
+
+
+class MeetingLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingLog
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    date = factory.LazyAttribute(lambda o: o.mentorship.start_date)
+    minutes = 45
+    on_track = "yes"
+    logged_by = factory.LazyAttribute(lambda o: o.mentorship.mentor.user)

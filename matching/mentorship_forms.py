@@ -1,0 +1,466 @@
+"""Forms of a mentorship as its two participants fill them in.
+
+They only check what people typed (types, ranges, contradictions) and say what is wrong
+in plain words; the rules of the mentorship itself (status moves, capacity, dates against
+the start) stay in ``matching.services.mentorships``, whose messages the views show at the
+field or at the top of the form.
+"""
+
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+
+from mm_program.validators import timezone_names
+
+from .forms import https_urls
+from .models import MAX_MEETING_MINUTES, EndReason, FinalProject, NextStep, OnTrack, ResearchArea
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _date_text(value) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+class PlainWordsForm(forms.Form):
+    """Optional fields say so in their label; long texts stay a few lines high."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_optional(self)
+
+
+def mark_optional(form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            continue  # a lone checkbox is optional by nature
+        if not field.required and field.label and "(optional)" not in str(field.label):
+            field.label = format_html(
+                "{} <span class='text-body-secondary fw-normal'>(optional)</span>", field.label
+            )
+        if isinstance(field.widget, forms.Textarea) and \
+                str(field.widget.attrs.get("rows", "10")) == "10":  # Django's default
+            field.widget.attrs["rows"] = 3
+
+
+def _crispy(form, *layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the page's <form> carries the token
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class CompactFieldsMixin:
+    """Fields written out by hand in a one-line form (the templates render each widget):
+    small Bootstrap inputs, marked invalid and described by their error after a post."""
+
+    def style_fields(self):
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "btn-check"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def full_clean(self):
+        super().full_clean()
+        self._mark_invalid()
+
+    def add_error(self, field, error):
+        # Also for errors the services raise after validation (a date in the future).
+        super().add_error(field, error)
+        if self._errors is not None:
+            self._mark_invalid()
+
+    def _mark_invalid(self):
+        for name in self._errors or {}:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+# --- Meetings ---------------------------------------------------------------------------
+
+class MeetingLogForm(CompactFieldsMixin, forms.Form):
+    """One meeting in one line: date (today), minutes (as agreed), on track?, a note."""
+
+    date = forms.DateField(
+        label="Date", widget=DateInput(),
+        error_messages={"required": "Enter the date of the meeting.",
+                        "invalid": "Enter a date like 2026-11-03."},
+    )
+    minutes = forms.IntegerField(
+        label="Minutes", min_value=1, max_value=MAX_MEETING_MINUTES,
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_MEETING_MINUTES, "step": 5,
+                                        "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many minutes you met.",
+            "min_value": "Enter how many minutes you met: at least 1.",
+            "max_value": f"A meeting of more than {MAX_MEETING_MINUTES} minutes (8 hours)? "
+                         f"Enter at most {MAX_MEETING_MINUTES}.",
+            "invalid": "Enter a whole number of minutes, for example 30.",
+        },
+    )
+    on_track = forms.ChoiceField(
+        label="On track?", choices=OnTrack.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Is the mentee on track? Pick yes, partly or no."},
+    )
+    note = forms.CharField(
+        label="Note", max_length=280, required=False,
+        widget=forms.TextInput(attrs={"maxlength": 280}),
+        error_messages={"max_length": "Keep the note to one line (280 characters at most)."},
+    )
+
+    def __init__(self, *args, mentorship=None, **kwargs):
+        self.mentorship = mentorship
+        kwargs.setdefault("prefix", f"log-{mentorship.pk}" if mentorship else "log")
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("date", timezone.localdate())
+        if mentorship is not None:
+            kwargs["initial"].setdefault("minutes", mentorship.agreed_minutes())
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if mentorship is not None:
+            self.fields["date"].widget.attrs["min"] = mentorship.start_date.isoformat()
+
+
+# --- First call: the terms ---------------------------------------------------------------
+
+class TermsForm(PlainWordsForm):
+    focus_areas = forms.ModelMultipleChoiceField(
+        label="Focus areas", queryset=ResearchArea.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    focus = forms.CharField(
+        label="What the mentee will work on, in a line", max_length=300, required=False,
+        error_messages={"max_length": "Keep it to a line (300 characters at most)."},
+    )
+    hours_per_week = forms.IntegerField(
+        label="Mentee's hours per week", min_value=1, max_value=80,
+        error_messages={
+            "required": "Enter the hours a week the mentee will put in.",
+            "min_value": "Enter at least 1 hour a week.",
+            "max_value": "That's more than 80 hours a week: enter what the mentee can "
+                         "really commit.",
+            "invalid": "Enter a whole number of hours, for example 6.",
+        },
+    )
+    meeting_every_weeks = forms.IntegerField(
+        label="Meet every … weeks", min_value=1, max_value=8,
+        error_messages={
+            "required": "Enter how often you meet, in weeks.",
+            "min_value": "Enter at least 1 (meeting every week).",
+            "max_value": "Meet at least every 8 weeks, or the mentorship fades out.",
+            "invalid": "Enter a whole number of weeks, for example 2.",
+        },
+    )
+    meeting_minutes = forms.IntegerField(
+        label="Minutes per meeting", min_value=5, max_value=MAX_MEETING_MINUTES,
+        error_messages={
+            "required": "Enter how long a meeting usually is, in minutes.",
+            "min_value": "Enter at least 5 minutes.",
+            "max_value": f"Enter at most {MAX_MEETING_MINUTES} minutes (8 hours).",
+            "invalid": "Enter a whole number of minutes, for example 30.",
+        },
+    )
+    planned_end_date = forms.DateField(
+        label="Planned end", widget=DateInput(),
+        error_messages={"required": "Enter when you plan to end (the final call).",
+                        "invalid": "Enter a date like 2027-02-03."},
+    )
+    needs_stipend = forms.BooleanField(label="The mentee needs a stipend", required=False)
+
+    number_bounds = {"hours_per_week": (1, 80), "meeting_every_weeks": (1, 8),
+                     "meeting_minutes": (5, MAX_MEETING_MINUTES)}
+
+    def __init__(self, *args, mentorship, **kwargs):
+        self.mentorship = mentorship
+        program = mentorship.program
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", terms_initial(mentorship))
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.number_bounds.items():
+            self.fields[name].widget.attrs.update({"min": low, "max": high,
+                                                   "inputmode": "numeric"})
+        earliest = mentorship.start_date + relativedelta(months=program.duration_months_min)
+        latest = mentorship.start_date + relativedelta(months=program.duration_months_max)
+        self.fields["planned_end_date"].widget.attrs["min"] = (
+            mentorship.start_date + timedelta(days=1)
+        ).isoformat()
+        self.fields["hours_per_week"].help_text = (
+            f"The program asks for at least {program.min_hours_per_week} hours a week of "
+            "the mentee's own work; under that it is probably not worth it."
+        )
+        self.fields["meeting_every_weeks"].help_text = (
+            f"Suggested: every {program.meeting_every_weeks} weeks (every 1–4 weeks is usual)."
+        )
+        self.fields["meeting_minutes"].help_text = (
+            f"Suggested: {program.meeting_minutes_min}–{program.meeting_minutes_max} minutes."
+        )
+        self.fields["planned_end_date"].help_text = (
+            f"Suggested: {program.duration_months_min}–{program.duration_months_max} months "
+            f"after the start ({_date_text(mentorship.start_date)}), that is between "
+            f"{_date_text(earliest)} and {_date_text(latest)}."
+        )
+        rate = program.stipend_rate
+        rate = int(rate) if rate % 1 == 0 else rate
+        self.fields["needs_stipend"].help_text = (
+            f"The program pays {rate} {program.currency} an hour to mentees who need it, "
+            "with a low bar. The mentee requests it later on this site."
+        )
+        self.fields["focus_areas"].help_text = "Tick the areas the work will be in."
+        self.helper = _crispy(
+            self,
+            Fieldset("What you'll work on", Field("focus_areas", wrapper_class="mm-columns"),
+                     "focus"),
+            Fieldset("How you'll work", "hours_per_week", "meeting_every_weeks",
+                     "meeting_minutes", "planned_end_date", "needs_stipend"),
+            Submit("submit", "Save the terms"),
+        )
+
+    def clean_planned_end_date(self):
+        end = self.cleaned_data["planned_end_date"]
+        if end <= self.mentorship.start_date:
+            raise forms.ValidationError(
+                "The planned end must be after the start "
+                f"({_date_text(self.mentorship.start_date)})."
+            )
+        return end
+
+    def terms(self) -> dict:
+        data = self.cleaned_data
+        return {key: data[key] for key in ("focus", "hours_per_week", "meeting_every_weeks",
+                                           "meeting_minutes", "planned_end_date",
+                                           "needs_stipend")}
+
+
+def terms_initial(mentorship) -> dict:
+    """The form starts from what is recorded; before the first call, from the program's
+    defaults (which the services copied onto the mentorship) and the mentee's application."""
+    initial = {
+        "focus": mentorship.focus,
+        "hours_per_week": mentorship.hours_per_week,
+        "meeting_every_weeks": mentorship.meeting_every_weeks
+        or mentorship.program.meeting_every_weeks,
+        "meeting_minutes": mentorship.agreed_minutes(),
+        "planned_end_date": mentorship.planned_end_date,
+        "needs_stipend": mentorship.needs_stipend,
+        "focus_areas": list(mentorship.focus_areas.all()),
+    }
+    application = getattr(mentorship.mentee, "application", None)
+    if not mentorship.terms_recorded and application is not None:
+        initial["hours_per_week"] = initial["hours_per_week"] or application.hours_per_week
+        initial["needs_stipend"] = initial["needs_stipend"] or bool(
+            getattr(application, "needs_funding", False))
+        if not initial["focus_areas"]:
+            initial["focus_areas"] = list(application.research_areas.all())
+    return initial
+
+
+# --- Final project -----------------------------------------------------------------------
+
+class FinalProjectForm(forms.ModelForm):
+    class Meta:
+        model = FinalProject
+        formfield_callback = https_urls
+        fields = ["kind", "title", "url", "is_public", "is_published", "mentor_feedback"]
+        labels = {
+            "kind": "Kind of project",
+            "title": "Title",
+            "url": "Link",
+            "is_public": "Public: others may read or use it",
+            "is_published": "Published",
+            "mentor_feedback": "Mentor's feedback",
+        }
+        help_texts = {
+            "url": "Where to find it: a post, a repository, a document.",
+            "is_public": "Untick if it stays between you two and the organizers.",
+            "is_published": "Tick once it is out.",
+            "mentor_feedback": "What went well, what to work on next. The mentee sees this.",
+        }
+        widgets = {"kind": forms.RadioSelect, "mentor_feedback": forms.Textarea}
+        error_messages = {
+            "kind": {"required": "Pick the kind of project."},
+            "title": {"required": "Give the project a title, even a working one."},
+            "url": {"invalid": "That doesn't look like a link: copy it from your browser's "
+                               "address bar (https://…)."},
+        }
+
+    def __init__(self, *args, is_mentor: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = FinalProject.Kind.choices
+        if not is_mentor:
+            # Only the mentor writes feedback; a mentee's post can't touch it.
+            del self.fields["mentor_feedback"]
+        mark_optional(self)
+        names = list(self.fields)
+        self.helper = _crispy(self, *names, Submit("submit", "Save the final project"))
+
+
+# --- Ending ------------------------------------------------------------------------------
+
+class _EndForm(PlainWordsForm):
+    ended_on = forms.DateField(
+        label="Ended on", widget=DateInput(),
+        error_messages={"required": "Enter the date it ended (usually today).",
+                        "invalid": "Enter a date like 2027-02-03."},
+    )
+
+    def __init__(self, *args, mentorship, **kwargs):
+        self.mentorship = mentorship
+        kwargs.setdefault("initial", {}).setdefault("ended_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].widget.attrs.update({
+            "max": timezone.localdate().isoformat(),
+            "min": mentorship.start_date.isoformat(),
+        })
+
+
+class CompleteForm(_EndForm):
+    next_steps = forms.MultipleChoiceField(
+        label="What will the mentee apply to next?", choices=NextStep.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one next step, or “Nothing in AI safety "
+                                    "for now”."},
+    )
+    notes = forms.CharField(
+        label="Notes from the final call", max_length=2000, required=False,
+        widget=forms.Textarea,
+        help_text="Which job, PhD or grant; who could help. Organizers read this.",
+        error_messages={"max_length": "Please keep this under 2,000 characters."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "complete")
+        super().__init__(*args, **kwargs)
+        self.helper = _crispy(self, "next_steps", "notes", "ended_on",
+                              Submit("submit", "Complete the mentorship"))
+
+    def clean_next_steps(self):
+        steps = self.cleaned_data["next_steps"]
+        if NextStep.NONE in steps and len(steps) > 1:
+            raise forms.ValidationError(
+                "“Nothing in AI safety for now” can't go with other next steps: untick one."
+            )
+        return steps
+
+
+class _DangerSubmit(Submit):
+    field_classes = "btn btn-outline-danger"
+
+
+class EndEarlyForm(_EndForm):
+    reason = forms.ChoiceField(
+        label="Why did it end early?", choices=EndReason.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Pick the reason closest to what happened."},
+    )
+    notes = forms.CharField(
+        label="Anything the organizers should know", max_length=2000, required=False,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Please keep this under 2,000 characters."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "early")
+        super().__init__(*args, **kwargs)
+        self.helper = _crispy(self, "reason", "notes", "ended_on",
+                              _DangerSubmit("submit", "End the mentorship early"))
+
+
+# --- A mentee the mentor found themselves ------------------------------------------------
+
+class AddMenteeForm(CompactFieldsMixin, forms.Form):
+    name = forms.CharField(
+        label="Their name", max_length=150,
+        error_messages={"required": "Enter the mentee's name."},
+    )
+    email = forms.EmailField(
+        label="Their email",
+        error_messages={
+            "required": "Enter the mentee's email: we send them a link to confirm.",
+            "invalid": "That doesn't look like an email address: check for a typo "
+                       "(name@example.org).",
+        },
+    )
+    start_date = forms.DateField(
+        label="Start date", widget=DateInput(),
+        error_messages={"required": "Enter when the mentorship starts (usually today).",
+                        "invalid": "Enter a date like 2026-11-03."},
+    )
+
+    def __init__(self, *args, mentor, **kwargs):
+        self.mentor = mentor
+        kwargs.setdefault("prefix", f"add-{mentor.pk}")
+        kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter the mentee's name.")
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.mentor.user.email.lower():
+            raise forms.ValidationError(
+                "That is your own email address: enter your mentee's."
+            )
+        return email
+
+
+# --- The invited mentee confirms ---------------------------------------------------------
+
+class InvitationForm(PlainWordsForm):
+    name = forms.CharField(label="Your name", max_length=150,
+                           error_messages={"required": "Please tell us your name."})
+    timezone = forms.ChoiceField(
+        label="Your time zone",
+        help_text="So that your mentor can suggest times that suit you.",
+        error_messages={"required": "Pick your time zone from the list.",
+                        "invalid_choice": "Pick your time zone from the list "
+                                          "(for example Europe/Berlin)."},
+    )
+    goals = forms.CharField(
+        label="What do you want to work on?", max_length=3000, widget=forms.Textarea,
+        help_text="A sentence or two is enough.",
+        error_messages={
+            "required": "Tell your mentor in a sentence what you want to work on.",
+            "max_length": "Please keep this under 3,000 characters: a few sentences are "
+                          "plenty.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [("", "Select your time zone")] + [
+            (name, name.replace("_", " ")) for name in timezone_names()
+        ]
+        self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.helper = _crispy(self, "name", Field("timezone"), "goals",
+                              Div(Submit("accept", "Confirm and start", css_class="btn-lg"),
+                                  css_class="mt-3"))
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Please tell us your name.")
+        return name

@@ -1,0 +1,521 @@
+"""A mentorship as its two participants see it: the mentor's spreadsheet on the dashboard,
+the mentorship page, the first-call terms, the final project, the end, and the invited
+mentee's confirmation page.
+
+Every change goes through ``matching.services.mentorships``. A mentorship is reachable
+only by its mentor and its mentee: anyone else gets 404, as if it did not exist.
+"""
+
+import logging
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .mentorship_forms import (
+    AddMenteeForm,
+    CompleteForm,
+    EndEarlyForm,
+    FinalProjectForm,
+    InvitationForm,
+    MeetingLogForm,
+    TermsForm,
+)
+from .models import (
+    LIVE_STATUSES,
+    FinalProject,
+    MenteeApplication,
+    Mentor,
+    MentorApplication,
+    Mentorship,
+    MentorshipStatus,
+)
+from .services import mentorships as services
+from .tokens import invitation_id_from_token, invitation_token
+
+logger = logging.getLogger(__name__)
+
+ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def person(user) -> str:
+    return user.name or user.email
+
+
+def _day(value) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+# --- Access ------------------------------------------------------------------------------
+
+def _mentorship_for(request, pk: int) -> Mentorship:
+    """The mentorship if the signed-in person is its mentor or its mentee, else 404."""
+    user = request.user
+    mentorship = get_object_or_404(
+        Mentorship.objects.select_related(
+            "program", "mentor__user", "mentee__user", "mentee__application", "final_project"
+        ).filter(Q(mentor__user=user) | Q(mentee__user=user)),
+        pk=pk,
+    )
+    mentorship.viewer_is_mentor = mentorship.mentor.user_id == user.pk
+    return mentorship
+
+
+def _final_project(mentorship: Mentorship) -> FinalProject | None:
+    try:
+        return mentorship.final_project
+    except FinalProject.DoesNotExist:
+        return None
+
+
+# --- Dashboard ---------------------------------------------------------------------------
+
+def _live_first():
+    return Case(When(status__in=LIVE_STATUSES, then=0), default=1, output_field=IntegerField())
+
+
+def _with_stats(queryset):
+    return (
+        queryset.with_meeting_stats()
+        .annotate(ended_last=_live_first())
+        .order_by("ended_last", "-start_date", "-pk")
+    )
+
+
+def _rows(queryset) -> list[Mentorship]:
+    rows = list(_with_stats(queryset))
+    for row in rows:
+        row.hours_so_far = round((row.meetings_minutes or 0) / 60, 1)
+    return rows
+
+
+def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
+                      add_form: AddMenteeForm | None = None) -> dict:
+    """Everything on a person's dashboard, in a fixed number of queries however many
+    mentees and meetings there are. A bound form (a refused post) replaces its row's."""
+    mentor_roles = list(user.mentor_roles.select_related("program", "user"))
+    mentee_roles = list(user.mentee_roles.select_related("program"))
+
+    rows_by_mentor: dict[int, list[Mentorship]] = {mentor.pk: [] for mentor in mentor_roles}
+    if mentor_roles:
+        rows = _rows(
+            Mentorship.objects.filter(mentor__in=mentor_roles)
+            .select_related("program", "mentee__user", "final_project")
+        )
+        for row in rows:
+            if log_form is not None and log_form.mentorship.pk == row.pk:
+                row.log_form = log_form
+            elif row.is_running:
+                row.log_form = MeetingLogForm(mentorship=row)
+            rows_by_mentor[row.mentor_id].append(row)
+
+    mentoring = []
+    for mentor in mentor_roles:
+        rows = rows_by_mentor[mentor.pk]
+        load = sum(1 for row in rows if row.is_live)
+        bound = add_form is not None and add_form.mentor.pk == mentor.pk
+        mentoring.append({
+            "mentor": mentor,
+            "rows": rows,
+            "load": load,
+            "full": load >= mentor.capacity,
+            "places": [number < load for number in range(max(mentor.capacity, load))],
+            "add_form": add_form if bound else AddMenteeForm(mentor=mentor),
+        })
+
+    mentored = {mentee.pk: [] for mentee in mentee_roles}
+    if mentee_roles:
+        rows = _rows(
+            Mentorship.objects.filter(mentee__in=mentee_roles)
+            .select_related("program", "mentor__user", "final_project")
+            .prefetch_related("focus_areas")
+        )
+        for row in rows:
+            if row.status == MentorshipStatus.INVITED:
+                row.invitation_url = reverse("invitation", args=[invitation_token(row.pk)])
+            mentored[row.mentee_id].append(row)
+    mentee_sections = [{"mentee": mentee, "rows": mentored[mentee.pk]}
+                       for mentee in mentee_roles]
+
+    return {
+        "mentee_applications": MenteeApplication.objects.for_user(user)
+        .select_related("program").prefetch_related("research_areas"),
+        "mentor_applications": MentorApplication.objects.for_user(user)
+        .select_related("program").prefetch_related("research_areas"),
+        "mentoring": mentoring,
+        "mentee_sections": mentee_sections,
+        "mentor_roles": mentor_roles,
+        "mentee_roles": mentee_roles,
+        "failed_form": log_form or add_form,
+    }
+
+
+def render_dashboard(request, status=200, **forms):
+    return render(request, "matching/dashboard.html",
+                  dashboard_context(request.user, **forms), status=status)
+
+
+# --- Mentorship page ---------------------------------------------------------------------
+
+def _render_detail(request, mentorship, *, log_form=None, status=200):
+    project = _final_project(mentorship)
+    meetings = list(mentorship.meetings.select_related("logged_by"))
+    minutes = sum(meeting.minutes for meeting in meetings)
+    context = {
+        "m": mentorship,
+        "program": mentorship.program,
+        "is_mentor": mentorship.viewer_is_mentor,
+        "other": mentorship.mentee.user if mentorship.viewer_is_mentor
+        else mentorship.mentor.user,
+        "meetings": meetings,
+        "minutes_so_far": minutes,
+        "hours_so_far": round(minutes / 60, 1),
+        "focus_areas": mentorship.focus_areas.all(),
+        "project": project,
+    }
+    if log_form is not None:  # a refused line comes back whatever the status now
+        context["log_form"] = log_form
+    elif mentorship.is_running:
+        context["log_form"] = MeetingLogForm(mentorship=mentorship)
+    if mentorship.is_running and not mentorship.terms_recorded:
+        context["terms_form"] = TermsForm(mentorship=mentorship)
+    if mentorship.status == MentorshipStatus.INVITED and not mentorship.viewer_is_mentor:
+        context["invitation_url"] = reverse("invitation",
+                                            args=[invitation_token(mentorship.pk)])
+    return render(request, "matching/mentorships/detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def mentorship_detail(request, pk: int):
+    return _render_detail(request, _mentorship_for(request, pk))
+
+
+@login_required
+@require_POST
+def meeting_log(request, pk: int):
+    """The one-line meeting form, from the dashboard or the mentorship page. A refused
+    line comes back on the page it was sent from, with what was typed and why."""
+    mentorship = _mentorship_for(request, pk)
+    from_dashboard = request.POST.get("back") == "dashboard"
+    form = MeetingLogForm(request.POST, mentorship=mentorship)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            log = services.meeting_log(
+                mentorship=mentorship, by=request.user, minutes=data["minutes"],
+                on_track=data["on_track"], meeting_date=data["date"], note=data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Meeting of {_day(log.date)} logged ({log.minutes} min) for your mentorship "
+                f"with {person(_other(mentorship))}.",
+            )
+            if from_dashboard:
+                return redirect("dashboard")
+            return redirect("mentorship_detail", pk=mentorship.pk)
+    if from_dashboard:
+        return render_dashboard(request, status=400, log_form=form)
+    return _render_detail(request, mentorship, log_form=form, status=400)
+
+
+def _other(mentorship):
+    return mentorship.mentee.user if mentorship.viewer_is_mentor else mentorship.mentor.user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentorship_terms(request, pk: int):
+    """The first call's terms, in one short form either side may fill in."""
+    mentorship = _mentorship_for(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = TermsForm(request.POST, mentorship=mentorship)
+        if form.is_valid():
+            try:
+                services.terms_record(
+                    mentorship=mentorship, by=request.user,
+                    focus_areas=form.cleaned_data["focus_areas"], **form.terms(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "The terms are recorded. You can correct them "
+                                          "here at any time while the mentorship runs.")
+                return redirect("mentorship_detail", pk=mentorship.pk)
+        status = 400
+    else:
+        form = TermsForm(mentorship=mentorship)
+    return render(request, "matching/mentorships/terms.html",
+                  {"m": mentorship, "form": form, "program": mentorship.program},
+                  status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def final_project(request, pk: int):
+    """Kind, title, link, public?, published?; the mentor's feedback is theirs alone."""
+    mentorship = _mentorship_for(request, pk)
+    project = _final_project(mentorship)
+    is_mentor = mentorship.viewer_is_mentor
+    status = 200
+    if request.method == "POST":
+        form = FinalProjectForm(request.POST, instance=project, is_mentor=is_mentor)
+        if form.is_valid():
+            try:
+                _save_final_project(mentorship, form)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "The final project is saved.")
+                return redirect("mentorship_detail", pk=mentorship.pk)
+        status = 400
+    else:
+        form = FinalProjectForm(instance=project, is_mentor=is_mentor)
+    return render(request, "matching/mentorships/project.html",
+                  {"m": mentorship, "form": form, "project": project,
+                   "is_mentor": is_mentor}, status=status)
+
+
+def _save_final_project(mentorship: Mentorship, form: FinalProjectForm) -> FinalProject:
+    # There is no service for the final project yet: keep the model's rule (recorded
+    # while the mentorship runs) under the same lock the services take.
+    with transaction.atomic():
+        locked = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+        if not locked.is_running:
+            raise ValidationError(
+                f"This mentorship is {locked.get_status_display().lower()}: its final "
+                "project can no longer be changed."
+            )
+        project = form.save(commit=False)
+        project.mentorship = locked
+        project.save()
+    return project
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentorship_end(request, pk: int):
+    """The final call: complete with next steps, or end early with a reason."""
+    mentorship = _mentorship_for(request, pk)
+    complete_form = CompleteForm(mentorship=mentorship)
+    early_form = EndEarlyForm(mentorship=mentorship)
+    action = request.POST.get("action") if request.method == "POST" else \
+        request.GET.get("action")
+    status = 200
+    form = None
+    if request.method == "POST":
+        if action == "complete":
+            form = complete_form = CompleteForm(request.POST, mentorship=mentorship)
+        elif action == "early":
+            form = early_form = EndEarlyForm(request.POST, mentorship=mentorship)
+        else:
+            messages.error(request, "Choose whether to complete the mentorship or end it "
+                                    "early.")
+            return redirect("mentorship_end", pk=mentorship.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "complete":
+                    services.mentorship_complete(
+                        mentorship=mentorship, next_steps=data["next_steps"],
+                        notes=data["notes"], ended_on=data["ended_on"],
+                    )
+                else:
+                    services.mentorship_end_early(
+                        mentorship=mentorship, reason=data["reason"], notes=data["notes"],
+                        ended_on=data["ended_on"],
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    "The mentorship is completed. Thank you! You'll both get a short "
+                    "survey by email." if action == "complete" else
+                    "The mentorship has ended. Thank you for telling us why.",
+                )
+                return redirect("mentorship_detail", pk=mentorship.pk)
+        status = 400
+    return render(request, "matching/mentorships/end.html", {
+        "m": mentorship, "complete_form": complete_form, "early_form": early_form,
+        "action": action if action in ("complete", "early") else "complete",
+        "failed_form": form,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def mentorship_pause(request, pk: int):
+    """Pause or resume (``action``): a small button on the mentorship page."""
+    mentorship = _mentorship_for(request, pk)
+    action = request.POST.get("action", "pause")
+    try:
+        if action == "resume":
+            services.mentorship_resume(mentorship=mentorship)
+            messages.success(request, "The mentorship is running again.")
+        else:
+            services.mentorship_pause(mentorship=mentorship)
+            messages.success(request, "The mentorship is paused. It still holds the "
+                                      "mentor's place; resume it whenever you are ready.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("mentorship_detail", pk=mentorship.pk)
+
+
+@login_required
+@require_POST
+def mentorship_withdraw(request, pk: int):
+    """The mentor withdraws an invitation the mentee hasn't answered."""
+    mentorship = _mentorship_for(request, pk)
+    if not mentorship.viewer_is_mentor:
+        raise PermissionDenied("Only the mentor can withdraw an invitation.")
+    try:
+        services.invitation_decline(mentorship=mentorship)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("mentorship_detail", pk=mentorship.pk)
+    messages.success(request, f"Your invitation to {person(mentorship.mentee.user)} is "
+                              "withdrawn; the link in their email no longer works.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def mentee_add(request, mentor_pk: int):
+    """A mentor adds a mentee they found themselves: the row appears as "invited" and the
+    mentee gets a link to confirm."""
+    mentor = get_object_or_404(
+        Mentor.objects.select_related("user", "program"), pk=mentor_pk, user=request.user
+    )
+    form = AddMenteeForm(request.POST, mentor=mentor)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            mentorship = services.mentorship_invite(
+                mentor=mentor, name=data["name"], email=data["email"],
+                start_date=data["start_date"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"We emailed {data['email']} a link to confirm. "
+                f"{person(mentorship.mentee.user)}'s row says “invited” until they do.",
+            )
+            return redirect("dashboard")
+    return render_dashboard(request, status=400, add_form=form)
+
+
+# --- The invited mentee ------------------------------------------------------------------
+
+def _invitation_problem(request, heading, text, status):
+    return render(request, "matching/mentorships/invitation.html",
+                  {"problem": {"heading": heading, "text": text}}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """No sign-in needed: the link in the invitation email is the proof. Confirming signs
+    the mentee in; an answered, expired or altered link gets a page saying so."""
+    try:
+        mentorship_id = invitation_id_from_token(token)
+    except signing.SignatureExpired:
+        return _invitation_problem(
+            request, "This invitation has expired",
+            "Invitation links work for 30 days. Ask your mentor to add you again: you'll "
+            "get a new link by email.", 410)
+    except signing.BadSignature:
+        mentorship_id = None
+    mentorship = (
+        Mentorship.objects.select_related("program", "mentor__user", "mentee__user")
+        .filter(pk=mentorship_id).first() if mentorship_id is not None else None
+    )
+    if mentorship is None:
+        return _invitation_problem(
+            request, "This link isn't valid",
+            "Copy the whole link from the email: it may have been cut in two. If it still "
+            "doesn't work, ask your mentor to add you again.", 404)
+    if mentorship.status != MentorshipStatus.INVITED:
+        return _answered(request, mentorship)
+
+    mentee = mentorship.mentee
+    if request.method == "POST" and "decline" in request.POST:
+        try:
+            services.invitation_decline(mentorship=mentorship)
+        except ValidationError:
+            mentorship.refresh_from_db()
+            return _answered(request, mentorship)
+        return render(request, "matching/mentorships/invitation.html",
+                      {"m": mentorship, "declined_now": True})
+
+    if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    services.invitation_accept(
+                        mentorship=mentorship, name=data["name"],
+                        timezone_name=data["timezone"], goals=data["goals"],
+                    )
+                    _verify_email(mentee.user)
+            except ValidationError:
+                mentorship.refresh_from_db()
+                return _answered(request, mentorship)
+            user = mentee.user
+            user.refresh_from_db()
+            if _may_sign_in_by_link(user):
+                login(request, user, backend=ALLAUTH_BACKEND)
+                messages.success(
+                    request,
+                    f"Welcome! You and {person(mentorship.mentor.user)} are now mentor and "
+                    "mentee. We've emailed you both; next is your first call.")
+                return redirect("mentorship_detail", pk=mentorship.pk)
+            messages.success(request, "Confirmed. Sign in to see your mentorship.")
+            return redirect(f"{reverse('account_login')}?next="
+                            f"{reverse('mentorship_detail', args=[mentorship.pk])}")
+        status = 400
+    else:
+        form = InvitationForm(initial={"name": mentee.user.name,
+                                       "timezone": mentee.timezone, "goals": mentee.goals})
+        status = 200
+    return render(request, "matching/mentorships/invitation.html",
+                  {"m": mentorship, "form": form}, status=status)
+
+
+def _answered(request, mentorship):
+    return render(request, "matching/mentorships/invitation.html",
+                  {"m": mentorship, "answered": True,
+                   "detail_url": reverse("mentorship_detail", args=[mentorship.pk])})
+
+
+def _verify_email(user) -> None:
+    """The invitation reached this address, so the address is the mentee's."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def _may_sign_in_by_link(user) -> bool:
+    """An emailed link signs in a participant, as the emailed code does; never an account
+    that can reach the organizer area, which signs in the usual way."""
+    return user.is_active and not (user.is_staff or user.is_superuser)
