@@ -1,4 +1,8 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
+
+from .emails import RenderedEmail
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,3 +11,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # their account, and they sign in with an emailed code. There is nothing to see
         # for an account that did neither, so self-service signup stays closed.
         return False
+
+    def send_mail(self, template_prefix, email, context):
+        """Sign-in codes and verification emails take the product's one messaging path
+        (logged, delivered by the worker with retries); their bodies are not kept."""
+        from .messaging import queue_rendered
+
+        message = self.render_mail(template_prefix, email, context)
+        html = next((body for body, mime in getattr(message, "alternatives", [])
+                     if mime == "text/html"), "")
+        queue_rendered(
+            RenderedEmail(subject=message.subject, text=message.body, html=html),
+            kind="account", to=email,
+            occasion=f"account/{template_prefix.rsplit('/', 1)[-1]}/{uuid.uuid4().hex}",
+            user=context.get("user"),
+        )

@@ -67,3 +67,68 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.name.split() or [self.email])[0]
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Message(models.Model):
+    """One email the product sends (or sent, or failed to send), rendered when queued.
+
+    `occasion` is unique: it names why this message exists ("meeting-nudge/mentorship:42/
+    since:2026-11-02/n:0/to:mentor"), so a second queueing of the same occasion (beat
+    firing twice, two scans racing, a retried task) finds the first row instead of sending
+    again. Delivery takes the row's lock and sends only a queued message.
+    """
+
+    kind = models.CharField(max_length=40, db_index=True)
+    occasion = models.CharField(max_length=255, unique=True)
+    recipient = models.EmailField()
+    user = models.ForeignKey(
+        "mm_program.User", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    program = models.ForeignKey(
+        "matching.Program", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    # What the message is about, as "<app_label>.<model>:<pk>" (kept after a delete).
+    about = models.CharField(max_length=80, blank=True, db_index=True)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+
+    status = models.CharField(max_length=10, choices=MessageStatus.choices,
+                              default=MessageStatus.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} to {self.recipient}"
+
+
+class ReminderPause(models.Model):
+    """A person asked (from the link in a reminder) not to get one kind of reminder."""
+
+    user = models.ForeignKey("mm_program.User", on_delete=models.CASCADE,
+                             related_name="reminder_pauses")
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="reminder_pause_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} paused {self.kind}"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bare", views.bare, name="bare"),
+    path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),
     path("apply/confirm/<str:token>/", matching_views.apply_update_confirm,
          name="apply_update_confirm"),
     path("apply/<str:role>/", matching_views.apply, name="apply"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("programs/<slug:slug>/apply/<str:role>/", matching_views.apply,
          name="apply_program"),
     path("dashboard/", matching_views.dashboard, name="dashboard"),
+    path("", include("matching.mentorship_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,14 @@ from .factories import MenteeApplicationFactory, UserFactory
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 
+@pytest.fixture(autouse=True)
+def _deliver_on_commit(monkeypatch):
+    """Sign-in emails go through the message log and are delivered after the commit;
+    the test's transaction never commits, so deliver at once."""
+    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
+                        lambda fn, *a, **k: fn())
+
+
 def _request_code(client, email):
     response = client.post(reverse("account_request_login_code"), {"email": email})
     assert response.status_code == 302

@@ -347,6 +347,10 @@ class ProgramAdmin(admin.ModelAdmin):
             ("duration_months_min", "duration_months_max"), "meeting_every_weeks",
             ("meeting_minutes_min", "meeting_minutes_max"), ("stipend_rate", "currency"),
         ]}),
+        ("Reminders (days)", {"fields": [
+            "remind_no_meeting_days", "remind_no_meeting_repeat_days", "remind_terms_days",
+            "remind_end_days",
+        ]}),
     ]
 
     def get_queryset(self, request):

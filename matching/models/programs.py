@@ -69,6 +69,24 @@ class Program(models.Model):
         "such applications are flagged, not refused.",
     )
     contact_email = models.EmailField(blank=True)
+
+    # Reminders: when each kind is due, in days. Edited per program by organizers.
+    remind_no_meeting_days = models.PositiveSmallIntegerField(
+        "nudge a mentor after this many days without a logged meeting", default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    remind_no_meeting_repeat_days = models.PositiveSmallIntegerField(
+        "repeat that nudge at most every (days)", default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    remind_terms_days = models.PositiveSmallIntegerField(
+        "remind both to record the first call's terms after (days)", default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    remind_end_days = models.PositiveSmallIntegerField(
+        "remind both of the final project and call this many days before the end",
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()

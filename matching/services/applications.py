@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from matching import notifications
 from matching.models import (
     OPEN_STATUSES,
     Application,
@@ -66,12 +67,6 @@ def user_for_email(*, email: str, name: str = "") -> User:
     return user
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Queue `task` once the transaction commits. A broker outage then is logged, not
-    turned into an error page for a user whose data is already saved."""
-    transaction.on_commit(lambda: task.delay(*args), robust=True)
-
-
 def application_submit(
     *, application: Application, research_areas, submitted_by=None, raw_data=None,
     preferred_mentors=None,
@@ -107,8 +102,6 @@ def _set_related(application: Application, related: dict) -> None:
 
 @transaction.atomic
 def _submit_once(application, related, submitted_by, raw_data) -> SubmitResult:
-    from matching.tasks import send_application_confirmation, send_update_confirmation
-
     model = type(application)
     application.email = application.email.strip().lower()
     existing = (
@@ -123,10 +116,10 @@ def _submit_once(application, related, submitted_by, raw_data) -> SubmitResult:
             update = ApplicationUpdate.objects.create(
                 kind=existing.kind, application_id=existing.pk, data=raw_data or {}
             )
-            enqueue_on_commit(send_update_confirmation, update.pk)
+            notifications.update_confirmation(update, existing)
             return SubmitResult(application=existing, held_for_confirmation=True)
         _replace_answers(existing, application, related)
-        enqueue_on_commit(send_application_confirmation, existing.kind, existing.pk, True)
+        notifications.application_received(existing, updated=True)
         return SubmitResult(application=existing, updated_existing=True)
 
     application.user = user_for_email(email=application.email, name=application.name)
@@ -134,7 +127,7 @@ def _submit_once(application, related, submitted_by, raw_data) -> SubmitResult:
     with transaction.atomic():
         application.save()
     _set_related(application, related)
-    enqueue_on_commit(send_application_confirmation, application.kind, application.pk, False)
+    notifications.application_received(application, updated=False)
     return SubmitResult(application=application)
 
 
@@ -155,8 +148,6 @@ def application_update_confirm(*, update: ApplicationUpdate, form) -> Applicatio
     `form` is the interest form bound to the held data, already validated. Raises
     ValidationError if the update was used already or the application is no longer open.
     """
-    from matching.tasks import send_application_confirmation
-
     update = ApplicationUpdate.objects.select_for_update().get(pk=update.pk)
     if update.applied_at is not None:
         raise ValidationError("These changes were already applied.")
@@ -174,7 +165,7 @@ def application_update_confirm(*, update: ApplicationUpdate, form) -> Applicatio
     ))
     update.applied_at = timezone.now()
     update.save(update_fields=["applied_at"])
-    enqueue_on_commit(send_application_confirmation, existing.kind, existing.pk, True)
+    notifications.application_received(existing, updated=True)
     return existing
 
 
@@ -192,8 +183,6 @@ def application_decide(
     Raises ValidationError if the decision is not a valid move from the current status.
     Each decision is also written to the admin history with who made it and when.
     """
-    from matching.tasks import send_decision_email
-
     model = type(application)
     locked = model.objects.select_for_update().get(pk=application.pk)
     locked.check_decision(decision, redirect_to)
@@ -219,7 +208,7 @@ def application_decide(
         user_id=decided_by.pk, queryset=[locked], action_flag=CHANGE, change_message=note
     )
 
-    enqueue_on_commit(send_decision_email, locked.kind, locked.pk, decision)
+    notifications.decision(locked, decision)
     return locked
 
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from matching import signals
+from matching import notifications, signals
 from matching.models import (
     LIVE_STATUSES,
     MeetingLog,
@@ -29,7 +29,7 @@ from matching.models import (
     NextStep,
 )
 
-from .applications import enqueue_on_commit, user_for_email
+from .applications import user_for_email
 
 
 def mentor_load(mentor: Mentor) -> int:
@@ -60,8 +60,6 @@ def mentorship_create(
     inactive or full, the pair already has a live mentorship, the mentee is already
     mentored by someone else (for matches), or the two are not in the same program.
     """
-    from matching.tasks import send_introduction, send_mentee_invitation
-
     with transaction.atomic():
         mentor = Mentor.objects.select_for_update().select_related("user", "program").get(
             pk=mentor.pk
@@ -106,12 +104,11 @@ def mentorship_create(
             raise ValidationError(
                 f"{who} and {_person(mentee)} already have a mentorship."
             ) from exc
-
-    if status == MentorshipStatus.INVITED:
-        enqueue_on_commit(send_mentee_invitation, mentorship.pk)
-    else:
-        enqueue_on_commit(send_introduction, mentorship.pk)
-        _on_commit_signal(signals.mentorship_started, mentorship)
+        if status == MentorshipStatus.INVITED:
+            notifications.mentee_invitation(mentorship)
+        else:
+            notifications.introduction(mentorship)
+            _on_commit_signal(signals.mentorship_started, mentorship)
     return mentorship
 
 
@@ -150,8 +147,6 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
                       goals: str) -> Mentorship:
     """The invited mentee confirms and fills the minimal profile."""
-    from matching.tasks import send_introduction
-
     m = _locked(mentorship)
     if m.status != MentorshipStatus.INVITED:
         raise ValidationError("This invitation has already been answered.")
@@ -166,7 +161,7 @@ def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
     m.status = MentorshipStatus.ACTIVE
     m.introduced_at = timezone.now()
     m.save(update_fields=["status", "introduced_at", "updated_at"])
-    enqueue_on_commit(send_introduction, m.pk)
+    notifications.introduction(m)
     _on_commit_signal(signals.mentorship_started, m)
     return m
 

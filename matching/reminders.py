@@ -1,0 +1,97 @@
+"""Reminder rules of a mentorship (registered with ``mm_program.reminders``).
+
+Only active mentorships are nudged: paused, invited and ended ones never are. Intervals
+come from the mentorship's program, so organizers can change them per program.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import F, Max
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from mm_program.emails import absolute_url
+from mm_program.reminders import Due, rule
+
+from .models import Mentorship, MentorshipStatus, Program
+
+
+def _active(program: Program):
+    return Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE
+                                     ).select_related("mentor__user", "mentee__user", "program")
+
+
+def _name(user) -> str:
+    return user.name or user.email
+
+
+def _base(m: Mentorship, role: str) -> dict:
+    me, other = ((m.mentor.user, m.mentee.user) if role == "mentor"
+                 else (m.mentee.user, m.mentor.user))
+    return {
+        "name": _name(me), "other_name": _name(other), "role": role, "program": m.program,
+        "mentorship_url": absolute_url(reverse("mentorship_detail", args=[m.pk])),
+    }
+
+
+@rule("meeting-nudge", "reminders to log a meeting")
+def meeting_nudges(today: date):
+    """Mentor: no meeting logged for N days (since the start if none); again every M days
+    while that lasts. A new meeting starts the count again."""
+    for program in Program.objects.all():
+        cutoff = today - timedelta(days=program.remind_no_meeting_days)
+        rows = (
+            _active(program)
+            .annotate(last=Coalesce(Max("meetings__date"), F("start_date")))
+            .filter(last__lte=cutoff)
+        )
+        for m in rows:
+            silent = (today - m.last).days
+            n = (silent - program.remind_no_meeting_days) // program.remind_no_meeting_repeat_days
+            yield Due(
+                kind="meeting-nudge",
+                occasion=f"meeting-nudge/mentorship:{m.pk}/since:{m.last}/n:{n}",
+                user=m.mentor.user, template="reminder-meeting",
+                context={**_base(m, "mentor"), "days": silent, "last": m.last,
+                         "had_meeting": m.last != m.start_date},
+                program=program, about=m, link=reverse("mentorship_detail", args=[m.pk]),
+            )
+
+
+@rule("terms-reminder", "reminders to record the first call")
+def terms_reminders(today: date):
+    """Both: the first call's terms are not recorded N days after the introduction."""
+    for program in Program.objects.all():
+        cutoff = today - timedelta(days=program.remind_terms_days)
+        rows = _active(program).filter(terms_recorded_at__isnull=True,
+                                       introduced_at__date__lte=cutoff)
+        for m in rows:
+            for role, user in (("mentor", m.mentor.user), ("mentee", m.mentee.user)):
+                yield Due(
+                    kind="terms-reminder",
+                    occasion=f"terms-reminder/mentorship:{m.pk}/to:{role}",
+                    user=user, template="reminder-terms", context=_base(m, role),
+                    program=program, about=m,
+                    link=reverse("mentorship_terms", args=[m.pk]),
+                )
+
+
+@rule("end-reminder", "reminders that the mentorship ends soon")
+def end_reminders(today: date):
+    """Both: the planned end is N days away or less (final project, final call)."""
+    for program in Program.objects.all():
+        horizon = today + timedelta(days=program.remind_end_days)
+        rows = _active(program).filter(planned_end_date__gte=today,
+                                       planned_end_date__lte=horizon)
+        for m in rows:
+            for role, user in (("mentor", m.mentor.user), ("mentee", m.mentee.user)):
+                yield Due(
+                    kind="end-reminder",
+                    occasion=f"end-reminder/mentorship:{m.pk}/end:{m.planned_end_date}/"
+                    f"to:{role}",
+                    user=user, template="reminder-end",
+                    context={**_base(m, role), "end": m.planned_end_date,
+                             "days": (m.planned_end_date - today).days},
+                    program=program, about=m,
+                    link=reverse("mentorship_detail", args=[m.pk]),
+                )

@@ -1,0 +1,137 @@
+"""Reminder rules and the scan that sends what is due.
+
+Each app registers its rules (``@rule("meeting-nudge")``); a rule is a function of today's
+date that yields ``Due`` items, each naming its occasion. The scan (run by celery beat)
+queues every due item whose occasion has no message yet, skipping people who paused that
+kind of reminder. Long delays are never held in the broker: what is due is found in the
+database each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core import signing
+from django.db.models import Model
+from django.urls import reverse
+from django.utils import timezone
+
+from .emails import absolute_url, render_email
+from .models import Message, MessageStatus, ReminderPause
+
+PAUSE_SALT = "mm_program.reminder-pause"
+PAUSE_MAX_AGE = 180 * 24 * 3600
+# A queued message older than this was probably never handed to a worker (broker down
+# when it was queued): the scan hands it over again. Delivery is idempotent.
+REQUEUE_AFTER = timedelta(minutes=10)
+
+# Human names of the kinds, for the pause page and admin.
+KIND_LABELS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    occasion: str
+    user: Model  # the recipient
+    template: str
+    context: dict = field(default_factory=dict)
+    program: Model | None = None
+    about: Model | None = None
+    link: str = ""  # the relevant page, shown in the preview
+
+
+Rule = Callable[[date], Iterable[Due]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(kind: str, label: str):
+    """Register a reminder rule for `kind` (one per kind)."""
+
+    def register(fn: Rule) -> Rule:
+        RULES[kind] = fn
+        KIND_LABELS[kind] = label
+        return fn
+
+    return register
+
+
+def pause_token(user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=PAUSE_SALT)
+
+
+def read_pause_token(token: str) -> tuple[int, str]:
+    """Raises signing.BadSignature (SignatureExpired included) for a bad link."""
+    data = signing.loads(token, salt=PAUSE_SALT, max_age=PAUSE_MAX_AGE)
+    return int(data["u"]), str(data["k"])
+
+
+def pause_url(user_id: int, kind: str) -> str:
+    return absolute_url(reverse("reminder_pause", args=[pause_token(user_id, kind)]))
+
+
+def due_items(today: date | None = None) -> Iterator[Due]:
+    """Every due reminder of every rule, minus the kinds people paused."""
+    today = today or timezone.localdate()
+    paused = set(ReminderPause.objects.values_list("user_id", "kind"))
+    for kind in sorted(RULES):
+        for item in RULES[kind](today):
+            if (item.user.pk, item.kind) not in paused:
+                yield item
+
+
+@dataclass
+class ScanResult:
+    queued: int = 0
+    existing: int = 0
+    requeued: int = 0
+    previews: list[dict] = field(default_factory=list)
+
+
+def _existing(occasions: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(occasions), 1000):
+        chunk = occasions[start:start + 1000]
+        found.update(Message.objects.filter(occasion__in=chunk).values_list("occasion",
+                                                                           flat=True))
+    return found
+
+
+def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
+    """Queue what is due. With dry_run, return what would be sent and change nothing."""
+    from .messaging import enqueue_delivery, queue
+
+    result = ScanResult()
+    items = list(due_items(today))
+    existing = _existing([item.occasion for item in items])
+    for item in items:
+        if item.occasion in existing:
+            result.existing += 1
+            continue
+        context = {
+            **item.context,
+            "pause_url": pause_url(item.user.pk, item.kind),
+            "kind_label": KIND_LABELS.get(item.kind, item.kind),
+        }
+        if dry_run:
+            result.previews.append({
+                "kind": item.kind, "recipient": item.user.email, "occasion": item.occasion,
+                "subject": render_email(item.template, context).subject, "link": item.link,
+            })
+            result.queued += 1
+            continue
+        if queue(item.template, to=item.user.email, context=context, occasion=item.occasion,
+                 user=item.user, program=item.program, about=item.about, kind=item.kind):
+            result.queued += 1
+        else:
+            result.existing += 1
+    if not dry_run:
+        stuck = Message.objects.filter(
+            status=MessageStatus.QUEUED, created_at__lt=timezone.now() - REQUEUE_AFTER
+        ).values_list("pk", flat=True)
+        for message_id in stuck:
+            enqueue_delivery(message_id)
+            result.requeued += 1
+    return result

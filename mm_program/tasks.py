@@ -1,0 +1,91 @@
+"""Delivery of the message log, and the periodic reminder scan."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from .emails import RenderedEmail, send_rendered
+from .models import Message, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+# Worth another try: the mail server is down, slow or busy; not "this message is bad".
+TRANSIENT_EMAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError,
+    ConnectionError, TimeoutError,
+)
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 600  # well inside the broker's visibility timeout
+
+
+def backoff_seconds(attempts: int) -> int:
+    return min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, TRANSIENT_EMAIL_ERRORS):
+        return True
+    # 4xx replies are temporary by definition (greylisting, mailbox busy).
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and 400 <= code < 500
+
+
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS)
+def deliver_message(self, message_id: int) -> str:
+    """Send one logged message, once.
+
+    The row is locked while sending, so a duplicate task waits and then finds it sent.
+    A transient error keeps it queued and retries with backoff, up to MAX_ATTEMPTS in
+    all; after that, or on a permanent error, it is marked failed for organizers to see.
+    """
+    retry_in = None
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != MessageStatus.QUEUED:
+            return "skipped"
+        message.attempts += 1
+        try:
+            send_rendered(
+                RenderedEmail(message.subject, message.body_text, message.body_html),
+                message.recipient,
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if _is_transient(exc) and message.attempts < MAX_ATTEMPTS:
+                retry_in = backoff_seconds(message.attempts)
+                logger.warning("Message %s: %s; retrying in %s s", message_id,
+                               message.last_error, retry_in)
+            else:
+                message.status = MessageStatus.FAILED
+                logger.error("Message %s failed: %s", message_id, message.last_error)
+        else:
+            message.status = MessageStatus.SENT
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            from .messaging import SENSITIVE_KINDS
+
+            if message.kind in SENSITIVE_KINDS:
+                message.body_text = message.body_html = "(not kept: sign-in email)"
+        message.save()
+    if retry_in is not None:
+        if self.request.is_eager:
+            # In-process (development, tests): no broker to hold a countdown, so the
+            # next attempt runs now; the row's attempts count keeps the cap.
+            return deliver_message.apply(args=[message_id]).get()
+        raise self.retry(countdown=retry_in)
+    return message.status
+
+
+@shared_task
+def scan_reminders() -> dict:
+    """Queue every reminder that is due (each occasion once) and re-deliver messages
+    left queued by a broker outage. Run by celery beat (schedule editable in admin)."""
+    from .reminders import scan
+
+    result = scan()
+    return {"queued": result.queued, "already_sent": result.existing,
+            "requeued": result.requeued}
