@@ -17,8 +17,9 @@ from .models import Mentorship, MentorshipStatus, Program
 
 
 def _active(program: Program):
-    return Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE
-                                     ).select_related("mentor__user", "mentee__user", "program")
+    return Mentorship.objects.filter(
+        program=program, status=MentorshipStatus.ACTIVE
+    ).select_related("mentor__user", "mentee__user", "program")
 
 
 def _name(user) -> str:
@@ -26,10 +27,14 @@ def _name(user) -> str:
 
 
 def _base(m: Mentorship, role: str) -> dict:
-    me, other = ((m.mentor.user, m.mentee.user) if role == "mentor"
-                 else (m.mentee.user, m.mentor.user))
+    me, other = (
+        (m.mentor.user, m.mentee.user) if role == "mentor" else (m.mentee.user, m.mentor.user)
+    )
     return {
-        "name": _name(me), "other_name": _name(other), "role": role, "program": m.program,
+        "name": _name(me),
+        "other_name": _name(other),
+        "role": role,
+        "program": m.program,
         "mentorship_url": absolute_url(reverse("mentorship_detail", args=[m.pk])),
     }
 
@@ -51,10 +56,17 @@ def meeting_nudges(today: date):
             yield Due(
                 kind="meeting-nudge",
                 occasion=f"meeting-nudge/mentorship:{m.pk}/since:{m.last}/n:{n}",
-                user=m.mentor.user, template="reminder-meeting",
-                context={**_base(m, "mentor"), "days": silent, "last": m.last,
-                         "had_meeting": m.last != m.start_date},
-                program=program, about=m, link=reverse("mentorship_detail", args=[m.pk]),
+                user=m.mentor.user,
+                template="reminder-meeting",
+                context={
+                    **_base(m, "mentor"),
+                    "days": silent,
+                    "last": m.last,
+                    "had_meeting": m.last != m.start_date,
+                },
+                program=program,
+                about=m,
+                link=reverse("admin:matching_mentorship_change", args=[m.pk]),
             )
 
 
@@ -63,16 +75,20 @@ def terms_reminders(today: date):
     """Both: the first call's terms are not recorded N days after the introduction."""
     for program in Program.objects.all():
         cutoff = today - timedelta(days=program.remind_terms_days)
-        rows = _active(program).filter(terms_recorded_at__isnull=True,
-                                       introduced_at__date__lte=cutoff)
+        rows = _active(program).filter(
+            terms_recorded_at__isnull=True, introduced_at__date__lte=cutoff
+        )
         for m in rows:
             for role, user in (("mentor", m.mentor.user), ("mentee", m.mentee.user)):
                 yield Due(
                     kind="terms-reminder",
                     occasion=f"terms-reminder/mentorship:{m.pk}/to:{role}",
-                    user=user, template="reminder-terms", context=_base(m, role),
-                    program=program, about=m,
-                    link=reverse("mentorship_terms", args=[m.pk]),
+                    user=user,
+                    template="reminder-terms",
+                    context=_base(m, role),
+                    program=program,
+                    about=m,
+                    link=reverse("admin:matching_mentorship_change", args=[m.pk]),
                 )
 
 
@@ -81,17 +97,20 @@ def end_reminders(today: date):
     """Both: the planned end is N days away or less (final project, final call)."""
     for program in Program.objects.all():
         horizon = today + timedelta(days=program.remind_end_days)
-        rows = _active(program).filter(planned_end_date__gte=today,
-                                       planned_end_date__lte=horizon)
+        rows = _active(program).filter(planned_end_date__gte=today, planned_end_date__lte=horizon)
         for m in rows:
             for role, user in (("mentor", m.mentor.user), ("mentee", m.mentee.user)):
                 yield Due(
                     kind="end-reminder",
-                    occasion=f"end-reminder/mentorship:{m.pk}/end:{m.planned_end_date}/"
-                    f"to:{role}",
-                    user=user, template="reminder-end",
-                    context={**_base(m, role), "end": m.planned_end_date,
-                             "days": (m.planned_end_date - today).days},
-                    program=program, about=m,
-                    link=reverse("mentorship_detail", args=[m.pk]),
+                    occasion=f"end-reminder/mentorship:{m.pk}/end:{m.planned_end_date}/to:{role}",
+                    user=user,
+                    template="reminder-end",
+                    context={
+                        **_base(m, role),
+                        "end": m.planned_end_date,
+                        "days": (m.planned_end_date - today).days,
+                    },
+                    program=program,
+                    about=m,
+                    link=reverse("admin:matching_mentorship_change", args=[m.pk]),
                 )
