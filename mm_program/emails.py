@@ -37,13 +37,18 @@ def render_email(name: str, context: dict) -> RenderedEmail:
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
-def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None) -> None:
+def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None,
+                  message_id: str | None = None) -> None:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         reply_to=[reply_to] if reply_to else None,
+        # A stable id: if a worker dies between handing the email to the server and
+        # recording it as sent, the one resent copy carries the same Message-ID, which
+        # mail clients show once.
+        headers={"Message-ID": message_id} if message_id else None,
     )
     message.attach_alternative(email.html, "text/html")
     message.send()

@@ -116,6 +116,14 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.kind} to {self.recipient}"
 
+    @property
+    def message_id(self) -> str:
+        """The email's Message-ID header: the same on every attempt."""
+        from django.conf import settings
+
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+        return f"<message-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
+
 
 class ReminderPause(models.Model):
     """A person asked (from the link in a reminder) not to get one kind of reminder."""

@@ -137,7 +137,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task a dead worker held comes back to the queue after this many seconds; it must
+    # be longer than any task runs (delivery retries wait at most 10 minutes).
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # How often workers look for such tasks: about interval x throttle seconds.
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"

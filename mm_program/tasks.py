@@ -52,6 +52,7 @@ def deliver_message(self, message_id: int) -> str:
             send_rendered(
                 RenderedEmail(message.subject, message.body_text, message.body_html),
                 message.recipient,
+                message_id=message.message_id,
             )
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

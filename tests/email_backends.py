@@ -23,3 +23,23 @@ class Refused(EmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")})
+
+
+class AppendToFile(EmailBackend):
+    """One JSON line per email in $MM_OUTBOX_FILE: an outbox that a worker process and
+    the test can both see."""
+
+    def send_messages(self, messages):
+        import json
+        import os
+
+        path = os.environ["MM_OUTBOX_FILE"]
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            for m in messages:
+                line = json.dumps({"to": m.to, "subject": m.subject,
+                                   "message_id": m.extra_headers.get("Message-ID", "")})
+                os.write(fd, (line + "\n").encode())
+        finally:
+            os.close(fd)
+        return len(messages)

@@ -5,7 +5,6 @@ Runs where REDIS_URL is set (CI points it at the machine's Redis); skipped elsew
 
 import os
 import time
-import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -16,6 +15,7 @@ from matching.models import MenteeApplication
 from matching.services.applications import application_submit
 from mm_program.celery import app as celery_app
 
+from .celery_helpers import own_queue
 from .factories import ProgramFactory, ResearchAreaFactory
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
@@ -25,17 +25,9 @@ pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
 @pytest.fixture
 def real_worker():
     """A worker thread consuming a queue of its own on the real broker."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_default_queue
-    conf.task_always_eager = False
-    conf.task_default_queue = queue
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False,
-                          shutdown_timeout=10, loglevel="WARNING"):
-            yield
-    finally:
-        conf.task_always_eager, conf.task_default_queue = saved
+    with own_queue(), start_worker(celery_app, pool="solo", perform_ping_check=False,
+                                   shutdown_timeout=10, loglevel="WARNING"):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +44,7 @@ def test_the_confirmation_email_is_sent_by_a_real_worker(real_worker):
         task_prerun.disconnect(record)
     # It went through the broker to the worker, not in-process.
     [(name, is_eager, delivery_info)] = ran
-    assert name == "matching.tasks.send_application_confirmation"
+    assert name == "mm_program.tasks.deliver_message"
     assert is_eager is False
     assert delivery_info["routing_key"] == celery_app.conf.task_default_queue
 
