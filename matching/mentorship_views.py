@@ -274,7 +274,8 @@ def final_project(request, pk: int):
         form = FinalProjectForm(request.POST, instance=project, is_mentor=is_mentor)
         if form.is_valid():
             try:
-                _save_final_project(mentorship, form)
+                services.final_project_save(mentorship=mentorship,
+                                            project=form.save(commit=False))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -286,22 +287,6 @@ def final_project(request, pk: int):
     return render(request, "matching/mentorships/project.html",
                   {"m": mentorship, "form": form, "project": project,
                    "is_mentor": is_mentor}, status=status)
-
-
-def _save_final_project(mentorship: Mentorship, form: FinalProjectForm) -> FinalProject:
-    # There is no service for the final project yet: keep the model's rule (recorded
-    # while the mentorship runs) under the same lock the services take.
-    with transaction.atomic():
-        locked = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
-        if not locked.is_running:
-            raise ValidationError(
-                f"This mentorship is {locked.get_status_display().lower()}: its final "
-                "project can no longer be changed."
-            )
-        project = form.save(commit=False)
-        project.mentorship = locked
-        project.save()
-    return project
 
 
 @login_required

@@ -120,11 +120,12 @@ def introduction(m) -> None:
         )
 
 
-def mentee_invitation(m) -> None:
-    """A mentor added a mentee they found themselves: ask the mentee to confirm."""
+def mentee_invitation(m, *, to: str = "") -> None:
+    """A mentor added a mentee they found themselves: ask the mentee to confirm, at the
+    address the mentor typed (an account may have several)."""
     queue(
         "mentee-invitation",
-        to=m.mentee.user.email,
+        to=to or m.mentee.user.email,
         context={
             "name": m.mentee.user.name or "there",
             "mentor_name": m.mentor.user.name or m.mentor.user.email,

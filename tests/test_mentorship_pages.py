@@ -615,8 +615,8 @@ def test_bad_additions_are_explained_kept_and_save_nothing(program, mentor_clien
     values = {}
     expected = {
         "own": "That is your own email address",
-        "live": "Grace Hopper and Bob Builder already have a mentorship.",
-        "full": "Grace Hopper is at capacity (3 of 3 mentees).",
+        "live": "You already have a mentorship with Bob Builder.",
+        "full": "All your places are taken (3 of 3).",
         "invalid": "That doesn't look like an email address",
         "empty_name": "Enter the mentee's name.",
     }[case]

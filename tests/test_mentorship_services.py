@@ -370,3 +370,39 @@ def test_create_fills_the_program_defaults(grace, ada):
     assert m.planned_end_date == services.default_end_date(grace.program, today())
     assert not m.terms_recorded
     assert m.next_step() == "Record the first call's terms"
+
+
+def test_every_problem_with_a_meeting_is_reported_at_once(program):
+    m = mentorship_in(S.ACTIVE, program)
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_log(mentorship=m, by=m.mentor.user, minutes=9999, on_track="yes",
+                             meeting_date=today() + timedelta(days=2))
+    assert set(caught.value.message_dict) == {"minutes", "date"}
+    assert not MeetingLog.objects.exists()
+
+
+def test_the_invitation_goes_to_the_address_the_mentor_typed(
+    grace, mailoutbox, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    ada = MenteeFactory(program=grace.program, user__email="ada@example.org")
+    EmailAddress.objects.create(user=ada.user, email="ada@university.edu", verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        m = services.mentorship_invite(mentor=grace, name="Ada", email="Ada@University.edu",
+                                       start_date=today())
+    assert m.mentee == ada  # the same person, found by any of their addresses
+    assert [e.to for e in mailoutbox] == [["ada@university.edu"]]
+
+
+def test_the_final_project_is_saved_only_while_the_mentorship_runs(program):
+    from matching.models import FinalProject
+
+    m = mentorship_in(S.ACTIVE, program)
+    services.final_project_save(mentorship=m, project=FinalProject(kind="blog_post",
+                                                                   title="On evals"))
+    done = mentorship_in(S.COMPLETED, program)
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        services.final_project_save(mentorship=done, project=FinalProject(
+            kind="blog_post", title="Late"))
+    assert list(FinalProject.objects.values_list("title", flat=True)) == ["On evals"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from matching import notifications, signals
 from matching.models import (
     LIVE_STATUSES,
+    FinalProject,
     MeetingLog,
     Mentee,
     Mentor,
@@ -53,6 +54,7 @@ def mentorship_create(
     created_by=None,
     start_date: date | None = None,
     status: str = MentorshipStatus.ACTIVE,
+    invite_to: str = "",
 ) -> Mentorship:
     """Start a mentorship within the mentor's capacity, and email both sides.
 
@@ -67,26 +69,30 @@ def mentorship_create(
         mentee = Mentee.objects.select_related("user").get(pk=mentee.pk)
         who = mentor.user.name or mentor.user.email
         if mentee.program_id != mentor.program_id:
-            raise ValidationError("The mentor and the mentee are in different programs.")
+            raise ValidationError("The mentor and the mentee are in different programs.",
+                                  code="program")
         if mentee.user_id == mentor.user_id:
-            raise ValidationError("A person cannot mentor themselves.")
+            raise ValidationError("A person cannot mentor themselves.", code="self")
         if not mentor.is_active:
-            raise ValidationError(f"{who} is not an active mentor.")
+            raise ValidationError(f"{who} is not an active mentor.", code="inactive")
         live = Mentorship.objects.filter(status__in=LIVE_STATUSES)
         if live.filter(mentor=mentor, mentee=mentee).exists():
-            raise ValidationError(f"{who} and {_person(mentee)} already have a mentorship.")
+            raise ValidationError(f"{who} and {_person(mentee)} already have a mentorship.",
+                                  code="duplicate")
         if source != MentorshipSource.MENTOR_ROW:
             other = live.filter(mentee=mentee).select_related("mentor__user").first()
             if other is not None:
                 raise ValidationError(
                     f"{_person(mentee)} is already mentored by "
-                    f"{other.mentor.user.name or other.mentor.user.email}."
+                    f"{other.mentor.user.name or other.mentor.user.email}.",
+                    code="mentored",
                 )
         load = live.filter(mentor=mentor).count()
         if load >= mentor.capacity:
             raise ValidationError(
                 f"{who} is at capacity ({load} of {mentor.capacity} "
-                f"mentee{'s' if mentor.capacity != 1 else ''})."
+                f"mentee{'s' if mentor.capacity != 1 else ''}).",
+                code="capacity", params={"load": load, "capacity": mentor.capacity},
             )
         start = start_date or timezone.localdate()
         mentorship = Mentorship(
@@ -102,10 +108,10 @@ def mentorship_create(
                 mentorship.save()
         except IntegrityError as exc:  # the same pair, created a moment ago
             raise ValidationError(
-                f"{who} and {_person(mentee)} already have a mentorship."
+                f"{who} and {_person(mentee)} already have a mentorship.", code="duplicate"
             ) from exc
         if status == MentorshipStatus.INVITED:
-            notifications.mentee_invitation(mentorship)
+            notifications.mentee_invitation(mentorship, to=invite_to)
         else:
             notifications.introduction(mentorship)
             _on_commit_signal(signals.mentorship_started, mentorship)
@@ -116,17 +122,41 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
     """A mentor adds a mentee they found themselves: one row, then the mentee confirms."""
     email = email.strip().lower()
     if email == mentor.user.email.lower():
-        raise ValidationError("That is your own email address.")
+        raise ValidationError({"email": "That is your own email address."})
     with transaction.atomic():
         user = user_for_email(email=email, name=name.strip())
         mentee, _ = Mentee.objects.get_or_create(
             program=mentor.program, user=user,
             defaults={"source": Mentee.Source.MENTOR_INVITE},
         )
-        return mentorship_create(
-            mentor=mentor, mentee=mentee, source=MentorshipSource.MENTOR_ROW,
-            created_by=mentor.user, start_date=start_date, status=MentorshipStatus.INVITED,
+        try:
+            return mentorship_create(
+                mentor=mentor, mentee=mentee, source=MentorshipSource.MENTOR_ROW,
+                created_by=mentor.user, start_date=start_date,
+                status=MentorshipStatus.INVITED, invite_to=email,
+            )
+        except ValidationError as exc:
+            raise _for_the_mentor(exc, mentee) from exc
+
+
+def _for_the_mentor(exc: ValidationError, mentee: Mentee) -> ValidationError:
+    """The creation errors, worded for the mentor adding their own row."""
+    code = getattr(exc, "code", None)
+    if code == "capacity":
+        return ValidationError(
+            "All your places are taken (%(load)s of %(capacity)s). End or complete a "
+            "mentorship first, or ask the organizers to raise your capacity.",
+            code="capacity", params=exc.params,
         )
+    if code == "duplicate":
+        return ValidationError(
+            {"email": f"You already have a mentorship with {_person(mentee)}."},
+            code="duplicate",
+        )
+    if code == "inactive":
+        return ValidationError("Your mentor role is paused: ask the organizers to "
+                               "reactivate it before adding mentees.", code="inactive")
+    return exc
 
 
 def _on_commit_signal(signal, mentorship: Mentorship) -> None:
@@ -234,11 +264,11 @@ def mentorship_end_early(*, mentorship: Mentorship, reason: str, notes: str = ""
 def _end_date(m: Mentorship, ended_on: date | None) -> date:
     ended_on = ended_on or timezone.localdate()
     if ended_on > timezone.localdate():
-        raise ValidationError("The end date cannot be in the future.")
+        raise ValidationError({"ended_on": "The end date cannot be in the future."})
     if ended_on < m.start_date:
-        raise ValidationError(
+        raise ValidationError({"ended_on": (
             f"The end date cannot be before the mentorship started ({m.start_date:%d %b %Y})."
-        )
+        )})
     return ended_on
 
 
@@ -257,7 +287,9 @@ def terms_record(*, mentorship: Mentorship, by, focus_areas, **terms) -> Mentors
             raise TypeError(f"unexpected term {key!r}")
         setattr(m, key, value)
     if m.planned_end_date and m.planned_end_date <= m.start_date:
-        raise ValidationError("The planned end date must be after the start date.")
+        raise ValidationError({"planned_end_date": (
+            f"The planned end must be after the start ({m.start_date:%d %b %Y})."
+        )})
     m.terms_recorded_at = timezone.now()
     m.terms_recorded_by = by
     m.save()
@@ -279,12 +311,32 @@ def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
             )
         log = MeetingLog(mentorship=m, date=meeting_date, minutes=minutes,
                          on_track=on_track, note=note.strip(), logged_by=by)
-        log.full_clean(exclude=["mentorship", "logged_by"])
+        errors: dict[str, list] = {}
+        try:
+            log.full_clean(exclude=["mentorship", "logged_by"])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
         if meeting_date > timezone.localdate():
-            raise ValidationError({"date": "A meeting you are logging can't be in the future."})
-        if meeting_date < m.start_date:
-            raise ValidationError({"date": (
-                f"That is before the mentorship started ({m.start_date:%d %b %Y})."
-            )})
+            errors.setdefault("date", []).append(
+                "A meeting you are logging can't be in the future.")
+        elif meeting_date < m.start_date:
+            errors.setdefault("date", []).append(
+                f"That is before the mentorship started ({m.start_date:%d %b %Y}).")
+        if errors:
+            raise ValidationError(errors)
         log.save()
     return log
+
+
+def final_project_save(*, mentorship: Mentorship, project: FinalProject) -> FinalProject:
+    """Save the final project (a form's unsaved instance) while the mentorship runs."""
+    with transaction.atomic():
+        m = _locked(mentorship)
+        if not m.is_running:
+            raise ValidationError(
+                f"This mentorship is {m.get_status_display().lower()}: its final project "
+                "can no longer be changed."
+            )
+        project.mentorship = m
+        project.save()
+    return project
