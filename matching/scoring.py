@@ -626,7 +626,8 @@ class ScoreTable:
             return "no mentor has free capacity"
         codes = self._reason[i][free]
         if (codes == _ALLOWED).any():
-            return "its compatible mentors were filled by mentees who fit them better"
+            return ("the places of its compatible mentors went to other mentees "
+                    "(a better total fit, or a lock)")
         counts = np.bincount(codes, minlength=len(REASONS) + 1)
         nouns = {
             _CONFLICT: ("conflict of interest", "conflicts of interest"),

@@ -412,7 +412,7 @@ def test_unmatched_reason_when_every_candidate_is_below_threshold():
 def test_unmatched_reason_with_a_compatible_mentor():
     t = table([mentee()], [mentor(), mentor("t2", excluded_stages=frozenset({"phd"}))])
     assert t.unmatched_reason("e1", {"t1": 1, "t2": 1}) == (
-        "its compatible mentors were filled by mentees who fit them better"
+        "the places of its compatible mentors went to other mentees (a better total fit, or a lock)"
     )
     assert t.unmatched_reason("e1", {"t2": 1}).startswith("every mentor with free capacity")
 
