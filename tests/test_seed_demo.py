@@ -1,8 +1,24 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
 
-from matching.models import Mentee, MenteeApplication, Mentor, MentorApplication
+from matching.models import (
+    LIVE_STATUSES,
+    FinalProject,
+    MeetingLog,
+    Mentee,
+    MenteeApplication,
+    Mentor,
+    MentorApplication,
+    Mentorship,
+    MentorshipSource,
+    MentorshipStatus,
+)
 
 User = get_user_model()
 
@@ -10,7 +26,7 @@ User = get_user_model()
 def _counts():
     return (User.objects.count(), MenteeApplication.objects.count(),
             MentorApplication.objects.count(), Mentee.objects.count(),
-            Mentor.objects.count())
+            Mentor.objects.count(), Mentorship.objects.count(), MeetingLog.objects.count())
 
 
 def test_it_builds_a_believable_program_and_running_again_changes_nothing(db, capsys):
@@ -45,17 +61,130 @@ def test_it_builds_large_data_sets_in_bulk(db, django_assert_max_num_queries):
     before = _counts()
     with django_assert_max_num_queries(150):
         call_command("seed_demo", force=True, mentees=300, mentors=40)
-    users, mentee_apps, mentor_apps, mentees, mentors = _counts()
+    users, mentee_apps, mentor_apps, mentees, mentors, *_ = _counts()
     assert mentee_apps - before[1] == 300
     assert mentor_apps - before[2] == 40
     assert mentors - before[4] == 40
     assert 0 < mentees - before[3] < 300  # only the accepted ones are ready to match
 
     call_command("seed_demo", force=True, mentees=300, mentors=40)
-    assert _counts() == (users, mentee_apps, mentor_apps, mentees, mentors)
+    assert _counts()[:5] == (users, mentee_apps, mentor_apps, mentees, mentors)
 
 
 def test_it_refuses_to_run_on_a_production_configuration(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="published password"):
         call_command("seed_demo")
+
+
+# --- mentorships at every stage --------------------------------------------------------
+
+
+def _mentorship_state():
+    return (
+        sorted(Mentorship.objects.values_list("pk", "status", "updated_at")),
+        MeetingLog.objects.count(), FinalProject.objects.count(),
+        sorted(MenteeApplication.objects.values_list("pk", "updated_at")),
+        sorted(MentorApplication.objects.values_list("pk", "updated_at")),
+    )
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", force=True)
+
+
+def test_every_mentorship_status_is_there_with_meetings(seeded):
+    assert set(Mentorship.objects.values_list("status", flat=True)) == set(
+        MentorshipStatus.values)
+    assert set(Mentorship.objects.values_list("source", flat=True)) == set(
+        MentorshipSource.values)
+    assert set(MeetingLog.objects.values_list("on_track", flat=True)) == {"yes", "partly",
+                                                                         "no"}
+    assert MeetingLog.objects.exclude(note="").count() >= 5
+    # Meetings sit in the past, inside their mentorship.
+    today = timezone.localdate()
+    for log in MeetingLog.objects.select_related("mentorship"):
+        assert log.mentorship.start_date <= log.date <= today
+    # Every running or ended mentorship has had meetings, except the ones just started.
+    for m in Mentorship.objects.exclude(status__in=["invited", "declined"]):
+        assert m.meetings.exists(), m
+
+
+def test_each_stage_an_organizer_filters_for_is_there(seeded):
+    today = timezone.localdate()
+    stats = Mentorship.objects.with_meeting_stats()
+    active = stats.filter(status="active")
+    assert active.filter(terms_recorded_at__isnull=True).exists()
+    assert active.filter(terms_recorded_at__isnull=False, meetings_count__gte=4).exists()
+    assert active.filter(last_meeting_on__lt=today - timedelta(days=21)).exists()
+    assert active.filter(planned_end_date__year=today.year,
+                         planned_end_date__month=today.month).exists()
+    completed = Mentorship.objects.get(status="completed")
+    assert completed.next_steps and completed.ended_on < today
+    assert completed.final_project.mentor_feedback
+    assert completed.final_project.url and completed.final_project.is_published
+    ended = Mentorship.objects.get(status="ended_early")
+    assert ended.end_reason and ended.end_notes
+    invited = Mentorship.objects.get(status="invited")
+    assert invited.source == "mentor_row"
+    assert invited.mentee.source == Mentee.Source.MENTOR_INVITE
+    # One mentor is full, so the "Mentor at capacity" filter shows something.
+    full = Mentor.objects.annotate(
+        live=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES))
+    ).filter(live__gte=F("capacity"))
+    assert full.exists()
+
+
+def test_matching_runs_have_people_to_match(seeded):
+    taken = Mentorship.objects.exclude(status="declined").values("mentee_id")
+    waiting = Mentee.objects.filter(application__status="accepted").exclude(pk__in=taken)
+    assert waiting.count() >= 4
+    free = Mentor.objects.filter(is_active=True).annotate(
+        live=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES))
+    ).filter(live__lt=F("capacity"))
+    assert free.count() >= 4
+    # Profiles give a matching run reasons to show.
+    mentee_apps = MenteeApplication.objects.filter(status="accepted")
+    assert mentee_apps.exclude(preferred_involvement="").count() >= 5
+    assert mentee_apps.exclude(preferred_control="").count() >= 5
+    assert mentee_apps.filter(preferred_mentors__isnull=False).distinct().count() >= 4
+    assert mentee_apps.exclude(conflicts="").exists()
+    mentor_apps = MentorApplication.objects.all()
+    assert mentor_apps.exclude(excluded_stages=[]).count() >= 2
+    assert mentor_apps.exclude(conflicts="").exists()
+    assert mentor_apps.filter(listed_for_applicants=True).exists()
+    assert mentor_apps.filter(listed_for_applicants=False).exists()
+    zones = set(MentorApplication.objects.values_list("timezone", flat=True)) | set(
+        mentee_apps.values_list("timezone", flat=True))
+    assert "Asia/Kolkata" in zones
+    assert {z.split("/")[0] for z in zones} >= {"Europe", "America", "Asia"}
+
+
+def test_the_demo_mentor_has_mentorships_of_several_kinds(seeded, client):
+    mentor = Mentor.objects.get(user__email="amara.okafor@example.org")
+    assert set(mentor.mentorships.values_list("status", flat=True)) >= {
+        "invited", "active", "completed"}
+    assert client.login(email="amara.okafor@example.org", password="demo-organizer-2026")
+    assert client.login(email="ana.costa@example.org", password="demo-organizer-2026")
+
+
+def test_the_summary_says_who_to_sign_in_as(db, capsys):
+    call_command("seed_demo", force=True)
+    out = capsys.readouterr().out
+    assert "amara.okafor@example.org / demo-organizer-2026" in out
+    assert "ana.costa@example.org / demo-organizer-2026" in out
+    assert "accepted mentees without a mentor" in out
+
+
+def test_running_it_again_changes_no_mentorship(seeded):
+    before = _mentorship_state()
+    call_command("seed_demo", force=True)
+    assert _mentorship_state() == before
+
+
+def test_the_organizer_sees_the_demo_mentorships_in_admin(seeded, client):
+    client.login(email="organizer@example.org", password="demo-organizer-2026")
+    page = client.get(reverse("admin:matching_mentorship_changelist") + "?quiet=3w")
+    assert page.status_code == 200
+    assert b"Chen Wei" in page.content

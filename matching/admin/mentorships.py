@@ -1,1 +1,640 @@
-"""Admin for mentorships, meetings and final projects."""
+"""Admin for mentorships, meetings and final projects.
+
+Organizers see every mentorship with its meeting statistics and the filters that say
+which ones need a nudge. Every write that matters goes through
+``matching.services.mentorships``: hand matching is ``mentorship_create`` (so capacity
+and the one-mentor-per-mentee rule hold), and status moves are the Pause / Resume /
+End early… / Complete… / Withdraw buttons and actions, never an editable field.
+
+The changelist runs a fixed number of queries whatever the number of rows: meeting
+counts, minutes and the last meeting come from one annotated query
+(``with_meeting_stats``), and the capacity filter is one subquery.
+"""
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from matching.models import (
+    LIVE_STATUSES,
+    RUNNING_STATUSES,
+    EndReason,
+    FinalProject,
+    MeetingLog,
+    Mentor,
+    Mentorship,
+    MentorshipSource,
+    MentorshipStatus,
+    NextStep,
+)
+from matching.services.mentorships import (
+    invitation_decline,
+    mentorship_complete,
+    mentorship_create,
+    mentorship_end_early,
+    mentorship_pause,
+    mentorship_resume,
+)
+
+# No meeting for this many days makes an active mentorship "quiet": the default of the
+# mentor's meeting nudge, counted the same way (21 days exactly is quiet).
+QUIET_AFTER_DAYS = 21
+
+STATUS_COLORS = {
+    MentorshipStatus.INVITED: "#6c757d",
+    MentorshipStatus.ACTIVE: "#198754",
+    MentorshipStatus.PAUSED: "#b58100",
+    MentorshipStatus.COMPLETED: "#0d6efd",
+    MentorshipStatus.ENDED_EARLY: "#dc3545",
+    MentorshipStatus.DECLINED: "#adb5bd",
+}
+
+STATUS_SHORT = {
+    MentorshipStatus.INVITED: "Invited",
+    MentorshipStatus.DECLINED: "Declined",
+}
+
+SOURCE_SHORT = {
+    MentorshipSource.MATCH: "Matching run",
+    MentorshipSource.ORGANIZER: "By hand",
+    MentorshipSource.MENTOR_ROW: "Mentor's own",
+}
+
+
+def _person(user) -> str:
+    return user.name or user.email
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+class QuietFilter(admin.SimpleListFilter):
+    """Active mentorships whose last meeting (or start, if none yet) is 3 weeks old or
+    more. Paused ones are left out: no meetings is what pausing means."""
+
+    title = "meetings"
+    parameter_name = "quiet"
+
+    def lookups(self, request, model_admin):
+        return [("3w", "No meeting in the last 3 weeks")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "3w":
+            return queryset
+        cutoff = timezone.localdate() - timedelta(days=QUIET_AFTER_DAYS)
+        return queryset.annotate(
+            quiet_since=Coalesce("last_meeting_on", "start_date"),
+        ).filter(status=MentorshipStatus.ACTIVE, quiet_since__lte=cutoff)
+
+
+class TermsFilter(admin.SimpleListFilter):
+    """The first call's terms, for running mentorships (an invitation has none yet and an
+    ended mentorship no longer needs them)."""
+
+    title = "first-call terms"
+    parameter_name = "terms"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Terms not recorded"), ("recorded", "Terms recorded")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(status__in=RUNNING_STATUSES, terms_recorded_at__isnull=True)
+        if self.value() == "recorded":
+            return queryset.filter(terms_recorded_at__isnull=False)
+        return queryset
+
+
+class EndingFilter(admin.SimpleListFilter):
+    """Running mentorships whose planned end falls in the current month, or has passed
+    without a final call."""
+
+    title = "planned end"
+    parameter_name = "ending"
+
+    def lookups(self, request, model_admin):
+        return [("month", "Ending this month"), ("overdue", "Past its planned end")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        running = queryset.filter(status__in=RUNNING_STATUSES)
+        if self.value() == "month":
+            last_day = calendar.monthrange(today.year, today.month)[1]
+            return running.filter(planned_end_date__range=(
+                today.replace(day=1), today.replace(day=last_day)))
+        if self.value() == "overdue":
+            return running.filter(planned_end_date__lt=today)
+        return queryset
+
+
+class CapacityFilter(admin.SimpleListFilter):
+    """Live mentorships of mentors whose live mentorships fill (or exceed) their capacity,
+    or of mentors who still have a free place. One subquery, not one query per mentor."""
+
+    title = "mentor's capacity"
+    parameter_name = "capacity"
+
+    def lookups(self, request, model_admin):
+        return [("full", "Mentor at capacity"), ("free", "Mentor has free places")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("full", "free"):
+            return queryset
+        full = (
+            Mentor.objects.annotate(
+                live=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES))
+            )
+            .filter(live__gte=F("capacity"))
+            .values("pk")
+        )
+        live = queryset.filter(status__in=LIVE_STATUSES)
+        if self.value() == "full":
+            return live.filter(mentor__in=full)
+        return live.exclude(mentor__in=full)
+
+
+# --- hand matching ---------------------------------------------------------------------
+
+
+class HandMatchForm(forms.ModelForm):
+    """Add a mentorship by hand. The last step of validating it *is* ``mentorship_create``:
+    the service checks the program, the mentor's activity and capacity and the mentee's
+    other mentorships under a lock, and creates the row; its refusal becomes a form
+    error. It runs only once every field is valid, so nothing can fail after it (the add
+    view has no inlines), and the admin's add view is one transaction."""
+
+    created_by = None  # set per request by MentorshipAdmin.get_form
+
+    class Meta:
+        model = Mentorship
+        fields = ["mentor", "mentee", "start_date", "organizer_notes"]
+        help_texts = {
+            "start_date": "Usually today. The planned end follows from the program's "
+                          "default duration; mentor and mentee agree the rest at the "
+                          "first call.",
+        }
+
+    def _post_clean(self):
+        # In place of the model's own validation: the service's is the complete one.
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            mentorship = mentorship_create(
+                mentor=data["mentor"], mentee=data["mentee"],
+                source=MentorshipSource.ORGANIZER, created_by=self.created_by,
+                start_date=data["start_date"],
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc.messages)
+            return
+        mentorship.organizer_notes = data["organizer_notes"]
+        self.instance = mentorship  # saved; MentorshipAdmin.save_model adds the notes
+
+
+# --- status moves ----------------------------------------------------------------------
+
+
+class EndEarlyForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[("", "—")] + EndReason.choices, label="Why did it end early?",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                            max_length=2000)
+    ended_on = forms.DateField(initial=timezone.localdate, label="Ended on",
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CompleteForm(forms.Form):
+    next_steps = forms.MultipleChoiceField(
+        choices=NextStep.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        label="What will the mentee apply to next?",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                            max_length=2000, label="Notes from the final call")
+    ended_on = forms.DateField(initial=timezone.localdate, label="Ended on",
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str  # the button
+    done: str  # "3 mentorships <done>."
+    to: str  # the status it leads to
+    run: Callable  # (mentorship, cleaned_data) -> Mentorship, through the services
+    form: type[forms.Form] | None = None
+    from_status: tuple = ()  # when only some statuses may take it (beyond TRANSITIONS)
+
+
+MOVES = {
+    "pause": Move("Pause", "paused", MentorshipStatus.PAUSED,
+                  lambda m, data: mentorship_pause(mentorship=m)),
+    "resume": Move("Resume", "resumed", MentorshipStatus.ACTIVE,
+                   lambda m, data: mentorship_resume(mentorship=m),
+                   from_status=(MentorshipStatus.PAUSED,)),
+    "end_early": Move(
+        "End early…", "ended early", MentorshipStatus.ENDED_EARLY,
+        lambda m, data: mentorship_end_early(
+            mentorship=m, reason=data["reason"], notes=data["notes"],
+            ended_on=data["ended_on"]),
+        form=EndEarlyForm),
+    "complete": Move(
+        "Complete…", "completed", MentorshipStatus.COMPLETED,
+        lambda m, data: mentorship_complete(
+            mentorship=m, next_steps=data["next_steps"], notes=data["notes"],
+            ended_on=data["ended_on"]),
+        form=CompleteForm),
+    "withdraw": Move("Withdraw invitation", "withdrawn", MentorshipStatus.DECLINED,
+                     lambda m, data: invitation_decline(mentorship=m),
+                     from_status=(MentorshipStatus.INVITED,)),
+}
+
+
+def _allowed(move: Move, mentorship: Mentorship) -> bool:
+    if move.from_status and mentorship.status not in move.from_status:
+        return False
+    return mentorship.can_move_to(move.to)
+
+
+# --- inlines ---------------------------------------------------------------------------
+
+
+class _ReadOnlyInline:
+    """Meetings are logged and final projects recorded by the participants themselves."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeetingLogInline(_ReadOnlyInline, admin.TabularInline):
+    model = MeetingLog
+    fields = ["date", "minutes", "on_track", "note", "logged_by"]
+    readonly_fields = fields
+    verbose_name_plural = "meetings"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("logged_by")
+
+
+class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
+    model = FinalProject
+    fields = ["kind", "title", "url", "is_public", "is_published", "mentor_feedback"]
+    readonly_fields = fields
+
+
+# --- mentorships -----------------------------------------------------------------------
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = [
+        "mentor_name", "mentee_name", "program", "status_badge", "source_short",
+        "start_date", "planned_end_date", "meetings", "mentor_hours", "last_meeting",
+        "terms",
+    ]
+    list_display_links = ["mentor_name", "mentee_name"]
+    list_filter = [
+        QuietFilter, TermsFilter, EndingFilter, CapacityFilter, "status", "source", "program",
+    ]
+    list_select_related = ["program", "mentor__user", "mentee__user"]
+    list_per_page = 50
+    search_fields = [
+        "mentor__user__name", "mentor__user__email", "mentee__user__name",
+        "mentee__user__email",
+    ]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["mentor", "mentee"]
+    actions = ["pause", "resume", "end_early", "complete", "withdraw"]
+    change_form_template = "admin/matching/mentorship_change_form.html"
+
+    add_fieldsets = [
+        (None, {
+            "fields": ["mentor", "mentee", "start_date", "organizer_notes"],
+            "description": "Match a mentee to a mentor by hand. The mentor's capacity and "
+                           "the mentee's other mentorships are checked when you save, and "
+                           "both sides are emailed an introduction.",
+        }),
+    ]
+    change_fieldsets = [
+        ("Pair", {"fields": [
+            "mentor", "mentee", "program", "status", "source", "created_by", "created_at",
+            "introduced_at",
+        ]}),
+        ("Dates", {"fields": ["start_date", "planned_end_date", "ended_on",
+                              "meeting_summary"]}),
+        ("First-call terms", {"fields": [
+            "terms_recorded_at", "terms_recorded_by", "focus", "focus_areas",
+            "hours_per_week", "meeting_every_weeks", "meeting_minutes", "needs_stipend",
+        ]}),
+        ("Ending", {"fields": ["next_steps_list", "next_steps_notes", "end_reason",
+                               "end_notes"]}),
+        ("Private to organizers", {"fields": ["organizer_notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_meeting_stats()
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.change_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # Status and the pair move only through the services (the buttons above the form).
+        return [f for fs in self.change_fieldsets for f in fs[1]["fields"]
+                if f != "organizer_notes"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else [MeetingLogInline, FinalProjectInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = HandMatchForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.created_by = request.user  # a fresh class per request
+            for name in ("mentor", "mentee"):  # people come from accepted applications
+                widget = form.base_fields[name].widget
+                widget.can_add_related = widget.can_change_related = False
+                widget.can_delete_related = widget.can_view_related = False
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the notes are editable; saving them must not write back a status the
+            # services changed since the page was loaded.
+            obj.save(update_fields=["organizer_notes", "updated_at"])
+        elif obj.organizer_notes:  # created by HandMatchForm through the service
+            obj.save(update_fields=["organizer_notes"])
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            f"{_person(obj.mentor.user)} and {_person(obj.mentee.user)} are being emailed "
+            "an introduction.", messages.INFO,
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    def has_delete_permission(self, request, obj=None):
+        # A mentorship is history (meetings, surveys, stipends hang off it): end it early
+        # or withdraw the invitation instead.
+        return False
+
+    # --- columns --------------------------------------------------------------------
+
+    @admin.display(description="Mentor", ordering="mentor__user__name")
+    def mentor_name(self, obj):
+        return _person(obj.mentor.user)
+
+    @admin.display(description="Mentee", ordering="mentee__user__name")
+    def mentee_name(self, obj):
+        return _person(obj.mentee.user)
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
+            'white-space:nowrap">{}</span>',
+            STATUS_COLORS.get(obj.status, "#6c757d"),
+            STATUS_SHORT.get(obj.status, obj.get_status_display()),
+        )
+
+    @admin.display(description="Source", ordering="source")
+    def source_short(self, obj):
+        return SOURCE_SHORT.get(obj.source, obj.get_source_display())
+
+    @admin.display(description="Meetings", ordering="meetings_count")
+    def meetings(self, obj):
+        return obj.meetings_count
+
+    @admin.display(description="Mentor-hours", ordering="meetings_minutes")
+    def mentor_hours(self, obj):
+        return f"{(obj.meetings_minutes or 0) / 60:.1f}"
+
+    @admin.display(description="Last meeting", ordering="last_meeting_on")
+    def last_meeting(self, obj):
+        if obj.last_meeting_on is None:
+            return "—"
+        quiet = (
+            obj.status == MentorshipStatus.ACTIVE
+            and (timezone.localdate() - obj.last_meeting_on).days >= QUIET_AFTER_DAYS
+        )
+        if quiet:
+            return format_html('<span style="color:#b02a37" title="{} days or more ago">{}'
+                               "</span>", QUIET_AFTER_DAYS, date_format(obj.last_meeting_on))
+        return obj.last_meeting_on
+
+    @admin.display(description="Terms", boolean=True, ordering="terms_recorded_at")
+    def terms(self, obj):
+        if obj.terms_recorded_at is None and obj.status in (MentorshipStatus.INVITED,
+                                                            MentorshipStatus.DECLINED):
+            return None  # not due: the mentee has not confirmed
+        return obj.terms_recorded_at is not None
+
+    @admin.display(description="Meetings so far")
+    def meeting_summary(self, obj):
+        if not obj.meetings_count:
+            return "None yet"
+        return (f"{_plural(obj.meetings_count, 'meeting')}, "
+                f"{(obj.meetings_minutes or 0) / 60:.1f} mentor-hours, the last on "
+                f"{date_format(obj.last_meeting_on)}")
+
+    @admin.display(description="Next steps")
+    def next_steps_list(self, obj):
+        return ", ".join(obj.get_next_steps_display()) or "—"
+
+    # --- status moves ---------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("move/", self.admin_site.admin_view(self.move_view),
+                 name="{}_{}_move".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def _move_url(self, key, ids):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_move")
+        return f"{url}?to={key}&ids={','.join(str(pk) for pk in ids)}"
+
+    def _apply(self, request, key, mentorships, data=None):
+        """Move each mentorship through its service; report what could not move."""
+        move = MOVES[key]
+        done = 0
+        for m in mentorships:
+            try:
+                move.run(m, data or {})  # the service refuses a move its status forbids
+            except ValidationError as exc:
+                self.message_user(request, f"{m}: {' '.join(exc.messages)}", messages.WARNING)
+            else:
+                done += 1
+                self.log_change(request, m, f"Status: {MentorshipStatus(move.to).label}.")
+        if done:
+            self.message_user(request, f"{_plural(done, 'mentorship')} {move.done}.",
+                              messages.SUCCESS)
+        return done
+
+    @admin.action(description="Pause selected mentorships", permissions=["change"])
+    def pause(self, request, queryset):
+        self._apply(request, "pause", queryset.select_related("mentor__user", "mentee__user"))
+
+    @admin.action(description="Resume selected mentorships", permissions=["change"])
+    def resume(self, request, queryset):
+        self._apply(request, "resume", queryset.select_related("mentor__user", "mentee__user"))
+
+    @admin.action(description="Withdraw selected invitations", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._apply(request, "withdraw",
+                    queryset.select_related("mentor__user", "mentee__user"))
+
+    @admin.action(description="End selected mentorships early…", permissions=["change"])
+    def end_early(self, request, queryset):
+        return HttpResponseRedirect(
+            self._move_url("end_early", queryset.values_list("pk", flat=True)))
+
+    @admin.action(description="Complete selected mentorships…", permissions=["change"])
+    def complete(self, request, queryset):
+        return HttpResponseRedirect(
+            self._move_url("complete", queryset.values_list("pk", flat=True)))
+
+    def move_view(self, request):
+        """One status move for one or more mentorships, with the form it needs (the reason
+        for an early end, the final call's next steps) or a confirmation."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        key = request.GET.get("to", "")
+        if key not in MOVES:
+            raise PermissionDenied
+        move = MOVES[key]
+        try:
+            ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk]
+        except ValueError:
+            ids = []
+        mentorships = list(
+            Mentorship.objects.filter(pk__in=ids).select_related(
+                "program", "mentor__user", "mentee__user")
+        )
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        if not mentorships:
+            self.message_user(request, "No mentorships selected.", messages.WARNING)
+            return HttpResponseRedirect(changelist)
+        for m in mentorships:
+            m.movable = _allowed(move, m)
+
+        form = move.form(request.POST or None) if move.form else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            self._apply(request, key, [m for m in mentorships if m.movable],
+                        form.cleaned_data if form else None)
+            if len(mentorships) == 1:
+                return HttpResponseRedirect(reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                    args=[mentorships[0].pk]))
+            return HttpResponseRedirect(changelist)
+        return TemplateResponse(request, "admin/matching/mentorship_move.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{move.label.rstrip('…')}: {_plural(len(mentorships), 'mentorship')}",
+            "move": move,
+            "mentorships": mentorships,
+            "movable_count": sum(m.movable for m in mentorships),
+            "form": form,
+        })
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            context["moves"] = [
+                (move.label, self._move_url(key, [obj.pk]))
+                for key, move in MOVES.items() if _allowed(move, obj)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# --- meetings and final projects -------------------------------------------------------
+
+
+@admin.register(MeetingLog)
+class MeetingLogAdmin(admin.ModelAdmin):
+    """Meetings as the mentors logged them. Read-only: a duplicate can be deleted."""
+
+    list_display = ["date", "mentor_name", "mentee_name", "minutes", "on_track", "note",
+                    "logged_by"]
+    list_filter = ["on_track", "mentorship__program", "mentorship__status"]
+    list_select_related = ["mentorship__mentor__user", "mentorship__mentee__user",
+                           "logged_by"]
+    search_fields = ["note", "mentorship__mentor__user__name",
+                     "mentorship__mentor__user__email", "mentorship__mentee__user__name",
+                     "mentorship__mentee__user__email"]
+    date_hierarchy = "date"
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Mentor", ordering="mentorship__mentor__user__name")
+    def mentor_name(self, obj):
+        return _person(obj.mentorship.mentor.user)
+
+    @admin.display(description="Mentee", ordering="mentorship__mentee__user__name")
+    def mentee_name(self, obj):
+        return _person(obj.mentorship.mentee.user)
+
+
+@admin.register(FinalProject)
+class FinalProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "is_public", "is_published", "link", "mentee_name",
+                    "mentor_name", "updated_at"]
+    list_filter = ["kind", "is_public", "is_published", "mentorship__program"]
+    list_select_related = ["mentorship__mentor__user", "mentorship__mentee__user"]
+    search_fields = ["title", "url", "mentorship__mentee__user__name",
+                     "mentorship__mentee__user__email", "mentorship__mentor__user__name"]
+    readonly_fields = ["mentorship", "updated_at"]
+    fields = ["mentorship", "kind", "title", "url", "is_public", "is_published",
+              "mentor_feedback", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False  # the mentee records it on their mentorship page
+
+    @admin.display(description="Link", ordering="url")
+    def link(self, obj):
+        if not obj.url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>',
+                           obj.url, obj.url if len(obj.url) <= 40 else obj.url[:39] + "…")
+
+    @admin.display(description="Mentee", ordering="mentorship__mentee__user__name")
+    def mentee_name(self, obj):
+        return _person(obj.mentorship.mentee.user)
+
+    @admin.display(description="Mentor", ordering="mentorship__mentor__user__name")
+    def mentor_name(self, obj):
+        return _person(obj.mentorship.mentor.user)

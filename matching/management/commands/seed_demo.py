@@ -3,29 +3,48 @@
     python manage.py seed_demo                      # the demo program, idempotent
     python manage.py seed_demo --mentees 10000 --mentors 500   # plus bulk data
 
+The demo program has applications at every triage stage, and mentorships at every stage
+(invited, just started, running with meetings, quiet for weeks, paused, ending this
+month, completed with a final project, ended early), made through the mentorship
+services with dates in the past. It also leaves accepted mentees unmatched and mentors
+with free places, so that a matching run has something to propose.
+
 Running it again changes nothing that is already there.
 """
 
+import calendar
 import random
-from datetime import timedelta
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from matching.models import (
+    LIVE_STATUSES,
     ApplicationStatus,
+    FinalProject,
     Mentee,
     MenteeApplication,
     Mentor,
     MentorApplication,
+    Mentorship,
+    MentorshipSource,
+    MentorshipStatus,
     Program,
     RedirectTarget,
     ResearchArea,
 )
+from matching.services import mentorships as services
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
 
 User = get_user_model()
@@ -47,7 +66,7 @@ MENTORS = [
      ["evals", "deceptive-ai"], 2, "high_level", "mentor",
      "I'll suggest a project from my backlog of eval ideas; I don't review code."),
     ("Lucas Moreau", "Europe/Paris", "independent", "",
-     ["agent-foundations", "power-seeking"], 1, "high_level", "mentee",
+     ["agent-foundations", "power-seeking"], 2, "high_level", "mentee",
      "Conceptual research. Bring questions; I bring reading lists and pushback."),
     ("Mei Tanaka", "Asia/Tokyo", "fulltime_safety", "Governance think tank",
      ["governance", "multipolar"], 2, "balanced", "shared",
@@ -61,7 +80,25 @@ MENTORS = [
     ("Tom Lindqvist", "Europe/Stockholm", "fulltime_safety", "Alignment nonprofit",
      ["cyborgism", "field-building"], 3, "high_level", "mentee",
      "Writing and distillation: I help you turn reading into posts people read."),
+    ("Arjun Nair", "Asia/Kolkata", "academic", "IISc Bangalore",
+     ["evals", "interdisciplinary"], 2, "balanced", "shared",
+     "Postdoc working on evaluation methodology; happy with IST-friendly hours."),
 ]
+
+# The matching profile of each mentor (what a matching run reads besides the above).
+MENTOR_PROFILES = {
+    "Amara Okafor": dict(listed_for_applicants=True),
+    "Jonas Becker": dict(listed_for_applicants=True, excluded_stages=["industry"],
+                         conflicts="Jakob Müller"),
+    "Priya Raman": dict(listed_for_applicants=True, excluded_stages=["bachelors"]),
+    "Lucas Moreau": dict(listed_for_applicants=False),
+    "Mei Tanaka": dict(listed_for_applicants=True),
+    "Daniel Kim": dict(listed_for_applicants=True, excluded_stages=["bachelors", "other"]),
+    "Sofia Alvarez": dict(listed_for_applicants=True),
+    "Tom Lindqvist": dict(listed_for_applicants=False, excluded_stages=["academic"],
+                          conflicts="zara.ahmed@example.org"),
+    "Arjun Nair": dict(listed_for_applicants=True),
+}
 
 # name, zone, occupation, field, areas, hours, intent, funding, status, redirect, goals
 MENTEES = [
@@ -101,7 +138,162 @@ MENTEES = [
      RedirectTarget.MATS, "Do full-time research this summer."),
     ("Nour Haddad", "Asia/Beirut", "masters", "Electrical engineering",
      ["ai-security"], 6, "yes", True, "pending", "", "Security of model weights."),
+    # Their mentorships have ended: a completed one and one that ended early.
+    ("Omar Farouk", "Africa/Cairo", "masters", "Philosophy of science",
+     ["field-building", "aligning-language-models"], 6, "yes", False, "accepted", "",
+     "Write a distillation people outside the field can read."),
+    ("Pablo Duarte", "America/Argentina/Buenos_Aires", "industry", "Backend engineering",
+     ["evals", "aligning-language-models"], 5, "maybe", False, "accepted", "",
+     "See whether eval work suits me before switching jobs."),
+    # Accepted and still waiting for a match: what a matching run proposes for.
+    ("Rahul Mehta", "Asia/Kolkata", "masters", "Computer science",
+     ["evals", "ai-security"], 10, "yes", True, "accepted", "",
+     "Build a jailbreak-robustness eval and learn to write it up."),
+    ("Quynh Tran", "Asia/Ho_Chi_Minh", "academic", "International relations",
+     ["governance", "multipolar"], 6, "yes", False, "accepted", "",
+     "Move from arms-control research to AI governance."),
+    ("Tomás Silva", "America/Sao_Paulo", "phd", "Machine learning",
+     ["shard-theory", "aligning-language-models"], 8, "yes", True, "accepted", "",
+     "Test one shard-theory prediction on a small RL agent."),
+    ("Zara Ahmed", "America/Toronto", "bachelors", "Computer engineering",
+     ["mechanistic-interpretability", "ai-security"], 9, "yes", False, "accepted", "",
+     "Get hands-on with interpretability tooling before grad school."),
 ]
+
+# Each mentee's matching preferences: involvement, control, preferred mentors, conflicts.
+MENTEE_PREFERENCES = {
+    "Ana Costa": ("hands_on", "shared", ["Amara Okafor"], ""),
+    "Ben Carter": ("high_level", "mentee", [], "Lucas Moreau"),
+    "Chen Wei": ("balanced", "mentor", ["Priya Raman"], ""),
+    "Elif Yilmaz": ("high_level", "mentee", ["Lucas Moreau"], ""),
+    "Femi Adeyemi": ("balanced", "shared", [], ""),
+    "Hiro Sato": ("hands_on", "", ["Amara Okafor"], ""),
+    "Isabel Ruiz": ("", "shared", [], "priya.raman@example.org"),
+    "Jakob Müller": ("hands_on", "shared", ["Amara Okafor", "Daniel Kim"], ""),
+    "Omar Farouk": ("high_level", "mentee", ["Tom Lindqvist"], ""),
+    "Rahul Mehta": ("hands_on", "mentor", ["Daniel Kim", "Arjun Nair"], ""),
+    "Quynh Tran": ("balanced", "shared", ["Mei Tanaka"], ""),
+    "Tomás Silva": ("balanced", "mentee", ["Sofia Alvarez"], ""),
+    "Zara Ahmed": ("hands_on", "", ["Daniel Kim"], "Sam Reed"),
+}
+
+# Who can sign in to see the participant pages with data on them.
+DEMO_MENTOR = "Amara Okafor"
+DEMO_MENTEE = "Ana Costa"
+
+
+def email_for(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return ascii_name.lower().replace(" ", ".").replace("'", "") + "@example.org"
+
+
+# --- mentorship stories ----------------------------------------------------------------
+
+# A meeting: (days ago, minutes, on track?, note).
+Meeting = tuple[int, int, str, str]
+
+
+@dataclass
+class Story:
+    """One demo mentorship, from its start to where it is today."""
+
+    mentor: str
+    mentee: str
+    source: str
+    started_days_ago: int
+    terms: dict | None = None  # terms_record's keywords, plus "areas" (slugs)
+    meetings: list[Meeting] = field(default_factory=list)
+    final_project: dict | None = None
+    ends_this_month: bool = False  # the terms' planned end is set a few days from today
+    ending: tuple | None = None  # ("pause",), ("complete", days ago, steps, notes),
+    #                              ("end_early", days ago, reason, notes)
+
+
+def _every_two_weeks(first_days_ago: int, last_days_ago: int, pattern) -> list[Meeting]:
+    days = range(first_days_ago, last_days_ago - 1, -14)
+    return [(d, *pattern[i % len(pattern)]) for i, d in enumerate(days)]
+
+
+STORIES = [
+    # Active with terms and several meetings: the demo mentor's and demo mentee's row.
+    Story("Amara Okafor", "Ana Costa", MentorshipSource.MATCH, 70,
+          terms=dict(focus="Reproduce 'Toy Models of Superposition' on a small MLP",
+                     hours_per_week=8, meeting_every_weeks=2, meeting_minutes=45,
+                     areas=["mechanistic-interpretability"]),
+          meetings=[
+              (66, 60, "yes", "First call: scoped the project to one toy model."),
+              (52, 45, "yes", ""),
+              (38, 45, "partly", "Training runs slower than planned; cut the sweep in half."),
+              (24, 30, "no", "Exams: lost two weeks. Agreed a smaller first milestone."),
+              (10, 45, "yes", "Back on track; the first feature plots look right."),
+              (3, 40, "partly", ""),
+          ]),
+    # Completed, with next steps and a published final project with mentor feedback.
+    Story("Amara Okafor", "Omar Farouk", MentorshipSource.MATCH, 190,
+          terms=dict(focus="A distillation of the ELK report for newcomers",
+                     hours_per_week=6, meeting_every_weeks=2, meeting_minutes=30,
+                     areas=["field-building", "aligning-language-models"]),
+          meetings=_every_two_weeks(186, 102, [
+              (45, "yes", "First call: picked ELK; outline by the next call."),
+              (30, "yes", ""),
+              (30, "partly", "Section 3 is the hard one; read the counterexamples again."),
+              (30, "yes", ""),
+          ]),
+          final_project=dict(
+              kind=FinalProject.Kind.DISTILLATION, title="Eliciting latent knowledge, "
+              "distilled", url="https://example.org/posts/elk-distilled", is_public=True,
+              is_published=True,
+              mentor_feedback="Clear and accurate. The worked example in section 2 is the "
+              "best part; the counterexample section could be half as long."),
+          ending=("complete", 98, ["program", "grant"],
+                  "Applying to MATS; meanwhile an LTFF application for three months of "
+                  "independent work.")),
+    # Just started: the first call happened, the terms are not recorded yet.
+    Story("Jonas Becker", "Femi Adeyemi", MentorshipSource.MATCH, 10,
+          meetings=[(8, 45, "yes", "First call: three project ideas. Terms to follow.")]),
+    # Ended early, with a reason.
+    Story("Jonas Becker", "Pablo Duarte", MentorshipSource.ORGANIZER, 120,
+          terms=dict(focus="Refusal robustness across open-weight fine-tunes",
+                     hours_per_week=5, meeting_every_weeks=2, meeting_minutes=30,
+                     areas=["evals"]),
+          meetings=[(116, 45, "yes", "First call."),
+                    (102, 30, "partly", "Less time than expected: new job.")],
+          ending=("end_early", 80, "mentee_time",
+                  "Started a full-time job; may apply again next year.")),
+    # Running, but no meeting for over three weeks.
+    Story("Priya Raman", "Chen Wei", MentorshipSource.MATCH, 60,
+          terms=dict(focus="A small eval for sandbagging on multiple-choice benchmarks",
+                     hours_per_week=10, meeting_every_weeks=2, meeting_minutes=30,
+                     areas=["evals", "deceptive-ai"]),
+          meetings=[(56, 30, "yes", "First call: project from Priya's backlog."),
+                    (42, 30, "partly", "The dataset is harder to build than expected."),
+                    (30, 30, "yes", "")]),
+    # Paused.
+    Story("Priya Raman", "Dana Levi", MentorshipSource.ORGANIZER, 50,
+          terms=dict(focus="Red-team a code model's sandbox", hours_per_week=7,
+                     meeting_every_weeks=3, meeting_minutes=45, areas=["ai-security"]),
+          meetings=[(46, 45, "yes", "First call."),
+                    (25, 45, "partly", "Busy quarter at work: pausing for a month.")],
+          ending=("pause",)),
+    # Ending this month (the planned end is set from today), final project in progress.
+    Story("Lucas Moreau", "Elif Yilmaz", MentorshipSource.MATCH, 80,
+          terms=dict(focus="A tractable question about logical counterfactuals",
+                     hours_per_week=5, meeting_every_weeks=2, meeting_minutes=60,
+                     needs_stipend=True, areas=["agent-foundations"]),
+          meetings=_every_two_weeks(76, 6, [
+              (60, "yes", ""), (60, "partly", "Too many threads; picked one."),
+              (50, "yes", "Good progress on the toy setting."), (60, "no", ""),
+          ]),
+          final_project=dict(kind=FinalProject.Kind.BLOG_POST,
+                             title="Notes on logical counterfactuals", is_public=True,
+                             is_published=False),
+          ends_this_month=True),
+]
+
+# Mentors' own rows (mentees they found themselves): one waiting for the mentee to
+# confirm, on the demo mentor's list, and one the mentor withdrew.
+INVITED = ("Amara Okafor", "Rosa Quint", "rosa.quint@example.org")
+WITHDRAWN = ("Tom Lindqvist", "Victor Hale", "victor.hale@example.org")
 
 
 class Command(BaseCommand):
@@ -129,88 +321,171 @@ class Command(BaseCommand):
             program = Program.objects.create(name="AI Safety Mentors and Mentees",
                                              slug="mentors-and-mentees")
         areas = {a.slug: a for a in ResearchArea.objects.all()}
-        with transaction.atomic():
+        # The demo's people are fictional: the services record their introductions in the
+        # message log as usual, but an in-process delivery (no broker) goes to memory
+        # rather than filling this command's output with a dozen emails.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+                transaction.atomic():
+            self._preload(program)
             organizer = self._staff(ORGANIZER_EMAIL, "Olivia Organizer", ORGANIZERS)
             self._staff(OFFICER_EMAIL, "Pat Payments", PAYMENTS_OFFICERS)
-            self._demo_mentors(program, areas, organizer)
-            self._demo_mentees(program, areas, organizer)
+            demo_mentors = self._demo_mentors(program, areas, organizer)
+            demo_mentees = self._demo_mentees(program, areas, organizer, demo_mentors)
+            self._demo_mentorships(program, areas, demo_mentors, demo_mentees, organizer)
+            for name in (DEMO_MENTOR, DEMO_MENTEE):
+                self._can_sign_in(self._users[email_for(name)])
         if mentors:
             self._bulk_mentors(program, list(areas.values()), mentors)
         if mentees:
             self._bulk_mentees(program, list(areas.values()), mentees)
+        self._summary(program)
 
+    def _summary(self, program):
+        by_status = dict(
+            Mentorship.objects.filter(program=program).values_list("status")
+            .annotate(n=Count("pk")).values_list("status", "n")
+        )
+        waiting = Mentee.objects.filter(
+            program=program, application__status=ApplicationStatus.ACCEPTED,
+        ).exclude(mentorships__status__in=[s for s in MentorshipStatus.values
+                                           if s != MentorshipStatus.DECLINED]).count()
+        free = sum(
+            max(0, m.capacity - m.load) for m in Mentor.objects.filter(
+                program=program, is_active=True,
+            ).annotate(load=Count("mentorships",
+                                  filter=Q(mentorships__status__in=LIVE_STATUSES)))
+        )
+        stages = ", ".join(f"{by_status[s]} {s.replace('_', ' ')}"
+                           for s in MentorshipStatus.values if by_status.get(s))
         self.stdout.write(self.style.SUCCESS(
             f"Demo program '{program.name}': "
             f"{MentorApplication.objects.filter(program=program).count()} mentor and "
-            f"{MenteeApplication.objects.filter(program=program).count()} mentee applications."
+            f"{MenteeApplication.objects.filter(program=program).count()} mentee "
+            f"applications; mentorships: {stages or 'none'}.\n"
+            f"Ready for a matching run: {waiting} accepted mentees without a mentor, "
+            f"{free} free mentor places."
         ))
         self.stdout.write(
             f"Organizer sign-in: {ORGANIZER_EMAIL} / {DEMO_PASSWORD}  (or ask for a code)\n"
-            f"Payments officer:  {OFFICER_EMAIL} / {DEMO_PASSWORD}"
+            f"Payments officer:  {OFFICER_EMAIL} / {DEMO_PASSWORD}\n"
+            f"Mentor:            {email_for(DEMO_MENTOR)} / {DEMO_PASSWORD}  "
+            "(an invitation, a running mentorship with meetings, a completed one)\n"
+            f"Mentee:            {email_for(DEMO_MENTEE)} / {DEMO_PASSWORD}  "
+            "(a running mentorship with meetings)"
         )
 
     # --- people ---------------------------------------------------------------------
 
+    def _preload(self, program):
+        """What the demo already has, in a few queries, so that a second run is cheap."""
+        emails = [ORGANIZER_EMAIL, OFFICER_EMAIL, INVITED[2], WITHDRAWN[2]]
+        emails += [email_for(row[0]) for row in MENTORS + MENTEES]
+        self._users = {u.email: u for u in User.objects.filter(email__in=emails)}
+        self._addresses = set(
+            EmailAddress.objects.filter(email__in=emails).values_list("email", flat=True))
+        self._mentor_apps = {
+            a.email: a for a in MentorApplication.objects.filter(
+                program=program, email__in=emails).order_by("submitted_at")
+        }
+        self._mentee_apps = {
+            a.email: a for a in MenteeApplication.objects.filter(
+                program=program, email__in=emails,
+            ).prefetch_related("preferred_mentors").order_by("submitted_at")
+        }
+        self._mentors = {m.user_id: m for m in Mentor.objects.filter(
+            program=program, user__email__in=emails)}
+        self._mentees = {m.user_id: m for m in Mentee.objects.filter(
+            program=program, user__email__in=emails)}
+
     def _user(self, email, name):
-        user, created = User.objects.get_or_create(email=email, defaults={"name": name})
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"primary": True, "verified": True}
-        )
+        user = self._users.get(email)
+        if user is None:
+            user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            self._users[email] = user
+        if email not in self._addresses:
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"primary": True, "verified": True}
+            )
+            self._addresses.add(email)
         return user
 
     def _staff(self, email, name, group_name):
-        from django.contrib.auth.models import Group
-
         user = self._user(email, name)
         if not user.is_staff or not user.has_usable_password():
             user.is_staff = True
             user.set_password(DEMO_PASSWORD)
             user.save()
-        user.groups.add(Group.objects.get(name=group_name))
+        if not user.groups.filter(name=group_name).exists():
+            user.groups.add(Group.objects.get(name=group_name))
         return user
+
+    @staticmethod
+    def _can_sign_in(user):
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+
+    @staticmethod
+    def _fill_blanks(app, values):
+        """Give an application made by an older seed the answers it lacks, once."""
+        changed = [key for key, value in values.items() if value and not getattr(app, key)]
+        for key in changed:
+            setattr(app, key, values[key])
+        if changed:
+            app.save(update_fields=changed)
 
     def _demo_mentors(self, program, areas, organizer):
         now = timezone.now()
+        mentors = {}
         for i, (name, zone, position, org, area_slugs, capacity, involvement, control,
                 notes) in enumerate(MENTORS):
-            email = name.lower().replace(" ", ".").replace("'", "") + "@example.org"
+            email = email_for(name)
             user = self._user(email, name)
-            app, created = MentorApplication.objects.get_or_create(
-                program=program, email=email,
-                defaults=dict(
-                    user=user, name=name, timezone=zone, position=position,
-                    organization=org, capacity=capacity, minutes_per_week=30 * capacity,
-                    involvement=involvement, creative_control=control, style_notes=notes,
-                    heard_about="A colleague",
+            profile = MENTOR_PROFILES.get(name, {})
+            app = self._mentor_apps.get(email)
+            if app is None:
+                app = MentorApplication.objects.create(
+                    program=program, email=email, user=user, name=name, timezone=zone,
+                    position=position, organization=org, capacity=capacity,
+                    minutes_per_week=30 * capacity, involvement=involvement,
+                    creative_control=control, style_notes=notes, heard_about="A colleague",
                     status=ApplicationStatus.ACCEPTED, decided_by=organizer,
-                    decided_at=now - timedelta(days=60 - i),
-                ),
-            )
-            if created:
+                    decided_at=now - timedelta(days=60 - i), **profile,
+                )
                 app.research_areas.set([areas[s] for s in area_slugs])
                 MentorApplication.objects.filter(pk=app.pk).update(
                     submitted_at=now - timedelta(days=75 - i))
-            Mentor.objects.get_or_create(
-                program=program, user=user,
-                defaults={"application": app, "capacity": capacity},
-            )
+            else:
+                self._fill_blanks(app, profile)
+            mentor = self._mentors.get(user.pk)
+            if mentor is None:
+                mentor = Mentor.objects.create(program=program, user=user, application=app,
+                                               capacity=capacity)
+            mentors[name] = mentor
+        return mentors
 
-    def _demo_mentees(self, program, areas, organizer):
+    def _demo_mentees(self, program, areas, organizer, mentors):
         now = timezone.now()
-        for i, (name, zone, occupation, field, area_slugs, hours, intent, funding, status,
+        mentees = {}
+        for i, (name, zone, occupation, field_, area_slugs, hours, intent, funding, status,
                 redirect_to, goals) in enumerate(MENTEES):
-            email = name.lower().replace(" ", ".").replace("'", "") + "@example.org"
-            email = email.replace("ü", "u")
+            email = email_for(name)
             user = self._user(email, name)
+            involvement, control, preferred, conflicts = MENTEE_PREFERENCES.get(
+                name, ("", "", [], ""))
+            preferences = dict(preferred_involvement=involvement, preferred_control=control,
+                               conflicts=conflicts)
+            preferred_mentors = [mentors[n] for n in preferred]
             decided = status != ApplicationStatus.PENDING
-            app, created = MenteeApplication.objects.get_or_create(
-                program=program, email=email,
-                defaults=dict(
+            app = self._mentee_apps.get(email)
+            if app is None:
+                app = MenteeApplication.objects.create(
+                    program=program, email=email,
                     user=user, name=name, timezone=zone, occupation=occupation,
-                    field_of_study=field, hours_per_week=hours, fulltime_intent=intent,
+                    field_of_study=field_, hours_per_week=hours, fulltime_intent=intent,
                     goals=goals, needs_funding=funding,
                     funding_reason="I'd otherwise need a second job." if funding else "",
                     courses_done=["agisf_alignment"] if i % 2 == 0 else [],
@@ -218,19 +493,107 @@ class Command(BaseCommand):
                     flagged_low_hours=hours < program.min_hours_per_week,
                     status=status, redirect_to=redirect_to,
                     decided_by=organizer if decided else None,
-                    decided_at=now - timedelta(days=20 - i) if decided else None,
+                    decided_at=now - timedelta(days=40 - i) if decided else None,
                     decision_message="AGISF's next cohort starts soon; come back after it."
                     if redirect_to == RedirectTarget.AGISF else "",
                     organizer_notes="Strong writing sample." if i % 4 == 0 else "",
-                ),
-            )
-            if created:
+                    **preferences,
+                )
                 app.research_areas.set([areas[s] for s in area_slugs])
+                app.preferred_mentors.set(preferred_mentors)
                 MenteeApplication.objects.filter(pk=app.pk).update(
-                    submitted_at=now - timedelta(days=30 - i))
+                    submitted_at=now - timedelta(days=50 - i))
+            else:
+                self._fill_blanks(app, preferences)
+                if preferred_mentors and not app.preferred_mentors.all():
+                    app.preferred_mentors.set(preferred_mentors)
             if status == ApplicationStatus.ACCEPTED:
-                Mentee.objects.get_or_create(program=program, user=user,
-                                             defaults={"application": app})
+                mentee = self._mentees.get(user.pk)
+                if mentee is None:
+                    mentee = Mentee.objects.create(program=program, user=user,
+                                                   application=app)
+                mentees[name] = mentee
+        return mentees
+
+    # --- mentorships ----------------------------------------------------------------
+
+    def _demo_mentorships(self, program, areas, mentors, mentees, organizer):
+        """Every stage of a mentorship, through the services, with dates in the past.
+
+        A story whose mentorship exists (in any status) is left alone; one the services
+        refuse (say, a matching run already matched that mentee) is skipped with a note.
+        """
+        demo_mentors = [m.pk for m in mentors.values()]
+        existing = set(
+            Mentorship.objects.filter(mentor__in=demo_mentors)
+            .values_list("mentor__user__email", "mentee__user__email")
+        )
+        today = timezone.localdate()
+        for (mentor_name, invitee, invitee_email), withdraw in ((INVITED, False),
+                                                                (WITHDRAWN, True)):
+            if (email_for(mentor_name), invitee_email) in existing:
+                continue
+
+            def invite(mentor=mentors[mentor_name], name=invitee, email=invitee_email,
+                       withdraw=withdraw):
+                m = services.mentorship_invite(mentor=mentor, name=name, email=email,
+                                               start_date=today)
+                if withdraw:
+                    services.invitation_decline(mentorship=m)
+
+            self._story(f"{mentor_name} → {invitee}", invite)
+        for story in STORIES:
+            if (email_for(story.mentor), email_for(story.mentee)) in existing:
+                continue
+            self._story(f"{story.mentor} → {story.mentee}", lambda s=story: self._tell(
+                s, mentors[s.mentor], mentees[s.mentee], areas, organizer, today))
+
+    def _story(self, label, make):
+        try:
+            with transaction.atomic():
+                make()
+        except ValidationError as exc:
+            self.stderr.write(f"Skipped the demo mentorship {label}: {' '.join(exc.messages)}")
+
+    @staticmethod
+    def _tell(story: Story, mentor, mentee, areas, organizer, today: date):
+        start = today - timedelta(days=story.started_days_ago)
+        m = services.mentorship_create(mentor=mentor, mentee=mentee, source=story.source,
+                                       created_by=organizer, start_date=start)
+        introduced = timezone.now() - timedelta(days=story.started_days_ago)
+        backdated = {"created_at": introduced, "introduced_at": introduced}
+        if story.terms is not None:
+            terms = dict(story.terms)
+            focus_areas = [areas[s] for s in terms.pop("areas", []) if s in areas]
+            if story.ends_this_month:
+                last = calendar.monthrange(today.year, today.month)[1]
+                terms["planned_end_date"] = min(today + timedelta(days=10),
+                                                today.replace(day=last))
+            services.terms_record(mentorship=m, by=mentor.user, focus_areas=focus_areas,
+                                  **terms)
+            first_call = story.meetings[0][0] if story.meetings else story.started_days_ago
+            backdated["terms_recorded_at"] = timezone.now() - timedelta(days=first_call)
+        for days_ago, minutes, on_track, note in story.meetings:
+            services.meeting_log(mentorship=m, by=mentor.user, minutes=minutes,
+                                 on_track=on_track, note=note,
+                                 meeting_date=today - timedelta(days=days_ago))
+        if story.final_project:
+            # Recorded by the mentee on their page; there is no service for it (yet).
+            FinalProject.objects.create(mentorship=m, **story.final_project)
+        # Timestamps the services set to "now", moved to when they would have happened.
+        Mentorship.objects.filter(pk=m.pk).update(**backdated)
+        if story.ending:
+            kind, *details = story.ending
+            if kind == "pause":
+                services.mentorship_pause(mentorship=m)
+            elif kind == "complete":
+                days_ago, steps, notes = details
+                services.mentorship_complete(mentorship=m, next_steps=steps, notes=notes,
+                                             ended_on=today - timedelta(days=days_ago))
+            elif kind == "end_early":
+                days_ago, reason, notes = details
+                services.mentorship_end_early(mentorship=m, reason=reason, notes=notes,
+                                              ended_on=today - timedelta(days=days_ago))
 
     # --- bulk ------------------------------------------------------------------------
 
@@ -250,6 +613,7 @@ class Command(BaseCommand):
         rng = random.Random(7)
         zones = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles",
                  "Asia/Tokyo", "Asia/Kolkata", "Australia/Sydney", "America/Sao_Paulo"]
+        stages = MenteeApplication.Occupation.values
         users, new = self._bulk_users("mentor", count)
         apps = []
         for email in sorted(new):
@@ -260,6 +624,8 @@ class Command(BaseCommand):
                 capacity=cap, minutes_per_week=30 * cap,
                 involvement=rng.choice(MentorApplication.Involvement.values),
                 creative_control=rng.choice(MentorApplication.CreativeControl.values),
+                excluded_stages=rng.sample(stages, rng.choice([0, 0, 0, 1, 2])),
+                listed_for_applicants=rng.random() < 0.5,
                 status=ApplicationStatus.ACCEPTED, decided_at=timezone.now(),
             ))
         with transaction.atomic():
@@ -290,6 +656,9 @@ class Command(BaseCommand):
                 occupation=rng.choice(MenteeApplication.Occupation.values),
                 hours_per_week=hours, fulltime_intent=rng.choice(["yes", "yes", "maybe"]),
                 goals="Get into AI safety research.", needs_funding=rng.random() < 0.3,
+                preferred_involvement=rng.choice(["", "", "hands_on", "balanced",
+                                                  "high_level"]),
+                preferred_control=rng.choice(["", "", "mentee", "shared", "mentor"]),
                 flagged_low_hours=hours < program.min_hours_per_week, status=status,
                 decided_at=now if status != "pending" else None,
             ))
