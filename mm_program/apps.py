@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class MmProgramConfig(AppConfig):
     name = "mm_program"
-    verbose_name = "Accounts"
+    verbose_name = "Accounts and messages"
