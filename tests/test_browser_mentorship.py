@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -200,9 +201,33 @@ def test_a_mentor_adds_a_mentee_logs_a_meeting_and_records_the_terms(new_page, p
     no_sideways_scroll(phone_mentee)
     shot(phone_mentee, "11-phone-mentee-dashboard")
 
+    # --- An organizer finds the pair in admin, with its meeting and hours.
+    from mm_program.roles import ORGANIZERS, ensure_roles
+
+    from .factories import UserFactory
+
+    ensure_roles()
+    olivia = UserFactory(email="olivia@example.org", name="Olivia", is_staff=True)
+    olivia.groups.add(Group.objects.get(name=ORGANIZERS))
+    admin = new_page()
+    admin.goto("/admin/matching/mentorship/")
+    admin.get_by_text("Organizers: sign in with a password").click()
+    admin.locator('input[name="login"]').fill("olivia@example.org")
+    admin.locator('input[name="password"]').fill("a-long-test-password-42")
+    admin.get_by_role("button", name="Sign in with password").click()
+    admin.locator("#searchbar").fill("ada@example.org")
+    admin.get_by_role("button", name="Search").click()
+    expect(admin).to_have_url(re.compile(r"\?q=ada%40example.org"))
+    result = admin.locator("#result_list tbody tr")
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("Grace Hopper")
+    expect(result).to_contain_text("Ada Lovelace")
+    shot(admin, "13-organizer-finds-the-pair")
+
     # The refused posts answer 400 Bad Request, which Chromium logs as an error.
     for each in (page, mentee_page, phone, phone_mentee):
         assert_no_browser_errors(each, "status of 400 (Bad Request)")
+    assert_no_browser_errors(admin)
 
 
 def test_the_invitation_on_a_phone(new_page, program):
