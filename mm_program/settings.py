@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "simple_history",
     "mm_program",
     "matching",
     "surveys",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the audit trails (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -212,6 +215,21 @@ if CLIENT_IP_HEADER:
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER
     RATELIMIT_IP_META_KEY = "mm_program.ratelimit.client_ip"
 RATELIMIT_USE_CACHE = "default"
+
+# --- Stipends: bank details encrypted at rest ------------------------------------------
+# Fernet keys, comma-separated, newest first: the first encrypts, all of them decrypt.
+# To rotate: put a new key in front, deploy, run `manage.py rotate_field_encryption`, then
+# drop the old key. Without a key bank details can be neither saved nor read, and with
+# DEBUG off `check` (so `migrate`) fails (payments.checks). Development and the test
+# suite fall back to a published key that must never protect real data.
+DEV_FIELD_ENCRYPTION_KEY = "GpDNCfmGc0DSNCamRHRyoQn4_hbAqlG2bmhw3deUVyw="
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")
+if not FIELD_ENCRYPTION_KEYS and (DEBUG or TESTING):
+    FIELD_ENCRYPTION_KEYS = [DEV_FIELD_ENCRYPTION_KEY]
+# The change history (simple_history) is an audit trail: never restored from the admin.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Error pages and error emails never list a posted account or the variables holding one.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "payments.debug.BankDetailsReporterFilter"
 
 # --- Forms, i18n, static --------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -26,6 +26,7 @@ urlpatterns = [
          name="apply_program"),
     path("dashboard/", matching_views.dashboard, name="dashboard"),
     path("", include("matching.mentorship_urls")),
+    path("", include("payments.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

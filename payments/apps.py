@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = "Stipends"
+
+    def ready(self):
+        from . import checks, reminders  # noqa: F401  (registers the checks and the rule)

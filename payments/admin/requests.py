@@ -1,0 +1,312 @@
+"""Stipend requests in the organizer area: read-only rows, moved only by the buttons and
+actions here, which call ``payments.services``.
+
+- Approve (organizers and payments officers; past the budget only organizers, with a
+  reason), Reject… (with the reason the payee reads): one or many requests at once.
+- Export payout CSV (payments officers): the selected approved requests become a payout
+  batch and the CSV downloads; a request already in a batch is skipped.
+- Mark paid… (payments officers): a date and the bank's payment reference.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .. import permissions
+from ..models import BankDetails, StipendRequest, StipendStatus, budget_totals
+from ..services import payouts
+from ..services import stipends as services
+from .common import ReadOnlyHistoryAdmin, badge, person, plural
+
+# --- the forms of the moves --------------------------------------------------------------
+
+
+class ApproveForm(forms.Form):
+    override_reason = forms.CharField(
+        label="Reason to approve past the budget", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only needed, and only accepted from an organizer, when the approval "
+                  "takes the program past its budget. Recorded on each request.")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is not approved", max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The payee reads this in their email: say what they could change.",
+        error_messages={"required": "Say why, in a sentence: the payee reads it."})
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label="Paid on", initial=timezone.localdate,
+                              widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": "Enter the date of the payment."})
+    reference = forms.CharField(
+        label="Payment reference", max_length=140,
+        help_text="The bank's reference of the transfer (or of the batch payment).",
+        error_messages={"required": "Enter the payment reference from the bank."})
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    done: str
+    form: type[forms.Form]
+    allowed_from: str
+    may: object  # user -> bool
+
+
+MOVES = {
+    "approve": Move("Approve", "approved", ApproveForm, StipendStatus.SUBMITTED,
+                    permissions.can_decide),
+    "reject": Move("Reject…", "rejected", RejectForm, StipendStatus.SUBMITTED,
+                   permissions.can_decide),
+    "pay": Move("Mark paid…", "marked paid", PayForm, StipendStatus.APPROVED,
+                permissions.can_pay),
+}
+
+
+def _run(key, req, by, data):
+    if key == "approve":
+        return services.approve(request=req, by=by,
+                                override_reason=data.get("override_reason", ""))
+    if key == "reject":
+        return services.reject(request=req, by=by, reason=data["reason"])
+    return services.mark_paid(request=req, by=by, paid_on=data["paid_on"],
+                              reference=data["reference"])
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+class BatchFilter(admin.SimpleListFilter):
+    title = "payout"
+    parameter_name = "payout"
+
+    def lookups(self, request, model_admin):
+        return [("to_export", "Approved, not exported yet"),
+                ("exported", "In a payout batch, not marked paid")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_export":
+            return queryset.filter(status=StipendStatus.APPROVED, batch__isnull=True)
+        if self.value() == "exported":
+            return queryset.filter(status=StipendStatus.APPROVED, batch__isnull=False)
+        return queryset
+
+
+# --- the admin ---------------------------------------------------------------------------
+
+
+@admin.register(StipendRequest)
+class StipendRequestAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["number", "payee_name", "payee_role", "program", "period", "hours",
+                    "amount_label", "status_badge", "submitted_at", "batch"]
+    list_display_links = ["number", "payee_name"]
+    list_filter = ["status", BatchFilter, "program", "payee_role"]
+    list_select_related = ["payee", "program"]
+    search_fields = ["payee__email", "payee__name", "payment_reference"]
+    date_hierarchy = "submitted_at"
+    list_per_page = 100
+    actions = ["approve", "reject", "export_payout", "mark_paid"]
+    change_form_template = "admin/payments/stipendrequest/change_form.html"
+    fieldsets = [
+        ("Request", {"fields": ["payee", "payee_role", "mentorship", "program", "period",
+                                "hours", "rate", "amount_label", "justification",
+                                "submitted_at"]}),
+        ("Decision", {"fields": ["status", "decided_at", "decided_by", "rejection_reason",
+                                 "budget_override_reason", "budget_override_by"]}),
+        ("Payment", {"fields": ["batch", "paid_on", "payment_reference", "paid_at",
+                                "paid_by", "paid_to"]}),
+    ]
+    readonly_fields = [f for _, opts in fieldsets for f in opts["fields"]]
+
+    # --- permissions: see payments.permissions ------------------------------------------
+
+    def has_module_permission(self, request):
+        return permissions.can_see_requests(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_see_requests(request.user)
+
+    def has_add_permission(self, request):
+        return False  # payees send requests from their page
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every change is a move (the buttons)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return permissions.can_decide(request.user)
+
+    def has_pay_permission(self, request):
+        return permissions.can_pay(request.user)
+
+    # --- columns ------------------------------------------------------------------------
+
+    @admin.display(description="#", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
+    @admin.display(description="Payee", ordering="payee__name")
+    def payee_name(self, obj):
+        return person(obj.payee)
+
+    @admin.display(description="Period", ordering="period_start")
+    def period(self, obj):
+        return obj.period_label
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_label(self, obj):
+        return format_html('<span style="white-space:nowrap">{} {}</span>', obj.amount,
+                           obj.currency)
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        return badge(obj.status, obj.get_status_display())
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _move_url(self, key, ids):
+        url = reverse("admin:payments_stipendrequest_move")
+        return f"{url}?to={key}&ids={','.join(str(pk) for pk in ids)}"
+
+    @admin.action(description="Approve selected requests…", permissions=["decide"])
+    def approve(self, request, queryset):
+        return HttpResponseRedirect(self._move_url("approve", queryset.values_list(
+            "pk", flat=True)))
+
+    @admin.action(description="Reject selected requests…", permissions=["decide"])
+    def reject(self, request, queryset):
+        return HttpResponseRedirect(self._move_url("reject", queryset.values_list(
+            "pk", flat=True)))
+
+    @admin.action(description="Mark selected requests paid…", permissions=["pay"])
+    def mark_paid(self, request, queryset):
+        return HttpResponseRedirect(self._move_url("pay", queryset.values_list(
+            "pk", flat=True)))
+
+    @admin.action(description="Export payout CSV of the selected approved requests",
+                  permissions=["pay"])
+    def export_payout(self, request, queryset):
+        result = payouts.export(request_ids=list(queryset.values_list("pk", flat=True)),
+                                by=request.user)
+        for req, reason in result.skipped:
+            self.message_user(request, f"Request {req.pk} ({person(req.payee)}) was not "
+                                       f"exported: {reason}.", messages.WARNING)
+        if result.batch is None:
+            self.message_user(request, "Nothing to export: no approved request that is not "
+                                       "in a payout batch yet.", messages.WARNING)
+            return None
+        self.message_user(
+            request, f"Payout batch {result.batch.pk}: {plural(len(result.exported), 'request')}"
+            " exported; each payee's bank details reveal is logged. Mark them paid once the "
+            "bank confirms.", messages.SUCCESS)
+        return csv_response(result.csv, f"payout-batch-{result.batch.pk}.csv")
+
+    # --- the move page ------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("move/", self.admin_site.admin_view(self.move_view),
+                 name="payments_stipendrequest_move"),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request):
+        """One move (approve, reject, pay) for one or more requests, with its form."""
+        key = request.GET.get("to", "")
+        if key not in MOVES:
+            raise PermissionDenied
+        move = MOVES[key]
+        if not move.may(request.user):
+            raise PermissionDenied
+        try:
+            ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk]
+        except ValueError:
+            ids = []
+        rows = list(StipendRequest.objects.filter(pk__in=ids).select_related(
+            "payee", "program").order_by("pk"))
+        changelist = reverse("admin:payments_stipendrequest_changelist")
+        if not rows:
+            self.message_user(request, "No stipend requests selected.", messages.WARNING)
+            return HttpResponseRedirect(changelist)
+        for row in rows:
+            row.movable = row.status == move.allowed_from
+        form = move.form(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            done = 0
+            # Every selected row goes to the service, which says why it refuses one
+            # (already paid, not approved, past the budget).
+            for row in rows:
+                try:
+                    _run(key, row, request.user, form.cleaned_data)
+                except ValidationError as exc:
+                    self.message_user(request, f"Request {row.pk}: {' '.join(exc.messages)}",
+                                      messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(request, f"{plural(done, 'request')} {move.done}; "
+                                           f"the payee{'s were' if done != 1 else ' was'} "
+                                           "emailed.", messages.SUCCESS)
+            if len(rows) == 1:
+                return HttpResponseRedirect(reverse("admin:payments_stipendrequest_change",
+                                                    args=[rows[0].pk]))
+            return HttpResponseRedirect(changelist)
+        programs = {row.program_id: row.program for row in rows}
+        return TemplateResponse(request, "admin/payments/move.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{move.label.rstrip('…')}: {plural(len(rows), 'stipend request')}",
+            "move": move,
+            "key": key,
+            "rows": rows,
+            "movable_count": sum(r.movable for r in rows),
+            "form": form,
+            "budgets": [(p, budget_totals(p)) for p in programs.values()],
+            "selected_total": sum(r.amount for r in rows if r.movable),
+            "can_override": permissions.can_override_budget(request.user),
+        })
+
+    # --- the change page ----------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            user = request.user
+            details = BankDetails.objects.filter(user_id=obj.payee_id).first()
+            extra_context.update({
+                "check": services.hours_check(obj),
+                "budget": budget_totals(obj.program),
+                "details": details,
+                "same_account": list(
+                    BankDetails.objects.filter(fingerprint=details.fingerprint)
+                    .exclude(pk=details.pk).select_related("user")
+                ) if details and permissions.can_see_bank_details(user) else [],
+                "can_reveal": permissions.can_reveal(user),
+                "moves": [
+                    (move.label, self._move_url(key, [obj.pk]))
+                    for key, move in MOVES.items()
+                    if obj.status == move.allowed_from and move.may(user)
+                ],
+            })
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    # A BOM, so that spreadsheet programs read the names' accents right.
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store, private"
+    return response

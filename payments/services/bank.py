@@ -1,0 +1,93 @@
+"""Saving and revealing bank details. The only code that writes or decrypts them."""
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
+
+from .. import crypto, notifications, permissions
+from ..banking import Account
+from ..models import ENCRYPTED_FIELDS, BankDetails, BankDetailsReveal
+
+logger = logging.getLogger(__name__)
+
+
+@sensitive_variables("account")
+def save_bank_details(*, user, account: Account, by=None) -> BankDetails:
+    """Create or replace a person's bank details (encrypted under the newest key) and
+    email them that their account changed."""
+    with transaction.atomic():
+        details = BankDetails.objects.select_for_update().filter(user=user).first()
+        first = details is None
+        if first:
+            details = BankDetails(user=user)
+        details.kind = account.kind
+        details.country = account.country
+        details.masked = account.masked
+        details.fingerprint = crypto.fingerprint(account.identity)
+        details.holder_name = account.holder_name
+        details.iban = account.iban
+        details.bic = account.bic
+        details.account_number = account.account_number
+        details.routing_code = account.routing_code
+        details.updated_by = by or user
+        details._history_user = by or user
+        details.save()
+        notifications.bank_details_saved(details, first=first)
+    logger.info("Bank details of user %s %s by user %s", user.pk,
+                "added" if first else "replaced", (by or user).pk)
+    return details
+
+
+def same_account_elsewhere(details: BankDetails):
+    """Other payees whose account on file is this one (a warning for officers)."""
+    try:
+        identity = account_identity(details)
+    except crypto.UndecryptableValue:
+        return BankDetails.objects.none()
+    return (BankDetails.objects.filter(fingerprint__in=crypto.fingerprints(identity))
+            .exclude(pk=details.pk).select_related("user"))
+
+
+@sensitive_variables("values")
+def account_identity(details: BankDetails) -> str:
+    values = plaintext(details)
+    return Account(kind=details.kind, country=details.country, **values).identity
+
+
+@sensitive_variables("values")
+def plaintext(details: BankDetails) -> dict[str, str]:
+    """Decrypt every field. Callers log the reveal (``reveal``) or are the fingerprint
+    check, which shows nothing."""
+    return {name: crypto.reveal(getattr(details, name)) for name in ENCRYPTED_FIELDS}
+
+
+@dataclass(frozen=True)
+class Revealed:
+    details: BankDetails
+    holder_name: str
+    iban: str
+    bic: str
+    account_number: str
+    routing_code: str
+
+    def __repr__(self):  # never in a log or a traceback
+        return f"<Revealed bank details of user {self.details.user_id}>"
+
+
+@sensitive_variables("values")
+def reveal(*, details: BankDetails, by, purpose=BankDetailsReveal.Purpose.REVEAL,
+           batch=None) -> Revealed:
+    """The full bank details, for a payments officer only; every reveal is logged."""
+    if not permissions.can_reveal(by):
+        logger.warning("Refused to reveal the bank details of user %s to user %s",
+                       details.user_id, getattr(by, "pk", None))
+        raise PermissionDenied("Only payments officers can see full bank details.")
+    values = plaintext(details)  # raises (and logs nothing) if no key opens them
+    BankDetailsReveal.objects.create(payee_id=details.user_id, revealed_by=by,
+                                     purpose=purpose, batch=batch, account=details.masked)
+    logger.info("Bank details of user %s revealed to user %s (%s)", details.user_id, by.pk,
+                purpose)
+    return Revealed(details=details, **values)

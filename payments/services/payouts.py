@@ -1,0 +1,146 @@
+"""Payout batches: approved requests exported together as a CSV for the bank.
+
+Exporting puts each request in one batch (its ``batch`` column, set by a conditional
+UPDATE ``… WHERE batch IS NULL AND status = 'approved'`` under row locks), so a request is
+never exported into two batches, even by two officers at the same moment. The CSV holds
+full bank details: building it is a reveal, logged for every payee in it. It is built
+before the batch commits, so a key problem (bank details no key opens) exports nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
+
+from .. import permissions
+from ..banking import format_iban
+from ..models import BankDetails, BankDetailsReveal, PayoutBatch, StipendRequest, StipendStatus
+from .bank import reveal
+
+HEADER = ["request", "payee", "payee_email", "holder", "iban_or_account", "bic_or_swift",
+          "routing_code", "country", "amount", "currency", "reference"]
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+@dataclass
+class Export:
+    batch: PayoutBatch | None
+    csv: str = ""
+    exported: list[StipendRequest] = field(default_factory=list)
+    skipped: list[tuple[StipendRequest, str]] = field(default_factory=list)
+
+    def __repr__(self):  # the CSV is never in a traceback or a log
+        return f"<Export batch={self.batch} rows={len(self.exported)}>"
+
+
+def _skip_reason(req: StipendRequest, details: dict) -> str:
+    if req.batch_id is not None:
+        return f"already in payout batch {req.batch_id}"
+    if req.status != StipendStatus.APPROVED:
+        return f"{req.get_status_display().lower()}, not approved"
+    if req.payee_id not in details:
+        return "the payee has no bank details"
+    return ""
+
+
+@sensitive_variables("rows")
+def export(*, request_ids, by) -> Export:
+    """A new batch of the approved, not yet exported requests among `request_ids`, and
+    its CSV. The others are listed in ``skipped`` with the reason."""
+    if not permissions.can_pay(by):
+        raise PermissionDenied("Only payments officers export payouts.")
+    with transaction.atomic():
+        requests = list(
+            StipendRequest.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(request_ids)).select_related("payee").order_by("pk")
+        )
+        details = {d.user_id: d for d in BankDetails.objects.filter(
+            user__in={r.payee_id for r in requests})}
+        result = Export(batch=None)
+        for req in requests:
+            reason = _skip_reason(req, details)
+            if reason:
+                result.skipped.append((req, reason))
+            else:
+                result.exported.append(req)
+        if not result.exported:
+            return result
+        batch = PayoutBatch.objects.create(created_by=by)
+        ids = [r.pk for r in result.exported]
+        moved = StipendRequest.objects.filter(
+            pk__in=ids, status=StipendStatus.APPROVED, batch__isnull=True,
+        ).update(batch=batch)
+        if moved != len(ids):
+            raise ValidationError("Some of these requests changed meanwhile: reload the "
+                                  "list and export again.", code="conflict")
+        for req in result.exported:
+            req.batch = batch
+        StipendRequest.history.bulk_history_create(
+            result.exported, update=True, default_user=by,
+            default_change_reason=f"Exported in payout batch {batch.pk}")
+        result.batch = batch
+        result.csv = _csv(result.exported, details, by=by, batch=batch,
+                          purpose=BankDetailsReveal.Purpose.EXPORT)
+    return result
+
+
+@sensitive_variables("rows")
+def batch_csv(*, batch: PayoutBatch, by) -> str:
+    """The CSV of an existing batch again (a download that failed): logged as a reveal."""
+    if not permissions.can_pay(by):
+        raise PermissionDenied("Only payments officers download payouts.")
+    requests = list(batch.requests.select_related("payee").order_by("pk"))
+    details = {d.user_id: d for d in BankDetails.objects.filter(
+        user__in={r.payee_id for r in requests})}
+    with transaction.atomic():
+        return _csv(requests, details, by=by, batch=batch,
+                    purpose=BankDetailsReveal.Purpose.DOWNLOAD)
+
+
+@sensitive_variables("account", "rows")
+def _csv(requests, details, *, by, batch, purpose) -> str:
+    revealed = {}
+    rows = []
+    for req in requests:
+        bank = details.get(req.payee_id)
+        if bank is None:
+            account = None
+        else:
+            if req.payee_id not in revealed:
+                revealed[req.payee_id] = reveal(details=bank, by=by, purpose=purpose,
+                                                batch=batch)
+            account = revealed[req.payee_id]
+        rows.append([
+            req.pk,
+            req.payee.name or req.payee.email,
+            req.payee.email,
+            account.holder_name if account else "",
+            (format_iban(account.iban) if account.iban else account.account_number)
+            if account else "",
+            account.bic if account else "",
+            account.routing_code if account else "",
+            bank.country if bank else "",
+            f"{req.amount:.2f}",
+            req.currency,
+            req.reference,
+        ])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return out.getvalue()

@@ -1,0 +1,178 @@
+"""The payee's pages: their stipend requests, their bank details, a new request.
+
+A request is reachable only by its payee, a mentorship's request form only by its mentor
+and mentee: anyone else gets 404, as if it did not exist. Bank details are the signed-in
+person's own; no URL names anyone else's. Stored accounts are only ever shown masked.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from matching.models import Mentorship
+
+from .forms import BankDetailsForm, StipendRequestForm
+from .models import BankDetails, StipendRequest
+from .services import stipends as services
+from .services.bank import save_bank_details
+
+logger = logging.getLogger(__name__)
+
+BANK_FIELDS = [f"bank-{name}" for name in ("holder_name", "iban", "bic", "account_number",
+                                           "routing_code")]
+
+
+def _mentorship_for(request, pk: int) -> Mentorship:
+    user = request.user
+    return get_object_or_404(
+        Mentorship.objects.select_related("program", "mentor__user", "mentee__user")
+        .filter(Q(mentor__user=user) | Q(mentee__user=user)),
+        pk=pk,
+    )
+
+
+def _bank_details(user) -> BankDetails | None:
+    return BankDetails.objects.filter(user=user).first()
+
+
+def _other(m: Mentorship, user):
+    return m.mentee.user if m.mentor.user_id == user.pk else m.mentor.user
+
+
+@login_required
+@require_GET
+def stipend_list(request):
+    """Everything of the signed-in person's stipends on one page."""
+    user = request.user
+    mentorships = list(
+        Mentorship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
+        .select_related("program", "mentor__user", "mentee__user")
+    )
+    requestable = [m for m in mentorships if services.can_request(m)]
+    for m in requestable:
+        m.other = _other(m, user)
+    return render(request, "payments/list.html", {
+        "requests": StipendRequest.objects.for_payee(user)
+        .select_related("program", "mentorship__mentor__user", "mentorship__mentee__user"),
+        "details": _bank_details(user),
+        "requestable": requestable,
+    })
+
+
+@login_required
+@require_GET
+def stipend_pick(request):
+    """The mentor's "request a stipend" select on the dashboard lands here."""
+    try:
+        pk = int(request.GET.get("mentorship", ""))
+    except ValueError:
+        return redirect("stipend_list")
+    return redirect("stipend_new", mentorship_pk=pk)
+
+
+@never_cache
+@sensitive_post_parameters(*BANK_FIELDS)
+@login_required
+@require_http_methods(["GET", "POST"])
+def stipend_new(request, mentorship_pk: int):
+    """One page: the bank details (the first time) and the request, saved together."""
+    user = request.user
+    m = _mentorship_for(request, mentorship_pk)
+    details = _bank_details(user)
+    context = {"m": m, "program": m.program, "details": details, "other": _other(m, user)}
+    if not services.can_request(m):
+        return render(request, "payments/new.html", context)
+
+    status = 200
+    if request.method == "POST":
+        form = StipendRequestForm(request.POST, mentorship=m, payee=user)
+        bank_form = BankDetailsForm(request.POST) if details is None else None
+        valid = form.is_valid()
+        valid = (bank_form.is_valid() if bank_form is not None else True) and valid
+        if valid:
+            data = form.cleaned_data
+            try:
+                req = services.submit(
+                    payee=user, mentorship=m, period_start=data["period_start"],
+                    period_end=data["period_end"], hours=data["hours"], rate=data["rate"],
+                    justification=data["justification"],
+                    account=bank_form.account if bank_form is not None else None,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Your request for {req.period_label} ({req.amount} {req.currency}) is "
+                    "sent. We've emailed you a copy; you'll hear from us when it's decided.")
+                return redirect("stipend_detail", pk=req.pk)
+        status = 400
+    else:
+        form = StipendRequestForm(mentorship=m, payee=user)
+        bank_form = BankDetailsForm(initial={"holder_name": user.name}) \
+            if details is None else None
+    first, last = services.window(m)
+    context.update({
+        "form": form,
+        "bank_form": bank_form,
+        "forms": [f for f in (bank_form, form) if f is not None],
+        "meetings": list(services.meetings_in(m, first, last)),
+        "failed": status == 400,
+    })
+    return render(request, "payments/new.html", context, status=status)
+
+
+@login_required
+@require_GET
+def stipend_detail(request, pk: int):
+    req = get_object_or_404(
+        StipendRequest.objects.select_related(
+            "program", "mentorship__mentor__user", "mentorship__mentee__user"),
+        pk=pk, payee=request.user,
+    )
+    meetings = list(services.meetings_in(req.mentorship, req.period_start, req.period_end))
+    return render(request, "payments/detail.html", {
+        "req": req,
+        "other": _other(req.mentorship, request.user),
+        "meetings": meetings,
+        "meeting_minutes": sum(x.minutes for x in meetings),
+        "details": _bank_details(request.user),
+    })
+
+
+@never_cache
+@sensitive_post_parameters(*BANK_FIELDS)
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_details(request):
+    """Add or replace the signed-in person's bank details (the form never shows the
+    stored ones: it starts empty)."""
+    user = request.user
+    details = _bank_details(user)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = ""
+    status = 200
+    if request.method == "POST":
+        form = BankDetailsForm(request.POST)
+        if form.is_valid() and form.account is not None:
+            details = save_bank_details(user=user, account=form.account, by=user)
+            messages.success(request, f"Your bank details are saved: we'll pay to "
+                                      f"{details.masked}. We've emailed you to confirm.")
+            return redirect(back or reverse("stipend_list"))
+        status = 400
+    else:
+        form = BankDetailsForm(initial={"holder_name": user.name})
+    return render(request, "payments/bank_details.html",
+                  {"form": form, "details": details, "next": back, "forms": [form]},
+                  status=status)

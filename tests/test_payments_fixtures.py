@@ -1,0 +1,102 @@
+"""Shared fixtures of the payments tests (imported by the test_payments_* modules)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from mm_program.roles import PAYMENTS_OFFICERS, ensure_roles
+from payments.banking import Account
+from payments.models import StipendBudget
+from payments.services import stipends as services
+from payments.services.bank import save_bank_details
+
+from .factories import (
+    MeetingLogFactory,
+    MenteeFactory,
+    MentorFactory,
+    MentorshipFactory,
+    UserFactory,
+)
+
+DEMO_IBAN = "DE89370400440532013000"
+DEMO_IBAN_SPACED = "DE89 3704 0044 0532 0130 00"
+
+
+def today():
+    return timezone.localdate()
+
+
+def days_ago(n):
+    return today() - timedelta(days=n)
+
+
+def iban_account(holder="Ada Lovelace", iban=DEMO_IBAN, bic="COBADEFFXXX"):
+    return Account(kind="iban", country=iban[:2], holder_name=holder, iban=iban, bic=bic)
+
+
+@pytest.fixture
+def deliver_at_once(monkeypatch):
+    """The test's transaction never commits: run on-commit deliveries at once."""
+    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
+                        lambda fn, *a, **k: fn())
+
+
+@pytest.fixture
+def officer(db):
+    ensure_roles()
+    user = UserFactory(email="pat@example.org", name="Pat Payments", is_staff=True)
+    user.groups.add(Group.objects.get(name=PAYMENTS_OFFICERS))
+    return user
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def budget(program):
+    return StipendBudget.objects.create(program=program, amount=Decimal("10000.00"))
+
+
+@pytest.fixture
+def world(program):
+    """Grace mentors Ada (active for 60 days, 8 h a week agreed, two meetings logged);
+    Alan mentors Cleo in the same program."""
+    grace = MentorFactory(program=program, user__name="Grace Hopper",
+                          user__email="grace@example.org")
+    ada = MenteeFactory(program=program, user__name="Ada Lovelace",
+                        user__email="ada@example.org")
+    m = MentorshipFactory(program=program, mentor=grace, mentee=ada,
+                          start_date=days_ago(60), hours_per_week=8, meeting_minutes=45,
+                          meeting_every_weeks=2,
+                          terms_recorded_at=timezone.now())
+    MeetingLogFactory(mentorship=m, date=days_ago(20), minutes=60)
+    MeetingLogFactory(mentorship=m, date=days_ago(6), minutes=45)
+    alan = MentorFactory(program=program, user__name="Alan Turing",
+                         user__email="alan@example.org")
+    cleo = MenteeFactory(program=program, user__name="Cleo Other",
+                         user__email="cleo@example.org")
+    other = MentorshipFactory(program=program, mentor=alan, mentee=cleo,
+                              start_date=days_ago(60))
+    return {"m": m, "ada": ada.user, "grace": grace.user, "alan": alan.user,
+            "cleo": cleo.user, "other": other}
+
+
+def submit(m, payee, *, start=None, end=None, hours="10", rate=None, account=True,
+           justification="It lets me work fewer shifts."):
+    """A request through the service, with bank details if the payee has none."""
+    from payments.models import BankDetails
+
+    if account and not BankDetails.objects.filter(user=payee).exists():
+        save_bank_details(user=payee, account=iban_account(payee.name), by=payee)
+    return services.submit(
+        payee=payee, mentorship=m, period_start=start or days_ago(27),
+        period_end=end or days_ago(14), hours=Decimal(hours),
+        rate=Decimal(rate) if rate is not None else m.program.stipend_rate,
+        justification=justification,
+    )

@@ -1,0 +1,162 @@
+"""The payee's side: from the dashboard, bank details once and a request in one post;
+each request's status on the dashboard and its own page."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from payments.models import BankDetails, StipendRequest
+from payments.services import stipends as services
+
+from .test_mentorship_pages import _people
+from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
+from .test_payments_fixtures import DEMO_IBAN_SPACED, days_ago, submit, today
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
+
+
+def text(response):
+    return response.content.decode()
+
+
+def request_data(**changes):
+    data = {"period_start": days_ago(27).isoformat(), "period_end": days_ago(14).isoformat(),
+            "hours": "12", "rate": "30.00",
+            "justification": "I can drop a shift at the café."}
+    return {**data, **changes}
+
+
+def bank_data(**changes):
+    data = {"holder_name": "Ada Lovelace", "kind": "iban", "iban": DEMO_IBAN_SPACED,
+            "bic": "", "country": "", "account_number": "", "routing_code": ""}
+    return {f"bank-{k}": v for k, v in {**data, **changes}.items()}
+
+
+def test_the_dashboard_offers_a_stipend_and_shows_each_requests_status(client, world,
+                                                                       officer, budget):
+    m = world["m"]
+    client.force_login(world["ada"])
+    html = text(client.get(reverse("dashboard")))
+    assert reverse("stipend_new", args=[m.pk]) in html
+    assert "hours × 30 USD" in html and "your bank details are needed once" in html
+    req = submit(m, world["ada"])
+    services.approve(request=req, by=officer)
+    html = text(client.get(reverse("dashboard")))
+    assert req.period_label in html and "300.00 USD" in html and "Approved" in html
+    services.mark_paid(request=req, by=officer, paid_on=today(), reference="R-1")
+    assert "Paid" in text(client.get(reverse("dashboard")))
+
+
+def test_the_mentors_sheet_offers_a_stipend_too(client, world):
+    client.force_login(world["grace"])
+    html = text(client.get(reverse("dashboard")))
+    assert "mentors can be paid too" in html
+    response = client.get(reverse("stipend_pick"), {"mentorship": world["m"].pk})
+    assert response.url == reverse("stipend_new", args=[world["m"].pk])
+    req = submit(world["m"], world["grace"], hours="3")
+    html = text(client.get(reverse("dashboard")))
+    assert "mentoring Ada Lovelace" in html and req.period_label in html
+
+
+def test_the_request_page_shows_the_rate_and_the_meetings_before_sending(client, world):
+    client.force_login(world["ada"])
+    html = text(client.get(reverse("stipend_new", args=[world["m"].pk])))
+    assert "30.00 USD an hour" in html
+    assert 'name="rate"' in html and 'value="30.00"' in html
+    assert html.count('data-date="') == 2  # the two meetings logged, with their dates
+    assert f'value="{world["m"].start_date.isoformat()}"' in html  # from the start
+    assert "Where to pay you" in html and 'name="bank-iban"' in html
+
+
+def test_bank_details_and_a_request_in_one_post(client, world):
+    client.force_login(world["ada"])
+    response = client.post(reverse("stipend_new", args=[world["m"].pk]),
+                           {**request_data(hours="7.5"), **bank_data()})
+    req = StipendRequest.objects.get()
+    assert response.url == reverse("stipend_detail", args=[req.pk])
+    assert (req.hours, req.amount, req.payee) == (Decimal("7.50"), Decimal("225.00"),
+                                                  world["ada"])
+    assert BankDetails.objects.get(user=world["ada"]).masked == "DE89 •••• •••• •••• 3000"
+    page = text(client.get(response.url))
+    assert "Waiting for the organizers" in page and "225.00 USD" in page
+    assert DEMO_IBAN_SPACED not in page
+    # The next request: the bank details are not asked again, and the period follows on.
+    html = text(client.get(reverse("stipend_new", args=[world["m"].pk])))
+    assert 'name="bank-iban"' not in html and "DE89 •••• •••• •••• 3000" in html
+    assert f'value="{days_ago(13).isoformat()}"' in html
+
+
+@pytest.mark.parametrize("request_changes, bank_changes, field, message", [
+    ({"hours": "0"}, {}, "hours", "more than 0"),
+    ({"hours": "-2"}, {}, "hours", "more than 0"),
+    ({"hours": "500"}, {}, "hours", "holds at most 168 hours"),
+    ({"hours": "ten"}, {}, "hours", "like 12 or 7.5"),
+    ({"rate": "0"}, {}, "rate", "more than 0"),
+    ({"period_start": days_ago(90).isoformat()}, {}, "period_start",
+     "The mentorship started on"),
+    ({"period_end": days_ago(-5).isoformat()}, {}, "period_end", "at the latest"),
+    ({"period_end": days_ago(30).isoformat()}, {}, "period_end", "on or after its start"),
+    ({"justification": " "}, {}, "justification", "why the stipend helps you"),
+    ({}, {"iban": "DE89 3704 0044 0532 0130 01"}, "bank-iban", "check digits"),
+    ({}, {"bic": "COBADEF"}, "bank-bic", "8 or 11 characters"),
+])
+def test_bad_input_is_explained_at_its_field_and_nothing_is_saved(
+        client, world, request_changes, bank_changes, field, message):
+    client.force_login(world["ada"])
+    data = {**request_data(**request_changes), **bank_data(**bank_changes)}
+    response = client.post(reverse("stipend_new", args=[world["m"].pk]), data)
+    assert response.status_code == 400
+    html = text(response).replace("&#x27;", "'")
+    assert message in html
+    assert f'id="id_{field}"' in html
+    form_errors = response.context["form"].errors | response.context["bank_form"].errors
+    assert any(message in e for e in form_errors[field.removeprefix("bank-")])
+    # What was typed is kept (the IBAN too: it is the person's own typing).
+    if "justification" not in request_changes:
+        assert "I can drop a shift at the café." in html
+    assert DEMO_IBAN_SPACED in html or bank_changes
+    # Nothing half-saved: neither the request nor the bank details.
+    assert not StipendRequest.objects.exists() and not BankDetails.objects.exists()
+
+
+def test_an_overlapping_period_is_refused_with_the_other_request_named(client, world):
+    submit(world["m"], world["ada"], start=days_ago(27), end=days_ago(14))
+    client.force_login(world["ada"])
+    response = client.post(reverse("stipend_new", args=[world["m"].pk]),
+                           request_data(period_start=days_ago(20).isoformat(),
+                                        period_end=days_ago(5).isoformat()))
+    assert response.status_code == 400
+    assert "You already have a request for" in text(response).replace("&#x27;", "'")
+    assert StipendRequest.objects.count() == 1
+
+
+def test_a_mentorship_not_started_has_no_form(client, world):
+    m = world["m"]
+    m.status = "invited"
+    m.save()
+    client.force_login(world["ada"])
+    response = client.get(reverse("stipend_new", args=[m.pk]))
+    assert "once it has started" in text(response) and 'name="hours"' not in text(response)
+    assert client.post(reverse("stipend_new", args=[m.pk]), request_data()).status_code == 200
+    assert not StipendRequest.objects.exists()
+
+
+def test_the_dashboard_still_runs_a_fixed_number_of_queries_with_stipends(
+        client, program, django_assert_num_queries):
+    small = _people(program, mentees=2, meetings=1, prefix="small")
+    large = _people(program, mentees=20, meetings=3, prefix="large")
+    for user in (small, large):
+        for m in user.mentee_roles.get().mentorships.all():
+            submit(m, user, start=days_ago(50), end=days_ago(40), hours="5")
+        for m in user.mentor_roles.get().mentorships.all()[:5]:
+            submit(m, user, start=days_ago(50), end=days_ago(40), hours="2")
+    client.force_login(small)
+    with CaptureQueriesContext(connection) as small_queries:
+        assert client.get(reverse("dashboard")).status_code == 200
+    client.force_login(large)
+    with django_assert_num_queries(len(small_queries)):
+        html = text(client.get(reverse("dashboard")))
+    assert html.count("mentoring ") == 5
