@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboard/", matching_views.dashboard, name="dashboard"),
     path("", include("matching.mentorship_urls")),
     path("", include("payments.urls")),
+    path("", include("surveys.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Surveys and impact"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from matching import signals
+        from mm_program.models import Message
+
+        from . import dispatch, reminders  # noqa: F401  (registers the reminder rule)
+
+        signals.mentorship_started.connect(dispatch.on_mentorship_started,
+                                           dispatch_uid="surveys.baseline")
+        signals.mentorship_ended.connect(dispatch.on_mentorship_ended,
+                                         dispatch_uid="surveys.finals")
+        post_save.connect(dispatch.track_messages, sender=Message,
+                          dispatch_uid="surveys.track_messages")

@@ -1,0 +1,147 @@
+"""Sending surveys: the mentee's baseline when a mentorship starts, both final surveys when
+it completes. Connected to ``matching.signals`` in ``SurveysConfig.ready()``.
+
+Each invitation exists once per mentorship and kind (a database constraint) and its email
+goes through ``mm_program.messaging`` under one occasion, so a signal that fires twice, or
+two workers racing, invite and email once. The finals are emailed at once; the baseline's
+email goes out with the reminder scan from the day after the start
+(``surveys.reminders``), so that it does not land on top of the introduction.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from matching.models import Mentorship, MentorshipStatus
+from mm_program import messaging
+
+from .models import MENTEE_KINDS, Invitation, QuestionType, SurveyKind, SurveyTemplate
+from .tokens import new_nonce, survey_url
+
+logger = logging.getLogger(__name__)
+
+# How long a survey link works. Reminders go out after 7 and 14 days.
+LINK_DAYS = 45
+# The final surveys go to completed mentorships. One that ended early gets none (its end
+# form asks why instead); add ENDED_EARLY here to survey those too.
+FINAL_SURVEY_STATUSES = (MentorshipStatus.COMPLETED,)
+
+# Seconds a question takes, by type, for the "about N minutes" on the page and in emails
+# (rounded up, forgiving the first quarter minute over).
+SECONDS = {
+    QuestionType.SCALE_0_10: 8, QuestionType.SCALE_1_10: 8,
+    QuestionType.SINGLE_CHOICE: 8, QuestionType.MULTIPLE_CHOICE: 12,
+    QuestionType.PERCENTAGE_POINTS: 20, QuestionType.MONTHS: 20, QuestionType.HOURS: 20,
+    QuestionType.SHORT_TEXT: 30, QuestionType.LONG_TEXT: 60,
+}
+
+
+def minutes_to_answer(questions) -> int:
+    seconds = sum(SECONDS.get(q.type, 20) for q in questions)
+    return max(1, math.ceil(seconds / 60 - 0.25))
+
+
+def current_template(kind: str, program) -> SurveyTemplate | None:
+    """The program's own current template of this kind, else the default one."""
+    found = list(SurveyTemplate.objects.current().filter(kind=kind)
+                 .filter(Q(program=program) | Q(program__isnull=True)))
+    own = [t for t in found if t.program_id is not None]
+    return (own or found or [None])[0]
+
+
+def _person(mentorship: Mentorship, kind: str):
+    return mentorship.mentee.user if kind in MENTEE_KINDS else mentorship.mentor.user
+
+
+def _name(user) -> str:
+    return user.name or user.email
+
+
+def email_context(invitation: Invitation) -> dict:
+    m = invitation.mentorship
+    me = invitation.person
+    other = m.mentor.user if invitation.kind in MENTEE_KINDS else m.mentee.user
+    questions = list(invitation.template.questions.all())
+    return {
+        "name": _name(me),
+        "other_name": _name(other),
+        "kind": invitation.kind,
+        "is_baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
+        "is_mentor": invitation.kind == SurveyKind.MENTOR_FINAL,
+        "program": m.program,
+        "survey_url": survey_url(invitation),
+        "minutes": minutes_to_answer(questions),
+        "question_count": len(questions),
+        "expires_at": invitation.expires_at,
+    }
+
+
+def invitation_occasion(invitation: Invitation) -> str:
+    return f"survey-invitation/{invitation.kind}/mentorship:{invitation.mentorship_id}"
+
+
+def invite(mentorship: Mentorship, kind: str, *, send: bool = True) -> Invitation | None:
+    """Invite the right person of `mentorship` to the survey `kind`, once, and (with
+    `send`) email them the link once. Returns the invitation (new or existing), or None
+    when there is no template or the person's account is closed."""
+    template = current_template(kind, mentorship.program)
+    if template is None:
+        logger.warning("No %s survey template for %s: nobody invited", kind,
+                       mentorship.program)
+        return None
+    person = _person(mentorship, kind)
+    if not person.is_active:
+        return None
+    with transaction.atomic():
+        invitation, _ = Invitation.objects.get_or_create(
+            mentorship=mentorship, kind=kind,
+            defaults={"template": template, "person": person, "nonce": new_nonce(),
+                      "expires_at": timezone.now() + timedelta(days=LINK_DAYS)},
+        )
+        if send and invitation.sent_at is None:
+            invitation.mentorship = mentorship
+            # Sets sent_at through track_messages when the message row is created.
+            messaging.queue(
+                "survey-invitation", to=person.email, context=email_context(invitation),
+                occasion=invitation_occasion(invitation), user=person,
+                program=mentorship.program, about=invitation,
+            )
+    return invitation
+
+
+def _fresh(mentorship: Mentorship) -> Mentorship:
+    return Mentorship.objects.select_related("program", "mentor__user", "mentee__user").get(
+        pk=mentorship.pk)
+
+
+def on_mentorship_started(sender, mentorship, **kwargs) -> None:
+    invite(_fresh(mentorship), SurveyKind.MENTEE_BASELINE, send=False)
+
+
+def on_mentorship_ended(sender, mentorship, **kwargs) -> None:
+    m = _fresh(mentorship)
+    if m.status not in FINAL_SURVEY_STATUSES:
+        return
+    invite(m, SurveyKind.MENTEE_FINAL)
+    invite(m, SurveyKind.MENTOR_FINAL)
+
+
+def track_messages(sender, instance, created, **kwargs) -> None:
+    """Keep an invitation's sent time and reminder count as the message log records its
+    emails (a post_save receiver on mm_program.Message). A message row is created once
+    per occasion, so each email counts once."""
+    prefix = f"{Invitation._meta.label_lower}:"
+    if not created or not instance.about.startswith(prefix):
+        return
+    rows = Invitation.objects.filter(pk=int(instance.about[len(prefix):]))
+    if instance.kind == "survey-invitation":
+        rows.filter(sent_at__isnull=True).update(sent_at=instance.created_at)
+    elif instance.kind == "survey-reminder":
+        rows.update(reminders_sent=F("reminders_sent") + 1,
+                    last_reminded_at=instance.created_at)

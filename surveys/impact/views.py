@@ -1,0 +1,90 @@
+"""The impact dashboard (organizers only): is the program worth its mentors' time?
+
+``/organizers/impact/`` shows every program together, ``?program=<slug>`` one of them;
+``/organizers/impact/<figure>.csv`` exports a figure (``all.csv`` every one). The page
+runs the same handful of grouped queries whatever the number of mentorships.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from surveys.permissions import is_organizer
+
+from . import queries
+from .export import FIGURES, chart_data, to_csv
+from .figures import Figures, by_program
+from .stats import MIN_RESPONSES
+
+
+def _organizers_only(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_organizer(request.user):
+            raise PermissionDenied("The impact dashboard is for the program's organizers.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _scope(request, raw):
+    """(the chosen program or None for all, its ids, a label)."""
+    slug = request.GET.get("program", "")
+    if not slug:
+        return None, None, "All programs"
+    program = next((p for p in raw.programs if p["slug"] == slug), None)
+    if program is None:
+        raise Http404("No such program.")
+    return program, [program["id"]], program["name"]
+
+
+def _build(request):
+    raw = queries.load()
+    program, ids, label = _scope(request, raw)
+    figs = Figures(raw, ids).all()
+    per_program = by_program(raw) if program is None and len(raw.programs) > 1 else None
+    return raw, program, label, figs, per_program
+
+
+@never_cache
+@require_GET
+@_organizers_only
+def dashboard(request):
+    raw, program, label, figs, per_program = _build(request)
+    return render(request, "surveys/impact.html", {
+        "programs": raw.programs,
+        "program": program,
+        "scope_label": label,
+        "figs": figs,
+        "per_program": per_program,
+        "charts": chart_data(figs),
+        "min_responses": MIN_RESPONSES,
+        "stipends_available": raw.stipends is not None,
+        "query": f"?program={program['slug']}" if program else "",
+        "figure_names": FIGURES,
+    })
+
+
+@never_cache
+@require_GET
+@_organizers_only
+def export(request, figure: str):
+    if figure != "all" and figure not in FIGURES:
+        raise Http404("No such figure.")
+    raw, program, label, figs, per_program = _build(request)
+    if figure == "programs" and per_program is None:
+        per_program = by_program(raw)
+    body = to_csv(figure, figs, label, per_program)
+    stamp = timezone.localdate().isoformat()
+    scope = program["slug"] if program else "all-programs"
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="impact-{figure}-{scope}-{stamp}.csv"')
+    return response

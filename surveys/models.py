@@ -1,0 +1,247 @@
+"""Surveys: one generic model set for every survey stage.
+
+A ``SurveyTemplate`` (kind, program or the default for all programs, version) is a list of
+``Question`` rows, each with a stable ``key`` that the impact dashboard reads. An
+``Invitation`` asks one person to answer one template about one mentorship, through a
+signed link; their ``Response`` holds one ``Answer`` per question, saved as they go.
+
+A template that already has responses is never edited in place: the admin saves a change
+as a new version (``surveys.services.versioning``), and old responses keep pointing at the
+version (and the questions) they answered.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from matching.models import Mentorship, Program
+
+
+class SurveyKind(models.TextChoices):
+    MENTEE_BASELINE = "mentee_baseline", "Mentee baseline (at the start)"
+    MENTEE_FINAL = "mentee_final", "Mentee final survey"
+    MENTOR_FINAL = "mentor_final", "Mentor final survey"
+
+
+# Who answers each kind.
+MENTEE_KINDS = (SurveyKind.MENTEE_BASELINE, SurveyKind.MENTEE_FINAL)
+FINAL_KINDS = (SurveyKind.MENTEE_FINAL, SurveyKind.MENTOR_FINAL)
+
+
+class QuestionType(models.TextChoices):
+    SCALE_0_10 = "scale_0_10", "Scale 0–10"
+    SCALE_1_10 = "scale_1_10", "Scale 1–10"
+    PERCENTAGE_POINTS = "percentage_points", "Percentage points"
+    MONTHS = "months", "Months"
+    HOURS = "hours", "Hours"
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+    SHORT_TEXT = "short_text", "Short text"
+    LONG_TEXT = "long_text", "Long text"
+
+
+SCALE_TYPES = (QuestionType.SCALE_0_10, QuestionType.SCALE_1_10)
+NUMBER_TYPES = (QuestionType.PERCENTAGE_POINTS, QuestionType.MONTHS, QuestionType.HOURS)
+NUMERIC_TYPES = SCALE_TYPES + NUMBER_TYPES
+CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+TEXT_TYPES = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+
+
+class SurveyTemplateQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class SurveyTemplate(models.Model):
+    kind = models.CharField(max_length=16, choices=SurveyKind.choices)
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Empty: the default for every program without a template of its own.",
+    )
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
+    is_current = models.BooleanField(
+        "in use", default=True,
+        help_text="New invitations use the current version; older versions keep their "
+                  "answers.",
+    )
+    title = models.CharField(max_length=120)
+    intro = models.TextField(
+        max_length=1000, blank=True,
+        help_text="A sentence or two at the top of the survey page.",
+    )
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SurveyTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "program__name", "-version"]
+        verbose_name = "survey template"
+        constraints = [
+            models.UniqueConstraint(
+                "kind", Coalesce("program", Value(0)), "version",
+                name="survey_template_one_per_version",
+            ),
+            models.UniqueConstraint(
+                "kind", Coalesce("program", Value(0)), condition=Q(is_current=True),
+                name="survey_template_one_current",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.program.name if self.program_id else "all programs"
+        return f"{self.title} (v{self.version}, {scope})"
+
+    def get_constraints(self):
+        """Validation leaves out "one current per kind and program": saving a current
+        template retires the others (the admin does), so it is no error to report."""
+        return [(cls, [c for c in constraints if c.name != "survey_template_one_current"])
+                for cls, constraints in super().get_constraints()]
+
+    @property
+    def respondent_role(self) -> str:
+        return "mentee" if self.kind in MENTEE_KINDS else "mentor"
+
+    def has_responses(self) -> bool:
+        return Response.objects.filter(template=self).exists()
+
+
+class Question(models.Model):
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE,
+                                 related_name="questions")
+    key = models.SlugField(
+        max_length=40,
+        help_text="A stable name the impact dashboard reads (delta_p_fulltime, "
+                  "months_saved, recommend, worth_it, …). Keep it when you reword a question.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField("question", max_length=300)
+    help_text = models.CharField(max_length=300, blank=True)
+    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    required = models.BooleanField(default=True)
+    choices = models.TextField(
+        blank=True,
+        help_text="Choice questions only: one per line, as “value | Label” (the value is "
+                  "what the dashboard counts).",
+    )
+    low_label = models.CharField(max_length=80, blank=True,
+                                 help_text="Scales: what the lowest number means.")
+    high_label = models.CharField(max_length=80, blank=True,
+                                  help_text="Scales: what the highest number means.")
+    min_value = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True,
+        help_text="Numbers only: overrides the type's lowest accepted value.",
+    )
+    max_value = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True,
+        help_text="Numbers only: overrides the type's highest accepted value.",
+    )
+
+    class Meta:
+        ordering = ["template", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="question_key_once"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def choice_list(self) -> list[tuple[str, str]]:
+        """[(value, label)] from the one-per-line text."""
+        from .answers import parse_choices
+
+        return parse_choices(self.choices)
+
+
+class Invitation(models.Model):
+    """One person asked to answer one survey about one mentorship, through a signed link.
+
+    The link carries the invitation's id and ``nonce`` (``surveys.tokens``): issuing a new
+    nonce makes every earlier link useless. One invitation per mentorship and kind, so a
+    signal that fires twice invites once.
+    """
+
+    kind = models.CharField(max_length=16, choices=SurveyKind.choices)
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.PROTECT,
+                                 related_name="invitations")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
+                                   related_name="survey_invitations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="survey_invitations")
+    nonce = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "kind"],
+                                    name="invitation_one_per_mentorship_kind"),
+        ]
+        indexes = [models.Index(fields=["kind", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.person}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class Response(models.Model):
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE,
+                                      related_name="response")
+    # The version answered: the invitation's template when the first answer was saved.
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.PROTECT,
+                                 related_name="responses")
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        state = "submitted" if self.submitted_at else "in progress"
+        return f"Response to {self.invitation} ({state})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One answer: a number (scales, points, months, hours), a text (texts and single
+    choices) or a list of choice values (multiple choice)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    number = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    text = models.TextField(blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["response", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once"),
+        ]
+        indexes = [models.Index(fields=["question", "number"])]
+
+    def __str__(self):
+        return f"{self.question.key}: {self.display()}"
+
+    def display(self) -> str:
+        if self.number is not None:
+            return f"{self.number.normalize():f}"
+        if self.choices:
+            return ", ".join(self.choices)
+        return self.text

@@ -1,0 +1,161 @@
+"""The survey page: opened from the emailed link, no sign-in needed.
+
+The link is the proof: it opens its own invitation only, and shows nothing but that
+person's own answers. Used, expired and altered links each get a page that says so.
+Buttons: "Send my answers" (submit, once) and "Save and finish later"; ``static/js/
+survey.js`` also saves as people go (``action=autosave``, answered in JSON).
+"""
+
+from django.contrib import messages
+from django.core import signing
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import dateformat, timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .answers import from_answer
+from .dispatch import minutes_to_answer
+from .models import (
+    CHOICE_TYPES,
+    MENTEE_KINDS,
+    NUMBER_TYPES,
+    SCALE_TYPES,
+    Invitation,
+    QuestionType,
+    SurveyKind,
+)
+from .responses import SurveyClosed, field_name, questions_for, raw_from_post, save_answers
+from .tokens import nonce_matches, read_token
+
+SCALE_RANGE = {QuestionType.SCALE_0_10: range(0, 11), QuestionType.SCALE_1_10: range(1, 11)}
+INPUT_HINTS = {QuestionType.PERCENTAGE_POINTS: "percentage points",
+               QuestionType.MONTHS: "months", QuestionType.HOURS: "hours"}
+
+
+def _invitation(token: str) -> Invitation | None:
+    try:
+        pk, nonce = read_token(token)
+    except signing.BadSignature:
+        return None
+    invitation = (
+        Invitation.objects.select_related(
+            "template", "person", "mentorship__program", "mentorship__mentor__user",
+            "mentorship__mentee__user")
+        .filter(pk=pk).first()
+    )
+    if invitation is None or not nonce_matches(invitation, nonce):
+        return None
+    return invitation
+
+
+def _problem(request, heading: str, text: str, status: int, invitation=None):
+    return render(request, "surveys/survey_closed.html",
+                  {"heading": heading, "text": text, "invitation": invitation,
+                   "program": invitation.mentorship.program if invitation else None},
+                  status=status)
+
+
+def _items(questions, raw: dict, errors: dict) -> list[dict]:
+    items = []
+    for number, q in enumerate(questions, start=1):
+        value = raw.get(q.key)
+        if q.type == QuestionType.MULTIPLE_CHOICE:
+            value = [str(v) for v in (value or [])]
+        else:
+            value = "" if value is None else str(value)
+        items.append({
+            "q": q, "number": number, "name": field_name(q), "id": f"id_{field_name(q)}",
+            "value": value, "error": errors.get(q.key, ""),
+            "is_scale": q.type in SCALE_TYPES, "is_number": q.type in NUMBER_TYPES,
+            "is_choice": q.type in CHOICE_TYPES,
+            "is_multiple": q.type == QuestionType.MULTIPLE_CHOICE,
+            "is_long": q.type == QuestionType.LONG_TEXT,
+            "scale": [str(v) for v in SCALE_RANGE.get(q.type, [])],
+            "options": q.choice_list() if q.type in CHOICE_TYPES else [],
+            "unit": INPUT_HINTS.get(q.type, ""),
+        })
+    return items
+
+
+def _stored(response, questions) -> dict:
+    if response is None:
+        return {}
+    by_question = {a.question_id: a for a in response.answers.all()}
+    return {q.key: from_answer(q, by_question[q.pk]) for q in questions
+            if q.pk in by_question}
+
+
+def _closed(request, invitation, reason: str):
+    if reason == "submitted":
+        return render(request, "surveys/survey_closed.html", {
+            "invitation": invitation, "answered": True,
+            "program": invitation.mentorship.program})
+    return _problem(
+        request, "This survey link has expired",
+        "Survey links work for a few weeks after they are sent, and this one's time is up. "
+        "If you'd still like to answer, reply to the email and the organizers will send a "
+        "new link.", 410, invitation)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey(request, token: str):
+    invitation = _invitation(token)
+    if invitation is None:
+        return _problem(
+            request, "This link isn't valid",
+            "Copy the whole link from the email: it may have been cut in two. If it still "
+            "doesn't work, reply to the email and the organizers will send a new one.", 404)
+    response, questions = questions_for(invitation)
+    closed = "submitted" if response is not None and response.is_submitted else \
+        "expired" if invitation.is_expired else ""
+    if closed:
+        if request.method == "POST" and request.POST.get("action") == "autosave":
+            return JsonResponse({"closed": closed}, status=409)
+        return _closed(request, invitation, closed)
+
+    errors: dict = {}
+    status = 200
+    raw = _stored(response, questions)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        raw = raw_from_post(request.POST, questions)
+        try:
+            result = save_answers(invitation, raw, submit=action == "submit")
+        except SurveyClosed as closed:
+            if action == "autosave":
+                return JsonResponse({"closed": closed.reason}, status=409)
+            return _closed(request, invitation, closed.reason)
+        if action == "autosave":
+            return JsonResponse({"saved": result.saved, "errors": result.errors},
+                                status=200)
+        if result.submitted:
+            return redirect("survey", token=token)
+        if not result.errors:
+            messages.success(
+                request,
+                "Saved. Come back with the same link to finish, any time before "
+                f"{dateformat.format(timezone.localtime(invitation.expires_at), 'j F')}.")
+            return redirect("survey", token=token)
+        errors, status = result.errors, 400
+
+    m = invitation.mentorship
+    is_mentee = invitation.kind in MENTEE_KINDS
+    other = m.mentor.user if is_mentee else m.mentee.user
+    items = _items(questions, raw, errors)
+    return render(request, "surveys/survey.html", {
+        "invitation": invitation,
+        "template": invitation.template if response is None else response.template,
+        "program": m.program,
+        "other_name": other.name or other.email,
+        "is_mentee": is_mentee,
+        "is_baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
+        "items": items,
+        "errors": errors,
+        "error_items": [i for i in items if i["error"]],
+        "minutes": minutes_to_answer(questions),
+        "question_count": len(questions),
+        "required_count": sum(1 for q in questions if q.required),
+        "started": response is not None,
+    }, status=status)

@@ -1,0 +1,60 @@
+"""The demo's surveys: after seed_demo and seed_surveys_demo every chart of the dashboard
+has data, and running it again changes nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from matching.models import Mentorship, Program
+from surveys.demo import seed_surveys_demo
+from surveys.impact import queries
+from surveys.impact.export import chart_data
+from surveys.impact.figures import Figures
+from surveys.models import Answer, Invitation, Response
+
+from .factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Mentorship.objects.count(), Invitation.objects.count(), Response.objects.count(),
+            Answer.objects.count())
+
+
+def test_the_demo_fills_every_chart_and_is_idempotent(organizer_client):
+    call_command("seed_demo", force=True)
+    program = Program.objects.order_by("created_at", "pk").first()
+    result = seed_surveys_demo(program)
+    assert result["alumni_mentorships"] >= 30
+    first = counts()
+    assert seed_surveys_demo(program) == {"alumni_mentorships": 0, "responses": 0}
+    assert counts() == first
+
+    figs = Figures(queries.load(), [program.pk]).all()
+    charts = chart_data(figs)
+    assert set(charts) >= {"funnel", "delta_p", "months", "nps", "worth_it", "again",
+                           "ratings", "change"}
+    finals = Response.objects.filter(submitted_at__isnull=False,
+                                     invitation__kind="mentee_final").count()
+    assert finals >= 28
+    assert figs["nps"]["n"] == finals and not figs["nps"]["suppressed"]
+    # Varied answers: every NPS group and every worth-it answer is there.
+    assert figs["nps"]["promoters"] and figs["nps"]["passives"] and figs["nps"]["detractors"]
+    assert all(o["count"] for o in figs["mentors"]["worth_it"]["options"])
+    assert figs["cost"]["hours_per_mentee"] > 1
+    # Some surveys stay unanswered or half answered, so response rates look real.
+    rates = {r["kind"]: r for r in figs["responses"]}
+    assert 50 < rates["mentee_final"]["rate"] < 100
+    assert rates["mentee_final"]["in_progress"] >= 1
+
+    page = organizer_client.get(reverse("impact_dashboard"))
+    assert page.status_code == 200
+    assert "mm-too-few" not in page.content.decode()  # every figure is reportable
+
+
+def test_the_demo_works_on_a_program_without_mentors():
+    program = ProgramFactory()
+    result = seed_surveys_demo(program, alumni=6)
+    assert result["alumni_mentorships"] == 6
+    assert Mentorship.objects.filter(program=program, status="completed").count() == 6
