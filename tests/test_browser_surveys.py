@@ -14,8 +14,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from matching.demo_data import DEMO_PASSWORD, ORGANIZER_EMAIL, email_for
-from matching.models import Mentorship, MentorshipStatus, Program, ResearchArea
-from surveys.demo import seed_surveys_demo
+from matching.models import Mentorship, MentorshipStatus, ResearchArea
 from surveys.models import Response
 
 from .browser_fixtures import ARTIFACTS
@@ -80,10 +79,9 @@ def seeded_areas():
 def test_both_surveys_answered_through_their_links_move_the_dashboard(new_page):
     seeded_areas()
     call_command("seed_demo", force=True)
-    program = Program.objects.order_by("created_at", "pk").first()
-    seed_surveys_demo(program)
     m = Mentorship.objects.get(mentor__user__email=email_for(AMARA),
                                mentee__user__email=email_for(ANA))
+    program = m.program
 
     # --- The organizer's dashboard before: the demo's answered surveys.
     organizer = new_page()

@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,11 +58,16 @@ def test_the_demo_organizer_can_sign_in_to_the_admin(client, db):
     assert b"Ana Costa" in page.content
 
 
-def test_it_builds_large_data_sets_in_bulk(db, django_assert_max_num_queries):
+def test_it_builds_large_data_sets_in_bulk(db):
     call_command("seed_demo", force=True)
     before = _counts()
-    with django_assert_max_num_queries(150):
+    # A re-run of the demo alone costs a fixed number of queries; the bulk part adds at
+    # most 150 more for 340 people, so it is written in bulk, not row by row.
+    with CaptureQueriesContext(connection) as demo_only:
+        call_command("seed_demo", force=True)
+    with CaptureQueriesContext(connection) as with_bulk:
         call_command("seed_demo", force=True, mentees=300, mentors=40)
+    assert len(with_bulk) - len(demo_only) <= 150
     users, mentee_apps, mentor_apps, mentees, mentors, *_ = _counts()
     assert mentee_apps - before[1] == 300
     assert mentor_apps - before[2] == 40
@@ -120,7 +127,9 @@ def test_each_stage_an_organizer_filters_for_is_there(seeded):
     assert active.filter(last_meeting_on__lt=today - timedelta(days=21)).exists()
     assert active.filter(planned_end_date__year=today.year,
                          planned_end_date__month=today.month).exists()
-    completed = Mentorship.objects.get(status="completed")
+    # The demo's own completed story (the alumni cohort behind the impact figures has
+    # no final projects).
+    completed = Mentorship.objects.get(status="completed", final_project__isnull=False)
     assert completed.next_steps and completed.ended_on < today
     assert completed.final_project.mentor_feedback
     assert completed.final_project.url and completed.final_project.is_published

@@ -23,12 +23,13 @@ def counts():
 
 
 def test_the_demo_fills_every_chart_and_is_idempotent(organizer_client):
+    # seed_demo itself answers the surveys: the dashboard has figures on first run.
     call_command("seed_demo", force=True)
     program = Program.objects.order_by("created_at", "pk").first()
-    result = seed_surveys_demo(program)
-    assert result["alumni_mentorships"] >= 30
+    assert Mentorship.objects.filter(program=program, status="completed").count() >= 30
     first = counts()
     assert seed_surveys_demo(program) == {"alumni_mentorships": 0, "responses": 0}
+    call_command("seed_demo", force=True)
     assert counts() == first
 
     figs = Figures(queries.load(), [program.pk]).all()

@@ -60,6 +60,8 @@ from matching.models import (
 )
 from matching.services import mentorships as services
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
+from payments.demo import seed_payments_demo
+from surveys.demo import seed_surveys_demo
 
 User = get_user_model()
 
@@ -97,10 +99,14 @@ class Command(BaseCommand):
                 transaction.atomic():
             self._preload(program)
             organizer = self._staff(ORGANIZER_EMAIL, "Olivia Organizer", ORGANIZERS)
-            self._staff(OFFICER_EMAIL, "Pat Payments", PAYMENTS_OFFICERS)
+            officer = self._staff(OFFICER_EMAIL, "Pat Payments", PAYMENTS_OFFICERS)
             demo_mentors = self._demo_mentors(program, areas, organizer)
             demo_mentees = self._demo_mentees(program, areas, organizer, demo_mentors)
             self._demo_mentorships(program, areas, demo_mentors, demo_mentees, organizer)
+            # Stipends at every status and answered surveys (so the impact dashboard has
+            # figures on first run) stand on the mentorships above.
+            seed_payments_demo(program, organizer=organizer, officer=officer)
+            seed_surveys_demo(program)
             for name in (DEMO_MENTOR, DEMO_MENTEE):
                 self._can_sign_in(self._users[email_for(name)])
         if mentors:
