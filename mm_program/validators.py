@@ -6,6 +6,14 @@ from django.core.exceptions import ValidationError
 
 
 @lru_cache(maxsize=1)
+def known_zones() -> frozenset[str]:
+    """Every zone name tzdata knows, read once per process: listing them walks the
+    zoneinfo folders (a few thousand files), which made validating one interest form
+    cost tens of milliseconds."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+@lru_cache(maxsize=1)
 def timezone_names() -> tuple[str, ...]:
     """The IANA zones people pick from: one current name per place, sorted, plus UTC.
 
@@ -19,11 +27,11 @@ def timezone_names() -> tuple[str, ...]:
         for line in table.splitlines()
         if line and not line.startswith("#")
     }
-    return (*sorted(names & zoneinfo.available_timezones()), "UTC")
+    return (*sorted(names & known_zones()), "UTC")
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_zones():
         raise ValidationError(
             "Pick your time zone from the list (for example Europe/Berlin).", code="timezone"
         )
