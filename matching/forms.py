@@ -90,6 +90,17 @@ class ApplicationForm(forms.ModelForm):
     def build_layout(self) -> Layout:
         raise NotImplementedError
 
+    @classmethod
+    def blank_render_key(cls, program) -> tuple:
+        """Everything the unbound form's HTML depends on besides the code: equal keys,
+        equal HTML. Subclasses add what else they read from the database."""
+        return (
+            cls.__name__,
+            tuple(getattr(program, f.attname) for f in type(program)._meta.concrete_fields)
+            if program else None,
+            tuple(ResearchArea.objects.filter(is_active=True).values_list("pk", "name")),
+        )
+
     def honeypot_filled(self) -> bool:
         return bool(self.data.get(HONEYPOT_FIELD))
 
@@ -159,9 +170,7 @@ class MenteeApplicationForm(ApplicationForm):
         self.program = program
         # Mentors who chose to be listed on this form; the question is left out (from
         # the layout, built by the base class) when there are none.
-        self.listed_mentors = Mentor.objects.filter(
-            program=program, is_active=True, application__listed_for_applicants=True
-        ).select_related("user", "application") if program else Mentor.objects.none()
+        self.listed_mentors = _listed_mentors(program).select_related("user", "application")
         self.has_listed_mentors = self.listed_mentors.exists()
         super().__init__(*args, **kwargs)
         min_hours = program.min_hours_per_week if program else 5
@@ -186,6 +195,12 @@ class MenteeApplicationForm(ApplicationForm):
         mentors.queryset = self.listed_mentors
         mentors.label_from_instance = _mentor_choice_label
         mentors.help_text = "Only if someone stands out: it is one reason among several."
+
+    @classmethod
+    def blank_render_key(cls, program) -> tuple:
+        # The listed mentors, with every field their choice label shows.
+        return (*super().blank_render_key(program), tuple(_listed_mentors(program).values_list(
+            "pk", "user__name", *(f"application__{name}" for name in MENTOR_LABEL_FIELDS))))
 
     def build_layout(self) -> Layout:
         return Layout(
@@ -308,6 +323,17 @@ class MentorApplicationForm(ApplicationForm):
                 "or raise the time.",
             )
         return cleaned
+
+
+def _listed_mentors(program):
+    if program is None:
+        return Mentor.objects.none()
+    return Mentor.objects.filter(program=program, is_active=True,
+                                 application__listed_for_applicants=True)
+
+
+# What a listed mentor's choice on the mentee form shows, besides their account's name.
+MENTOR_LABEL_FIELDS = ("name", "position", "organization", "involvement")
 
 
 def _mentor_choice_label(mentor: Mentor) -> str:

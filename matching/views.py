@@ -1,5 +1,6 @@
 import logging
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -24,6 +25,24 @@ logger = logging.getLogger(__name__)
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
 SESSION_KEY = "last_application"
+
+# The blank forms' HTML by content (``blank_render_key``). Rendering hundreds of widgets
+# (every time zone, every listed mentor) through their templates was nearly all of the
+# form page's cost, and nearly every visit shows the same blank form. Kept per process,
+# so a deploy, which may change the templates, starts afresh.
+_blank_forms: dict[tuple, str] = {}
+BLANK_FORMS_KEPT = 16
+
+
+def blank_form_html(role: str, program: Program) -> str:
+    form_class = FORMS[role]
+    key = form_class.blank_render_key(program)
+    html = _blank_forms.get(key)
+    if html is None:
+        if len(_blank_forms) >= BLANK_FORMS_KEPT:
+            _blank_forms.clear()
+        html = _blank_forms[key] = render_crispy_form(form_class(program=program))
+    return html
 
 
 def _over_apply_limit(request, *, count: bool = False) -> bool:
@@ -104,11 +123,9 @@ def apply(request, role: str, slug: str | None = None):
                 "low_hours": getattr(application, "flagged_low_hours", False),
             }
             return redirect("apply_thanks", role=role)
-        status = 400
-    else:
-        form = form_class(program=program)
-        status = 200
-    return render(request, "matching/apply.html", {**context, "form": form}, status=status)
+        return render(request, "matching/apply.html", {**context, "form": form}, status=400)
+    return render(request, "matching/apply.html",
+                  {**context, "blank_form": blank_form_html(role, program)})
 
 
 @require_http_methods(["GET", "POST"])
