@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from .messaging import resend
 from .models import Message, MessageStatus, User
-from .reminders import REQUEUE_AFTER, scan
+from .reminders import requeue_after, scan
 
 
 @admin.register(User)
@@ -38,14 +38,15 @@ class FailedFirst(admin.SimpleListFilter):
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
-        return [("failed", "Failed"), ("stuck", "Queued for over 10 minutes")]
+        minutes = round(requeue_after().total_seconds() / 60)
+        return [("failed", "Failed"), ("stuck", f"Queued for over {minutes} minutes")]
 
     def queryset(self, request, queryset):
         if self.value() == "failed":
             return queryset.filter(status=MessageStatus.FAILED)
         if self.value() == "stuck":
             return queryset.filter(status=MessageStatus.QUEUED,
-                                   created_at__lt=timezone.now() - REQUEUE_AFTER)
+                                   created_at__lt=timezone.now() - requeue_after())
         return queryset
 
 

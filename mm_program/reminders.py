@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import Model
 from django.urls import reverse
@@ -23,9 +24,6 @@ from .models import Message, MessageStatus, ReminderPause
 
 PAUSE_SALT = "mm_program.reminder-pause"
 PAUSE_MAX_AGE = 180 * 24 * 3600
-# A queued message older than this was probably never handed to a worker (broker down
-# when it was queued): the scan hands it over again. Delivery is idempotent.
-REQUEUE_AFTER = timedelta(minutes=10)
 
 # Human names of the kinds, for the pause page and admin.
 KIND_LABELS: dict[str, str] = {}
@@ -56,6 +54,13 @@ def rule(kind: str, label: str):
         return fn
 
     return register
+
+
+def requeue_after() -> timedelta:
+    """How old a still-queued message must be before the scan hands it to the workers
+    again (settings.MESSAGE_REQUEUE_AFTER_SECONDS). Delivery is idempotent, so a message
+    that was only slow costs a skipped task."""
+    return timedelta(seconds=settings.MESSAGE_REQUEUE_AFTER_SECONDS)
 
 
 def pause_token(user_id: int, kind: str) -> str:
@@ -129,7 +134,7 @@ def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
             result.existing += 1
     if not dry_run:
         stuck = Message.objects.filter(
-            status=MessageStatus.QUEUED, created_at__lt=timezone.now() - REQUEUE_AFTER
+            status=MessageStatus.QUEUED, created_at__lt=timezone.now() - requeue_after()
         ).values_list("pk", flat=True)
         for message_id in stuck:
             enqueue_delivery(message_id)

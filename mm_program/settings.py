@@ -149,6 +149,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message still queued this long after it was logged was probably never handed to a
+# worker (the broker was down, or lost its queue): the reminder scan hands it over again.
+MESSAGE_REQUEUE_AFTER_SECONDS = envint("MESSAGE_REQUEUE_AFTER_SECONDS", 600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 

@@ -128,6 +128,22 @@ def test_a_broker_outage_leaves_the_message_queued_and_the_scan_delivers_it(monk
     assert len(mail.outbox) == 1
 
 
+def test_how_long_a_message_waits_before_the_scan_hands_it_over_is_a_setting(
+        settings, monkeypatch, deliver_at_once):
+    settings.MESSAGE_REQUEUE_AFTER_SECONDS = 30
+    monkeypatch.setattr(tasks.deliver_message, "delay", lambda *a, **k: None)
+    message = queue_one()
+    monkeypatch.undo()
+    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
+                        lambda fn, *a, **k: fn())
+    with time_machine.travel(timezone.now() + timedelta(seconds=20)):
+        assert scan().requeued == 0
+    with time_machine.travel(timezone.now() + timedelta(seconds=40)):
+        assert scan().requeued == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+
+
 def test_sign_in_emails_are_logged_without_their_code(client, deliver_at_once):
     user = UserFactory()
     client.post(reverse("account_request_login_code"), {"email": user.email})
