@@ -47,8 +47,9 @@ case "${1:-web}" in
         python manage.py migrate --noinput
         python manage.py setup_roles
         # /dev/shm: gunicorn's worker heartbeat file on the overlay filesystem can stall.
+        # WEB_BIND: bench/compose_by_hand.sh runs this role on a host, on loopback.
         exec gunicorn mm_program.wsgi:application \
-            --bind 0.0.0.0:8000 \
+            --bind "${WEB_BIND:-0.0.0.0:8000}" \
             --workers "${WEB_CONCURRENCY:-3}" \
             --access-logfile - \
             --timeout 60 \

@@ -1,0 +1,200 @@
+"""Throughput and latency of the hot pages under gunicorn, as ratios to a bare view.
+
+    .venv/bin/python bench/bench_web.py                   # 5 s per page: a smoke run
+    .venv/bin/python bench/bench_web.py --seconds 30      # the recorded run
+
+Serves the app as docker/entrypoint.sh does (gunicorn, 3 sync workers, DEBUG=0, the
+production security settings behind a proxy that sets X-Forwarded-Proto and X-Real-IP,
+Redis as the cache) on database ``mm_bench`` and Redis db 4, seeded with ``seed_demo
+--force`` plus 10,000 mentee and 500 mentor applications. Then wrk, 32 connections for
+``--seconds`` each, measures:
+
+- the bare ``HttpResponse`` view (``/bare``), before and after the pages, as the yardstick;
+- the mentee form, GET;
+- the mentee form, POST: valid applications, each with an email of its own and from a
+  client address of its own (X-Real-IP), so the per-client limit (APPLY_RATE_LIMIT, left
+  at its production value) never trips; each one creates an account and an application
+  and queues the confirmation email, as a real one does;
+- the mentor dashboard, signed in as the demo mentor;
+- the impact dashboard, signed in as the demo organizer.
+
+Prints requests/s, p50 and p99, the ratio of each page's throughput to the bare view's
+(the mean of its two runs), and PASS/FAIL against the issue's targets for the form and the
+mentor dashboard: at least 1/3 of the bare view's throughput and p99 under 100 ms. Exits
+1 on any wrong status (a 5xx, a refused form) or if the applications saved differ from the
+POSTs that got their redirect; missing a target is reported, not an error.
+
+Needs wrk (``apt-get install -y wrk``), PostgreSQL and Redis on loopback (DATABASE_URL,
+REDIS_URL override the defaults).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import urllib.parse
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+DB_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mm_bench")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/4")
+TARGET_RATIO = 1 / 3
+TARGET_P99_MS = 100.0
+FORM = "/apply/mentee/"
+
+
+def session_cookie(email: str) -> str:
+    """A signed-in session for `email`, as the sign-in page would have saved it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from mm_program.models import User
+
+    user = User.objects.get(email=email)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def csrf_pair(url: str) -> tuple[str, str]:
+    """(the csrftoken cookie, the form's token) from one GET of the form."""
+    response = harness.fetch("GET", url)
+    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    return cookie, token
+
+
+def mentee_body(token: str, nonce: str) -> str:
+    """A complete mentee application, urlencoded; {n} in the email makes each unique."""
+    from matching.models import ResearchArea
+
+    areas = list(ResearchArea.objects.filter(is_active=True).values_list("pk", flat=True)[:2])
+    fields = [
+        ("csrfmiddlewaretoken", token), ("name", "Bench Applicant"),
+        ("timezone", "Europe/London"), ("occupation", "masters"),
+        ("field_of_study", "Mathematics"), *[("research_areas", str(pk)) for pk in areas],
+        ("research_interests", "Interpretability of small transformers."),
+        ("goals", "Write a distillation of a mech interp paper."),
+        ("key_uncertainties", ""), ("hours_per_week", "8"), ("fulltime_intent", "yes"),
+        ("courses_done", "agisf_alignment"), ("funding_reason", ""), ("cv_url", ""),
+        ("github_url", "https://github.com/example"), ("writing_url", ""),
+        ("heard_about", "A friend"), ("website", ""),
+    ]
+    return urllib.parse.urlencode(fields) + f"&email=bench-{nonce}-{{n}}%40example.org"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5,
+                        help="wrk duration per page (the recorded run: 30)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3,
+                        help="gunicorn workers (WEB_CONCURRENCY's default: 3)")
+    parser.add_argument("--mentees", type=int, default=10_000,
+                        help="bulk mentee applications to seed (idempotent)")
+    parser.add_argument("--mentors", type=int, default=500,
+                        help="bulk mentor applications to seed (idempotent)")
+    args = parser.parse_args()
+
+    env = harness.production_env(database_url=DB_URL, redis_url=REDIS_URL)
+    harness.ensure_database(DB_URL)
+    # As the image is built: hashed, compressed static files, served by whitenoise.
+    harness.manage(env, "collectstatic", "--noinput")
+    harness.manage(env, "migrate", "--noinput")
+    harness.manage(env, "seed_demo", "--force", "--mentees", str(args.mentees),
+                   "--mentors", str(args.mentors))
+    harness.use_env(env)
+    from matching.demo_data import DEMO_MENTOR, ORGANIZER_EMAIL, email_for
+    from matching.models import MenteeApplication
+
+    mentor_cookie = session_cookie(email_for(DEMO_MENTOR))
+    organizer_cookie = session_cookie(ORGANIZER_EMAIL)
+    nonce = uuid.uuid4().hex[:8]
+    workdir = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    web = harness.Gunicorn(env, workers=args.workers, workdir=workdir)
+    results: dict[str, dict] = {}
+    try:
+        web.wait_healthy()
+        cookie, token = csrf_pair(web.url + FORM)
+        body = workdir / "mentee.txt"
+        body.write_text(mentee_body(token, nonce))
+        post_headers = {"Cookie": cookie, "Origin": f"https://127.0.0.1:{web.port}",
+                        "Referer": f"https://127.0.0.1:{web.port}{FORM}"}
+        pages = [
+            ("bare", "/bare", {}, None, 200),
+            ("mentee form GET", FORM, {}, None, 200),
+            ("mentee form POST", FORM, post_headers, body, 302),
+            ("mentor dashboard", "/dashboard/", {"Cookie": mentor_cookie}, None, 200),
+            ("impact dashboard", "/organizers/impact/", {"Cookie": organizer_cookie},
+             None, 200),
+            ("bare (again)", "/bare", {}, None, 200),
+        ]
+        for name, path, headers, post, expected in pages:
+            # A short warm-up per page: every worker imports and caches what it needs.
+            warm = harness.wrk(web.url + path, connections=args.connections, seconds=1,
+                               headers=headers, body_template=post)
+            web.drain()
+            report = harness.wrk(web.url + path, connections=args.connections,
+                                 seconds=args.seconds, headers=headers, body_template=post)
+            web.drain()
+            report["expected"] = expected
+            report["warm_up_statuses"] = warm["statuses"]
+            results[name] = report
+        server_errors = web.server_errors()
+    finally:
+        web.stop()
+        # Nothing consumes the confirmation emails the POSTs queued in this Redis db.
+        harness.redis_cli(REDIS_URL, "DEL", "celery")
+
+    saved = MenteeApplication.objects.filter(email__startswith=f"bench-{nonce}-").count()
+    return report_results(results, args, saved=saved, server_errors=server_errors)
+
+
+def report_results(results: dict[str, dict], args, *, saved: int, server_errors: int) -> int:
+    bare_rps = (results["bare"]["rps"] + results["bare (again)"]["rps"]) / 2
+    print(f"gunicorn: {args.workers} sync workers; wrk: 2 threads, {args.connections} "
+          f"connections, {args.seconds:g} s per page; load average {harness.load_average()}")
+    print(f"{'page':<20}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}  target")
+    ok = True
+    for name, r in results.items():
+        ratio = r["rps"] / bare_rps
+        verdict = ""
+        if name in ("mentee form GET", "mentee form POST", "mentor dashboard"):
+            misses = [what for what, missed in (("ratio", ratio < TARGET_RATIO),
+                                                ("p99", r["p99_ms"] >= TARGET_P99_MS))
+                      if missed]
+            verdict = f"FAIL ({', '.join(misses)})" if misses else "PASS"
+        print(f"{name:<20}{r['rps']:9.1f}{ratio:8.3f}{r['p50_ms']:9.1f}{r['p99_ms']:9.1f}  "
+              f"{verdict}")
+        statuses = {**r["warm_up_statuses"]}
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+        wrong = {s: n for s, n in statuses.items() if int(s) != r["expected"]}
+        errors = {k: v for k, v in r["socket_errors"].items() if v}
+        if wrong or errors:
+            ok = False
+            print(f"  ! {name}: unexpected statuses {wrong}, socket errors {errors}")
+    post = results["mentee form POST"]
+    # Every redirect, warm-up included, is one application saved: no more, no fewer.
+    redirected = post["statuses"].get("302", 0) + post["warm_up_statuses"].get("302", 0)
+    print(f"POSTs redirected to the thanks page: {redirected:,}; applications saved: "
+          f"{saved:,}; 5xx in the access log: {server_errors}")
+    if server_errors or saved != redirected:
+        ok = False
+    print("targets: form and mentor dashboard >= 1/3 of bare throughput, p99 < 100 ms")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
