@@ -216,7 +216,8 @@ def run_scenario(name: str, args, base_env: dict[str, str], workdir: Path) -> bo
     if recovered is not None:
         print(f"  every message sent {recovered:.1f} s after Redis came back "
               f"({time.monotonic() - up_at:.0f} s before the workers stopped)")
-    print(f"  re-handed to the workers by the reminder scan: {requeued:,}")
+    print(f"  hand-overs by the reminder scan: {requeued:,} (each scan hands over every "
+          f"message still queued after {args.requeue_after} s)")
     for role, process in (("worker", worker), ("beat", beat)):
         if process and process.exits:
             print(f"  {role} died and was started again: {'; '.join(process.exits)}")

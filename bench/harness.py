@@ -189,6 +189,16 @@ class Gunicorn:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(pid) for pid in children.read_text().split()}
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers: unlike wall time, what a
+        page costs the server whatever else the machine is doing."""
+        total = 0
+        for pid in (self.process.pid, *self.worker_pids()):
+            # utime and stime, fields 14 and 15, after the parenthesised command name.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def server_errors(self) -> int:
         """5xx responses in the access log (gunicorn's default format: status is the
         9th field, after the quoted request line)."""
