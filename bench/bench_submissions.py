@@ -8,7 +8,8 @@ Serves the app under gunicorn as bench_web.py does (production settings, databas
 cookie and token, as a browser keeps them), then posts complete applications, each with
 an email of its own, until the time is up. Every submission comes from a client address
 of its own (X-Real-IP, as the proxy sets it): the per-client limit (APPLY_RATE_LIMIT)
-stays at its production value and is not what this measures.
+stays at its production value and is not what this measures (the run first forgets the
+counters earlier runs left in its Redis db).
 
 Then it checks, in the database:
 
@@ -135,6 +136,7 @@ def main() -> int:
     harness.manage(env, "migrate", "--noinput")
     harness.manage(env, "seed_demo", "--force")
     harness.use_env(env)
+    harness.reset_rate_limits(REDIS_URL)
 
     nonce = uuid.uuid4().hex[:8]
     web = harness.Gunicorn(env, workers=args.workers)

@@ -13,8 +13,9 @@ Redis as the cache) on database ``mm_bench`` and Redis db 4, seeded with ``seed_
 - the mentee form, GET;
 - the mentee form, POST: valid applications, each with an email of its own and from a
   client address of its own (X-Real-IP), so the per-client limit (APPLY_RATE_LIMIT, left
-  at its production value) never trips; each one creates an account and an application
-  and queues the confirmation email, as a real one does;
+  at its production value; the run first forgets earlier runs' counters) never trips;
+  each one creates an account and an application and queues the confirmation email, as
+  a real one does;
 - the mentor dashboard, signed in as the demo mentor;
 - the impact dashboard, signed in as the demo organizer.
 
@@ -118,6 +119,7 @@ def main() -> int:
     harness.manage(env, "seed_demo", "--force", "--mentees", str(args.mentees),
                    "--mentors", str(args.mentors))
     harness.use_env(env)
+    harness.reset_rate_limits(REDIS_URL)
     from matching.demo_data import DEMO_MENTOR, ORGANIZER_EMAIL, email_for
     from matching.models import MenteeApplication
 
