@@ -388,6 +388,20 @@ class MentorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user", "application"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Lowering a capacity below the mentor's current mentees is allowed (it only
+        # stops new ones), but the organizer should know that nobody's mentorship ended.
+        load = obj.mentorships.live().count() if change else 0
+        if load > obj.capacity:
+            self.message_user(
+                request,
+                f"{obj.user} has {load} live mentorships, more than the new capacity of "
+                f"{obj.capacity}. They keep them; no new mentee can be added until fewer "
+                f"than {obj.capacity} remain.",
+                level=messages.WARNING,
+            )
+
 
 @admin.register(Mentee)
 class MenteeAdmin(admin.ModelAdmin):
