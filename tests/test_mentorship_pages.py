@@ -685,7 +685,11 @@ def test_confirming_signs_the_mentee_in_and_starts_the_mentorship(
     html = text(response)
     assert "Your mentorship with Grace Hopper" in html
     assert "Welcome!" in html
-    assert sorted(m.to[0] for m in mailoutbox) == ["bob@example.org", "grace@example.org"]
+    # Both introduced; the mentee also gets the baseline survey.
+    assert sorted(m.to[0] for m in mailoutbox if "Meet your" in m.subject) == [
+        "bob@example.org", "grace@example.org"]
+    assert [m.to[0] for m in mailoutbox if "quick ratings" in m.subject] == [
+        "bob@example.org"]
     # The link has done its job.
     response = client.get(url)
     assert "You already confirmed this invitation" in text(response)
