@@ -47,7 +47,8 @@ def enqueue_delivery(message_id: int) -> None:
 
 
 def queue(name: str, *, to: str, context: dict, occasion: str, user=None, program=None,
-          about: Model | None = None, kind: str | None = None) -> Message | None:
+          about: Model | None = None, kind: str | None = None,
+          unsubscribe_url: str = "") -> Message | None:
     """Record one message for `occasion` and deliver it after commit.
 
     Returns the new Message, or None if this occasion already has one.
@@ -55,11 +56,13 @@ def queue(name: str, *, to: str, context: dict, occasion: str, user=None, progra
     if Message.objects.filter(occasion=occasion).exists():
         return None
     return queue_rendered(render_email(name, context), kind=kind or name, to=to,
-                          occasion=occasion, user=user, program=program, about=about)
+                          occasion=occasion, user=user, program=program, about=about,
+                          unsubscribe_url=unsubscribe_url)
 
 
 def queue_rendered(rendered: RenderedEmail, *, kind: str, to: str, occasion: str, user=None,
-                   program=None, about: Model | None = None) -> Message | None:
+                   program=None, about: Model | None = None,
+                   unsubscribe_url: str = "") -> Message | None:
     """`queue` for an email rendered elsewhere (allauth's sign-in emails)."""
     try:
         with transaction.atomic():
@@ -67,6 +70,7 @@ def queue_rendered(rendered: RenderedEmail, *, kind: str, to: str, occasion: str
                 kind=kind, occasion=occasion[:255], recipient=to, user=user,
                 program=program, about=about_key(about), subject=rendered.subject[:255],
                 body_text=rendered.text, body_html=rendered.html,
+                unsubscribe_url=unsubscribe_url,
             )
     except IntegrityError:  # the same occasion, queued a moment ago elsewhere
         return None

@@ -101,6 +101,9 @@ class Message(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # A reminder's one-click pause (RFC 8058): mail clients show it as an "Unsubscribe"
+    # button that POSTs to this URL, no page to open.
+    unsubscribe_url = models.URLField(max_length=500, blank=True)
 
     status = models.CharField(max_length=10, choices=MessageStatus.choices,
                               default=MessageStatus.QUEUED, db_index=True)

@@ -53,6 +53,7 @@ def deliver_message(self, message_id: int) -> str:
                 RenderedEmail(message.subject, message.body_text, message.body_html),
                 message.recipient,
                 message_id=message.message_id,
+                unsubscribe_url=message.unsubscribe_url,
             )
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

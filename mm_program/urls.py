@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("bare", views.bare, name="bare"),
     path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),
+    path("reminders/pause/<str:token>/one-click/", views.reminder_pause_one_click,
+         name="reminder_pause_one_click"),
     path("apply/confirm/<str:token>/", matching_views.apply_update_confirm,
          name="apply_update_confirm"),
     path("apply/<str:role>/", matching_views.apply, name="apply"),

@@ -5,7 +5,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.views import default_program
 
@@ -32,6 +33,33 @@ def bare(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+def _pause_target(token: str):
+    """(user, kind) of a pause link, or the problem ("expired" or "invalid")."""
+    try:
+        user_id, kind = read_pause_token(token)
+    except signing.SignatureExpired:
+        return None, None, "expired"
+    except signing.BadSignature:
+        return None, None, "invalid"
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in KIND_LABELS:
+        return None, None, "invalid"
+    return user, kind, None
+
+
+@csrf_exempt  # the signed token is the authority; mail clients post without a session
+@require_POST
+def reminder_pause_one_click(request, token: str):
+    """RFC 8058 one-click pause: the mail client's own "Unsubscribe" button POSTs here
+    (List-Unsubscribe-Post). Only a POST pauses, so a scanner fetching links cannot."""
+    user, kind, problem = _pause_target(token)
+    if problem:
+        return HttpResponse(f"This pause link is {problem}.", status=400,
+                            content_type="text/plain")
+    ReminderPause.objects.get_or_create(user=user, kind=kind)
+    return HttpResponse(f"Paused: no more {KIND_LABELS[kind]}.", content_type="text/plain")
+
+
 @require_http_methods(["GET", "POST"])
 def reminder_pause(request, token: str):
     """Pause (or resume) one kind of reminder from the link in the email, signed in or not.
@@ -39,15 +67,9 @@ def reminder_pause(request, token: str):
     The link shows a page with one button rather than pausing on GET: mail scanners open
     links in emails, and must not switch people's reminders off.
     """
-    try:
-        user_id, kind = read_pause_token(token)
-    except signing.SignatureExpired:
-        return render(request, "reminder_pause.html", {"problem": "expired"}, status=400)
-    except signing.BadSignature:
-        return render(request, "reminder_pause.html", {"problem": "invalid"}, status=400)
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or kind not in KIND_LABELS:
-        return render(request, "reminder_pause.html", {"problem": "invalid"}, status=400)
+    user, kind, problem = _pause_target(token)
+    if problem:
+        return render(request, "reminder_pause.html", {"problem": problem}, status=400)
     paused = ReminderPause.objects.filter(user=user, kind=kind)
     if request.method == "POST":
         if request.POST.get("action") == "resume":
