@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,6 +32,7 @@ from .mentorship_forms import (
 from .models import (
     LIVE_STATUSES,
     FinalProject,
+    MeetingLog,
     MenteeApplication,
     Mentor,
     MentorApplication,
@@ -136,7 +137,9 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
         rows = _rows(
             Mentorship.objects.filter(mentee__in=mentee_roles)
             .select_related("program", "mentor__user", "final_project")
-            .prefetch_related("focus_areas")
+            .prefetch_related("focus_areas", Prefetch(
+                "meetings", queryset=MeetingLog.objects.order_by("-date", "-pk"),
+                to_attr="meetings_newest_first"))
         )
         for row in rows:
             if row.status == MentorshipStatus.INVITED:

@@ -754,3 +754,16 @@ def test_an_organizer_account_is_not_signed_in_by_the_link(client, grace, organi
 def test_an_unknown_user_gets_nothing(client, db):
     UserFactory()
     assert client.get("/invitation/abc/").status_code == 404
+
+
+def test_the_mentee_sees_the_newest_meetings_on_the_dashboard(client, program):
+    m = MentorshipFactory(program=program, start_date=today() - timedelta(days=60))
+    for n in range(7):
+        MeetingLogFactory(mentorship=m, date=today() - timedelta(days=7 * n), minutes=30 + n,
+                          note=f"note {n}")
+    client.force_login(m.mentee.user)
+    page = text(client.get(reverse("dashboard")))
+    assert "7 meetings" in page
+    shown = re.findall(r"note (\d)", page)
+    assert shown == ["0", "1", "2", "3", "4"]  # the five newest, newest first
+    assert "All 7 meetings" in page
