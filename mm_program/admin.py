@@ -194,7 +194,7 @@ class ErasureRequestAdmin(OrganizersOnly, admin.ModelAdmin):
 
     @admin.display(description="Person", ordering="user__email")
     def person(self, obj):
-        return obj.user.name or obj.user.email
+        return f"{obj.user.name} <{obj.user.email}>" if obj.user.name else obj.user.email
 
     @admin.display(description="")
     def erase_link(self, obj):

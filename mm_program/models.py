@@ -181,13 +181,13 @@ class Erasure(models.Model):
     rows of each kind changed. Never the erased data itself."""
 
     class Scope(models.TextChoices):
-        PERSON = "person", "A person: their account and everything of theirs"
-        APPLICATION = "application", "One application"
+        PERSON = "person", "Person"  # the account and everything of theirs
+        APPLICATION = "application", "Application"
 
     class Trigger(models.TextChoices):
         REQUEST = "request", "The person asked"
         ORGANIZER = "organizer", "An organizer decided"
-        RETENTION = "retention", "The retention period ran out"
+        RETENTION = "retention", "Retention period over"
 
     scope = models.CharField(max_length=12, choices=Scope.choices)
     # What was erased, as "<app_label>.<model>:<pk>" (the user or the application).

@@ -33,9 +33,9 @@ class Migration(migrations.Migration):
             name='Erasure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('person', 'A person: their account and everything of theirs'), ('application', 'One application')], max_length=12)),
+                ('scope', models.CharField(choices=[('person', 'Person'), ('application', 'Application')], max_length=12)),
                 ('about', models.CharField(db_index=True, max_length=80)),
-                ('trigger', models.CharField(choices=[('request', 'The person asked'), ('organizer', 'An organizer decided'), ('retention', 'The retention period ran out')], max_length=10)),
+                ('trigger', models.CharField(choices=[('request', 'The person asked'), ('organizer', 'An organizer decided'), ('retention', 'Retention period over')], max_length=10)),
                 ('performed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('counts', models.JSONField(blank=True, default=dict)),
                 ('performed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -12,8 +12,7 @@ class ErasureRequestForm(forms.Form):
         error_messages={"max_length": "Please keep it to %(limit_value)d characters "
                                       "(this has %(show_value)d): nothing else is needed "
                                       "to erase your data."},
-        help_text="For example, that you'd rather we kept your stipend records' figures "
-                  "only. At most 1000 characters.",
+        help_text="For example, why you're leaving. At most 1000 characters.",
     )
 
     def clean_reason(self):
