@@ -217,3 +217,15 @@ def test_open_requests_are_closed_and_held_answers_forgotten(demo, organizer_use
     assert app.hours_per_week == 4 and app.occupation == "bachelors"
     assert not ApplicationUpdate.objects.filter(application_id=app.pk).exists()
     assert not ErasureRequest.objects.filter(user=greta, status="open").exists()
+
+
+def test_history_of_rows_deleted_before_the_erasure_is_cleared_too(demo, organizer_user):
+    ana = person("ana.costa@example.org")
+    # Her bank details were removed some time ago: only their history is left.
+    BankDetails.objects.filter(user=ana).delete()
+    assert BankDetails.history.filter(user=ana, history_type="-").exclude(masked="").exists()
+
+    person_erase(user=ana, by=organizer_user)
+
+    assert not BankDetails.history.filter(user=ana).exclude(masked="").exists()
+    assert not BankDetails.history.filter(user=ana).exclude(country="").exists()

@@ -7,10 +7,12 @@ from the model itself: a history table that keeps the old values would undo the 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import FieldError
 from django.db import models
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
@@ -39,21 +41,31 @@ def _history_rows(model: type[models.Model], pks):
     return hist._default_manager.filter(**{f"{model._meta.pk.attname}__in": pks})
 
 
-def clear(model: type[models.Model], pks: Iterable, **values) -> int:
-    """Set `values` on the rows `pks` of `model` and on every history row of them.
+def clear(model: type[models.Model], where: models.Q | Iterable, **values) -> int:
+    """Set `values` on the rows of `model` that `where` (a Q, or ids) selects, and on
+    every history row of them.
 
+    Given a Q, the history rows it selects are cleared too, so the versions of a row
+    deleted since (a meeting removed as a duplicate) lose the text as well; a Q the
+    history model cannot read (a field it leaves out) falls back to the live rows' ids.
     A queryset update: no save() (a paid stipend request refuses one), no signal, and
     so no new history row carrying the old values."""
-    pks = list(pks)
-    if not pks:
-        return 0
-    changed = model._default_manager.filter(pk__in=pks).update(**values)
+    is_q = isinstance(where, models.Q)
+    live = model._default_manager.filter(where if is_q else models.Q(pk__in=list(where)))
+    pks = list(live.values_list("pk", flat=True))
+    changed = model._default_manager.filter(pk__in=pks).update(**values) if pks else 0
     rows = _history_rows(model, pks)
-    if rows is not None:
-        names = {f.name for f in rows.model._meta.concrete_fields}
-        kept = {name: value for name, value in values.items() if name in names}
-        if kept:
-            rows.update(**kept)
+    if rows is None:
+        return changed
+    names = {f.name for f in rows.model._meta.concrete_fields}
+    kept = {name: value for name, value in values.items() if name in names}
+    if not kept:
+        return changed
+    if is_q:
+        with contextlib.suppress(FieldError):
+            rows = rows.model._default_manager.filter(
+                models.Q(**{f"{model._meta.pk.attname}__in": pks}) | where)
+    rows.update(**kept)
     return changed
 
 

@@ -286,8 +286,7 @@ def _erase_person(*, user: User, by: User | None, trigger: str,
     open_requests = ErasureRequest.objects.filter(user=user,
                                                   status=ErasureRequestStatus.OPEN)
     open_requests.update(status=ErasureRequestStatus.DONE, closed_at=now, closed_by=by)
-    clear(ErasureRequest, ErasureRequest.objects.filter(user=user).values_list(
-        "pk", flat=True), reason="")
+    clear(ErasureRequest, Q(user=user), reason="")
     erasure = Erasure.objects.create(
         scope=Erasure.Scope.PERSON, about=about_key(user), user=user, trigger=trigger,
         request=request, performed_by=by, performed_at=now, counts=counts)
@@ -303,7 +302,7 @@ def _erase_applications(user: User, applications: list, pattern, found) -> int:
     address = erased_email(str(user.pk))
     for model, values in APPLICATION_MODELS.items():
         ids = [app.pk for app in applications if isinstance(app, model)]
-        clear(model, ids, name=ERASED_NAME, email=address, **values)
+        clear(model, Q(user=user), name=ERASED_NAME, email=address, **values)
         _forget_held_updates(model, ids)
         # Other applicants' conflicts of interest may name the person.
         scrub_rows(model.objects.exclude(user=user), ["conflicts"], pattern, found)
@@ -319,34 +318,26 @@ def _forget_held_updates(model, ids: list[int]) -> None:
 
 
 def _erase_mentorships(user: User) -> int:
-    as_mentee = list(Mentorship.objects.filter(mentee__user=user)
-                     .values_list("pk", flat=True))
-    as_mentor = list(Mentorship.objects.filter(mentor__user=user)
-                     .values_list("pk", flat=True))
-    clear(Mentorship, as_mentee, **MENTORSHIP_TEXTS)
-    clear(MeetingLog, MeetingLog.objects.filter(
-        Q(mentorship__in=as_mentee) | Q(mentorship__in=as_mentor, logged_by=user))
-        .values_list("pk", flat=True), note="")
-    clear(FinalProject, FinalProject.objects.filter(mentorship__in=as_mentee)
-          .values_list("pk", flat=True), title=ERASED_NAME, url="", mentor_feedback="")
-    clear(FinalProject, FinalProject.objects.filter(mentorship__in=as_mentor)
-          .values_list("pk", flat=True), mentor_feedback="")
-    clear(Mentee, Mentee.objects.filter(user=user).values_list("pk", flat=True),
-          timezone="", goals="")
+    as_mentee = Q(mentorship__mentee__user=user)
+    as_mentor = Q(mentorship__mentor__user=user)
+    count = clear(Mentorship, Q(mentee__user=user), **MENTORSHIP_TEXTS)
+    count += Mentorship.objects.filter(mentor__user=user).count()
+    clear(MeetingLog, as_mentee | (as_mentor & Q(logged_by=user)), note="")
+    clear(FinalProject, as_mentee, title=ERASED_NAME, url="", mentor_feedback="")
+    clear(FinalProject, as_mentor, mentor_feedback="")
+    clear(Mentee, Q(user=user), timezone="", goals="")
     # Never proposed in a matching run again.
-    clear(Mentor, Mentor.objects.filter(user=user).values_list("pk", flat=True),
-          is_active=False)
-    return len(as_mentee) + len(as_mentor)
+    clear(Mentor, Q(user=user), is_active=False)
+    return count
 
 
 def _erase_survey_answers(user: User) -> int:
     """Free-text answers of the person, and the mentor's free text about them as a
     mentee; numbers and choices stay for the figures. Their survey links stop working."""
-    invitations = Invitation.objects.filter(
-        Q(person=user) | Q(mentorship__mentee__user=user))
-    answers = Answer.objects.filter(response__invitation__in=invitations,
-                                    question__type__in=TEXT_TYPES).exclude(text="")
-    cleared = clear(Answer, answers.values_list("pk", flat=True), text="")
+    about_them = (Q(response__invitation__person=user)
+                  | Q(response__invitation__mentorship__mentee__user=user))
+    cleared = clear(Answer, about_them & Q(question__type__in=TEXT_TYPES) & ~Q(text=""),
+                    text="")
     for pk in Invitation.objects.filter(person=user).values_list("pk", flat=True):
         clear(Invitation, [pk], nonce=secrets.token_hex(16))
     return cleared
@@ -355,22 +346,17 @@ def _erase_survey_answers(user: User) -> int:
 def _erase_payments(user: User) -> dict[str, int]:
     """Stipend records stay (amounts, dates, references, status: the accounting law's
     part) without the person's words; their bank details go."""
-    requests = StipendRequest.objects.filter(payee=user)
-    ids = list(requests.values_list("pk", flat=True))
-    clear(StipendRequest, ids, justification="", paid_to="")
+    theirs = Q(payee=user)
+    count = clear(StipendRequest, theirs, justification="", paid_to="")
     # A rejected request must keep a reason (a database rule): the placeholder is one.
-    clear(StipendRequest, requests.exclude(rejection_reason="").values_list("pk", flat=True),
-          rejection_reason=ERASED_NAME)
-    clear(StipendRequest, requests.exclude(budget_override_reason="")
-          .values_list("pk", flat=True), budget_override_reason=ERASED_NAME)
-    details = BankDetails.objects.filter(user=user)
-    detail_ids = list(details.values_list("pk", flat=True))
+    clear(StipendRequest, theirs & ~Q(rejection_reason=""), rejection_reason=ERASED_NAME)
+    clear(StipendRequest, theirs & ~Q(budget_override_reason=""),
+          budget_override_reason=ERASED_NAME)
     # Cleared before the delete, so the history's "deleted" row copies nothing either.
-    clear(BankDetails, detail_ids, masked="", country="")
-    details.delete()
-    clear(BankDetailsReveal, BankDetailsReveal.objects.filter(payee=user)
-          .values_list("pk", flat=True), account="")
-    return {"stipend_requests": len(ids), "bank_details": len(detail_ids)}
+    details = clear(BankDetails, Q(user=user), masked="", country="")
+    BankDetails.objects.filter(user=user).delete()
+    clear(BankDetailsReveal, theirs, account="")
+    return {"stipend_requests": count, "bank_details": details}
 
 
 def _erase_messages(user: User, emails: set[str], pattern, found) -> int:
