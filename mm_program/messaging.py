@@ -20,6 +20,7 @@ from django.db.models import Model
 
 from .emails import RenderedEmail, render_email
 from .models import Message, MessageStatus, ReminderPause
+from .privacy import is_erased_email
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,10 @@ def queue_rendered(rendered: RenderedEmail, *, kind: str, to: str, occasion: str
                    program=None, about: Model | None = None,
                    unsubscribe_url: str = "") -> Message | None:
     """`queue` for an email rendered elsewhere (allauth's sign-in emails)."""
+    if is_erased_email(to):
+        # An erased person's reminders and survey reminders still come due: they go
+        # nowhere, and leave no row naming the occasion.
+        return None
     try:
         with transaction.atomic():
             message = Message.objects.create(

@@ -203,6 +203,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <program
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in envlist("ADMINS", "")]
 
+# --- Privacy --------------------------------------------------------------------------
+# Declined and redirected applications are anonymised this many months after the
+# decision (mm_program.privacy.retention, run daily by beat); 0 switches the job off.
+RETENTION_REJECTED_MONTHS = envint("RETENTION_REJECTED_MONTHS", 12)
+
 # --- Public forms ---------------------------------------------------------------------
 # Per-IP limit for interest-form submissions (django-ratelimit syntax).
 APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10/h")

@@ -91,3 +91,15 @@ def scan_reminders() -> dict:
     result = scan()
     return {"queued": result.queued, "already_sent": result.existing,
             "requeued": result.requeued}
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Anonymise declined and redirected applications past the retention period. Run
+    daily by celery beat; safe to run twice (an anonymised application is not picked
+    again)."""
+    from .privacy.retention import retention_run
+
+    result = retention_run()
+    return {"months": result.months, "applications": result.applications,
+            "people": result.people}

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("matching.mentorship_urls")),
     path("", include("payments.urls")),
     path("", include("surveys.urls")),
+    path("", include("mm_program.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,8 @@ from matching.models import (
     ResearchArea,
 )
 from matching.services.applications import application_decide
+from mm_program.privacy import erase_url
+from mm_program.privacy.permissions import can_erase
 
 STATUS_COLORS = {
     ApplicationStatus.PENDING: "#6c757d",
@@ -80,7 +82,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "program", "email", "user", "status", "submitted_at", "updated_at", "resubmissions",
         "decided_at", "decided_by", "redirect_to", "decision_message",
     ]
-    actions = ["accept", "waitlist", "decline", "redirect", "export_csv"]
+    actions = ["accept", "waitlist", "decline", "redirect", "export_csv", "erase_applicants"]
     change_form_template = "admin/matching/application_change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -212,6 +214,15 @@ class ApplicationAdmin(admin.ModelAdmin):
     # --- export ----------------------------------------------------------------------
 
     csv_fields: list[str] = []
+
+    def has_erase_permission(self, request):
+        return can_erase(request.user)
+
+    @admin.action(description="Erase the selected applicants (everything of theirs)…",
+                  permissions=["erase"])
+    def erase_applicants(self, request, queryset):
+        users = sorted(set(queryset.values_list("user_id", flat=True)))
+        return HttpResponseRedirect(erase_url(users=users))
 
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request, queryset):

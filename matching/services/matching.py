@@ -57,7 +57,9 @@ def _taken_mentee_ids(program: Program):
 
 def eligible_mentees(program: Program):
     return (
-        Mentee.objects.filter(program=program, application__status=ApplicationStatus.ACCEPTED)
+        # An inactive account (erased, or switched off by an organizer) is not matched.
+        Mentee.objects.filter(program=program, application__status=ApplicationStatus.ACCEPTED,
+                              user__is_active=True)
         .exclude(pk__in=_taken_mentee_ids(program))
         .select_related("user", "application")
         .order_by("pk")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mm_program', '0003_reminder_scan_schedule'),
+        ('mm_program', '0005_retention_schedule'),
     ]
 
     operations = [
