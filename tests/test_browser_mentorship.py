@@ -186,7 +186,8 @@ def test_a_mentor_adds_a_mentee_logs_a_meeting_and_records_the_terms(new_page, p
     expect(card).to_contain_text("A distillation of superposition")
     expect(card).to_contain_text("8 h a week · a 45-minute meeting every 2 weeks · stipend needed")
     expect(card).to_contain_text("1 meeting, 0.8 h")
-    expect(card.locator(".mm-meetings")).to_contain_text("45 min · Yes · First call: picked a paper")
+    expect(card.locator(".mm-meetings")).to_contain_text(
+        "45 min · Yes · First call: picked a paper")
     expect(card.get_by_role("heading", name="Stipend requests")).to_be_visible()
     shot(mentee_page, "8-mentee-dashboard")
 
