@@ -20,6 +20,7 @@ from matching.services.matching import (
     rerun,
     run_approve,
     run_matching,
+    run_table,
 )
 
 
@@ -188,9 +189,31 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 (label, run.weights.get(key, 0)) for key, label in scoring.COMPONENTS
             ],
             "can_approve": self.has_add_permission(request),
+            **self._explained(request, run),
         }
         return TemplateResponse(request, "admin/matching/matchingrun_detail.html", context,
                                 status=status)
+
+    def _explained(self, request, run) -> dict:
+        """"Why (not) this pair?": any pair of the run, explained from its stored inputs."""
+        people = {
+            "mentees": sorted(((m["id"], m["name"]) for m in run.inputs.get("mentees", [])),
+                              key=lambda p: p[1].lower()),
+            "mentors": sorted(((m["id"], m["name"]) for m in run.inputs.get("mentors", [])),
+                              key=lambda p: p[1].lower()),
+        }
+        mentee, mentor = request.GET.get("mentee"), request.GET.get("mentor")
+        if not (mentee and mentor):
+            return {"explain_people": people}
+        try:
+            explanation = run_table(run).explain(mentee, mentor)
+        except KeyError:
+            return {"explain_people": people,
+                    "explain_error": "Pick a mentee and a mentor who were in this run."}
+        # Mentees and mentors are numbered apart: the same id can name one of each.
+        return {"explain_people": people, "explained": explanation,
+                "explained_names": (dict(people["mentees"])[mentee],
+                                    dict(people["mentors"])[mentor])}
 
     # -- act on a run ------------------------------------------------------------
 
