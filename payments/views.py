@@ -121,11 +121,20 @@ def stipend_new(request, mentorship_pk: int):
         bank_form = BankDetailsForm(initial={"holder_name": user.name}) \
             if details is None else None
     first, last = services.window(m)
+    meetings = list(services.meetings_in(m, first, last))
+    start, end = form.chosen_period()
+    in_period = None
+    if start and end:
+        for meeting in meetings:
+            meeting.in_period = start <= meeting.date <= end
+        in_period = [x for x in meetings if x.in_period]
     context.update({
         "form": form,
         "bank_form": bank_form,
         "forms": [f for f in (bank_form, form) if f is not None],
-        "meetings": list(services.meetings_in(m, first, last)),
+        "meetings": meetings,
+        "period_meetings": in_period,
+        "period_hours": sum(x.minutes for x in in_period or []) / 60,
         "failed": status == 400,
     })
     return render(request, "payments/new.html", context, status=status)
