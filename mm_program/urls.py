@@ -17,6 +17,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bare", views.bare, name="bare"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    path("favicon.ico", views.favicon),
     path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),
     path("reminders/pause/<str:token>/one-click/", views.reminder_pause_one_click,
          name="reminder_pause_one_click"),
