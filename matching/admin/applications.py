@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from matching.forms import DecisionForm
 from matching.models import (
@@ -23,13 +23,14 @@ from matching.models import (
     ResearchArea,
 )
 from matching.services.applications import application_decide
+from mm_program.admin_html import badge
 
-STATUS_COLORS = {
-    ApplicationStatus.PENDING: "#6c757d",
-    ApplicationStatus.ACCEPTED: "#198754",
-    ApplicationStatus.WAITLISTED: "#b58100",
-    ApplicationStatus.DECLINED: "#dc3545",
-    ApplicationStatus.REDIRECTED: "#0d6efd",
+STATUS_TONES = {
+    ApplicationStatus.PENDING: "grey",
+    ApplicationStatus.ACCEPTED: "green",
+    ApplicationStatus.WAITLISTED: "amber",
+    ApplicationStatus.DECLINED: "red",
+    ApplicationStatus.REDIRECTED: "blue",
 }
 
 
@@ -110,12 +111,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         label = obj.get_status_display()
         if obj.redirect_to:
             label = f"Redirected: {obj.get_redirect_to_display()}"
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
-            'white-space:nowrap">{}</span>',
-            STATUS_COLORS.get(obj.status, "#6c757d"),
-            label,
-        )
+        return badge(STATUS_TONES.get(obj.status, "grey"), label)
 
     @admin.display(description="Areas")
     def areas(self, obj):
@@ -293,7 +289,7 @@ class MenteeApplicationAdmin(ApplicationAdmin):
         if obj.resubmissions:
             flags.append(f"updated ×{obj.resubmissions}")
         return format_html_join(
-            " ", '<span style="color:#b02a37;white-space:nowrap">⚑ {}</span>',
+            " ", '<span class="mm-warn mm-nowrap">⚑ {}</span>',
             ((f,) for f in flags),
         )
 

@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mm_program.admin_html import coloured
+
 from .. import permissions
 from ..banking import format_iban
 from ..crypto import EncryptionKeyMissing, UndecryptableValue
@@ -63,8 +65,7 @@ class BankDetailsAdmin(NoVersionPagesAdmin):
         n = (getattr(obj, "same_account", None) or 1) - 1
         if n <= 0:
             return ""
-        return format_html('<span style="color:#b02a37">⚑ {} other payee{}</span>', n,
-                           "" if n == 1 else "s")
+        return coloured("red", f"⚑ {n} other payee{'' if n == 1 else 's'}")
 
     def get_urls(self):
         return [

@@ -1,22 +1,21 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+
+from mm_program.admin_html import badge as tone_badge
 
 from ..models import StipendStatus
 
-STATUS_COLORS = {
-    StipendStatus.SUBMITTED: "#0d6efd",
-    StipendStatus.APPROVED: "#b58100",
-    StipendStatus.REJECTED: "#6c757d",
-    StipendStatus.PAID: "#198754",
+STATUS_TONES = {
+    StipendStatus.SUBMITTED: "blue",
+    StipendStatus.APPROVED: "amber",
+    StipendStatus.REJECTED: "grey",
+    StipendStatus.PAID: "green",
 }
 
 
 def badge(status: str, label: str):
-    return format_html(
-        '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
-        'white-space:nowrap">{}</span>', STATUS_COLORS.get(status, "#6c757d"), label)
+    return tone_badge(STATUS_TONES.get(status, "grey"), label)
 
 
 def plural(n: int, word: str) -> str:
