@@ -23,6 +23,7 @@ from matching.models import (
     ResearchArea,
 )
 from matching.services.applications import application_decide
+from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge
 
 STATUS_TONES = {
@@ -68,7 +69,7 @@ def decide_many(modeladmin, request, queryset, decision, redirect_to="", message
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyHistoryAdmin):
     """Triage shared by mentee and mentor applications."""
 
     list_select_related = ["program"]
@@ -331,7 +332,7 @@ class MentorApplicationAdmin(ApplicationAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "admission", "deadline", "is_open", "min_hours_per_week",
                     "stipend_rate", "currency", "pending_mentees", "pending_mentors"]
     list_filter = ["admission", "is_open"]
@@ -377,7 +378,7 @@ class ResearchAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentor)
-class MentorAdmin(admin.ModelAdmin):
+class MentorAdmin(ReadOnlyHistoryAdmin):
     list_display = ["user", "program", "capacity", "is_active", "created_at"]
     list_filter = ["program", "is_active"]
     list_select_related = ["user", "program"]
@@ -386,7 +387,7 @@ class MentorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentee)
-class MenteeAdmin(admin.ModelAdmin):
+class MenteeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["user", "program", "source", "created_at"]
     list_filter = ["program", "source"]
     list_select_related = ["user", "program"]
@@ -395,7 +396,7 @@ class MenteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DecisionEmail)
-class DecisionEmailAdmin(admin.ModelAdmin):
+class DecisionEmailAdmin(ReadOnlyHistoryAdmin):
     list_display = ["decision", "subject", "updated_at"]
     readonly_fields = ["help"]
     fields = ["decision", "subject", "body", "help"]

@@ -48,6 +48,7 @@ from matching.services.mentorships import (
     mentorship_pause,
     mentorship_resume,
 )
+from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge, coloured
 
 # No meeting for this many days makes an active mentorship "quiet": the default of the
@@ -313,7 +314,7 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "mentor_name", "mentee_name", "program", "status_badge", "source_short",
         "start_date", "planned_end_date", "meetings", "mentor_hours", "last_meeting",

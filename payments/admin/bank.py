@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mm_program.admin_history import NoVersionPagesAdmin
 from mm_program.admin_html import coloured
 
 from .. import permissions
@@ -17,7 +18,7 @@ from ..banking import format_iban
 from ..crypto import EncryptionKeyMissing, UndecryptableValue
 from ..models import BankDetails, BankDetailsReveal
 from ..services.bank import reveal
-from .common import NoVersionPagesAdmin, person
+from .common import person
 
 
 def _officer_or_superuser(user) -> bool:

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import coloured
 
 from .. import permissions
 from ..models import PayoutBatch, StipendBudget, StipendRequest, budget_totals
 from ..services import payouts
-from .common import ReadOnlyHistoryAdmin, badge, person
+from .common import badge, person
 from .requests import csv_response
 
 

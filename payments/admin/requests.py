@@ -18,13 +18,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import nowrap
 
 from .. import permissions
 from ..models import BankDetails, StipendRequest, StipendStatus, budget_totals
 from ..services import payouts
 from ..services import stipends as services
-from .common import ReadOnlyHistoryAdmin, badge, person, plural
+from .common import badge, person, plural
 
 # --- the forms of the moves --------------------------------------------------------------
 
