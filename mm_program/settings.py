@@ -176,7 +176,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A sign-in code works for 10 minutes and for 3 tries; then a new one must be asked for
+# (tests/test_expiry.py).
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = envint("LOGIN_CODE_TIMEOUT", 600)
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = envint("LOGIN_CODE_TIMEOUT", 600)
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
@@ -190,6 +195,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/10s/key",
 }
 
+# A session ends 14 days after it was last changed (signing in changes it), in the
+# browser (the cookie's max-age) and on the server (the stored session's expiry date).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 SESSION_COOKIE_HTTPONLY = True
 
