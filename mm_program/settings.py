@@ -187,11 +187,13 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
-# allauth's defaults, kept explicit so that a reader sees them; they live in the cache.
+# allauth's defaults, kept explicit so that a reader sees them, with hourly caps on
+# sign-in codes; they live in the cache (tests/test_rate_limits_sign_in.py).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
-    "request_login_code": "20/m/ip,3/m/key",
+    # Each code is an email: no inbox gets flooded, no address sends a stream of them.
+    "request_login_code": "20/m/ip,60/h/ip,3/m/key,10/h/key",
     "confirm_email": "1/10s/key",
 }
 
@@ -213,9 +215,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <program
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in envlist("ADMINS", "")]
 
-# --- Public forms ---------------------------------------------------------------------
-# Per-IP limit for interest-form submissions (django-ratelimit syntax).
+# --- Public forms: rate limits (django-ratelimit syntax, counted in the cache) ----------
+# Interest forms: submissions taken (saved, held or caught by the honeypot), per client
+# address and per submitted email (each can send the owner of the address an email).
 APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10/h")
+APPLY_EMAIL_RATE_LIMIT = os.environ.get("APPLY_EMAIL_RATE_LIMIT", "5/h")
+# Emailed links (update confirmation, mentee invitation, reminder pause): every request,
+# per client address.
+LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "60/h")
+# The survey page's posts, autosaves included (one per answer changed), per address.
+SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "300/h")
+# The stipend request and bank details forms: posts per signed-in account.
+STIPEND_RATE_LIMIT = os.environ.get("STIPEND_RATE_LIMIT", "20/h")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
 # Behind a reverse proxy every request comes from the proxy: the client's address is in
 # a header the proxy sets (e.g. X-Real-IP). Both rate limiters must read it, or one

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from matching.views import default_program
 
 from .models import ReminderPause
+from .ratelimit import emailed_link_limited, too_many
 from .reminders import KIND_LABELS, read_pause_token
 
 User = get_user_model()
@@ -39,6 +40,8 @@ def reminder_pause(request, token: str):
     The link shows a page with one button rather than pausing on GET: mail scanners open
     links in emails, and must not switch people's reminders off.
     """
+    if emailed_link_limited(request):
+        return too_many(request)
     try:
         user_id, kind = read_pause_token(token)
     except signing.SignatureExpired:
