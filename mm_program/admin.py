@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .admin_html import coloured
 from .messaging import resend
 from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, MessageStatus, User
 from .privacy import erase_url
@@ -97,10 +98,8 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        colour = {"sent": "#198754", "failed": "#b02a37", "queued": "#6c757d"}.get(
-            obj.status, "#6c757d")
-        return format_html('<strong style="color:{}">{}</strong>', colour,
-                           obj.get_status_display())
+        tone = {"sent": "green", "failed": "red"}.get(obj.status, "grey")
+        return coloured(tone, obj.get_status_display(), strong=True)
 
     @admin.action(description="Send the selected failed messages again")
     def resend_failed(self, request, queryset):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from matching.views import default_program
 
 from .models import ReminderPause
+from .ratelimit import emailed_link_limited, too_many
 from .reminders import KIND_LABELS, read_pause_token
 
 User = get_user_model()
@@ -59,6 +60,8 @@ def _pause_target(token: str):
 def reminder_pause_one_click(request, token: str):
     """RFC 8058 one-click pause: the mail client's own "Unsubscribe" button POSTs here
     (List-Unsubscribe-Post). Only a POST pauses, so a scanner fetching links cannot."""
+    if emailed_link_limited(request):
+        return too_many(request)
     user, kind, problem = _pause_target(token)
     if problem:
         return HttpResponse(f"This pause link is {problem}.", status=400,
@@ -74,6 +77,8 @@ def reminder_pause(request, token: str):
     The link shows a page with one button rather than pausing on GET: mail scanners open
     links in emails, and must not switch people's reminders off.
     """
+    if emailed_link_limited(request):
+        return too_many(request)
     user, kind, problem = _pause_target(token)
     if problem:
         return render(request, "reminder_pause.html", {"problem": problem}, status=400)

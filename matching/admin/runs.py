@@ -22,6 +22,7 @@ from matching.services.matching import (
     run_matching,
     run_table,
 )
+from mm_program.admin_history import NoVersionPagesAdmin, ReadOnlyHistoryAdmin
 
 
 def _person(user) -> str:
@@ -72,7 +73,7 @@ class PairRuleForm(forms.Form):
 
 
 @admin.register(MatchingRun)
-class MatchingRunAdmin(admin.ModelAdmin):
+class MatchingRunAdmin(NoVersionPagesAdmin):
     list_display = ["__str__", "program", "created_by", "matched", "total", "status"]
     list_filter = ["program", "status"]
     list_select_related = ["program", "created_by"]
@@ -280,7 +281,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(PairRule)
-class PairRuleAdmin(admin.ModelAdmin):
+class PairRuleAdmin(ReadOnlyHistoryAdmin):
     list_display = ["mentee", "mentor", "kind", "program", "created_by", "created_at"]
     list_filter = ["program", "kind"]
     list_select_related = ["mentee__user", "mentor__user", "program", "created_by"]

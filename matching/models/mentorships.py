@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .participants import Mentee, Mentor
 from .programs import Program, ResearchArea
@@ -156,6 +157,8 @@ class Mentorship(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MentorshipQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "-pk"]
