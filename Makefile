@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint browsers worker beat clean
+.PHONY: run test e2e install lint browsers worker beat clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=python3.11 (or newer)"; exit 1; }
@@ -27,6 +27,13 @@ run: $(STAMP)
 # The whole suite: SQLite unless DATABASE_URL is set; real-worker tests need REDIS_URL.
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The end-to-end browser suite alone (tests marked `browser`), in headless Chromium.
+# A missing browser fails here instead of skipping; screenshots, HTML and the browser's
+# log of each failed test are saved to test-artifacts/.
+e2e: export REQUIRE_BROWSER = 1
+e2e: $(STAMP) browsers
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -15,10 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+
+from mm_program.ratelimit import LIMITED_FORM_MESSAGE, emailed_link_limited, too_many
 
 from .mentorship_forms import (
     AddMenteeForm,
@@ -32,6 +34,7 @@ from .mentorship_forms import (
 from .models import (
     LIVE_STATUSES,
     FinalProject,
+    MeetingLog,
     MenteeApplication,
     Mentor,
     MentorApplication,
@@ -136,7 +139,9 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
         rows = _rows(
             Mentorship.objects.filter(mentee__in=mentee_roles)
             .select_related("program", "mentor__user", "final_project")
-            .prefetch_related("focus_areas")
+            .prefetch_related("focus_areas", Prefetch(
+                "meetings", queryset=MeetingLog.objects.order_by("-date", "-pk"),
+                to_attr="meetings_newest_first"))
         )
         for row in rows:
             if row.status == MentorshipStatus.INVITED:
@@ -415,6 +420,9 @@ def _invitation_problem(request, heading, text, status):
 def invitation(request, token: str):
     """No sign-in needed: the link in the invitation email is the proof. Confirming signs
     the mentee in; an answered, expired or altered link gets a page saying so."""
+    limited = emailed_link_limited(request)
+    if limited and request.method != "POST":
+        return too_many(request)
     try:
         mentorship_id = invitation_id_from_token(token)
     except signing.SignatureExpired:
@@ -437,6 +445,13 @@ def invitation(request, token: str):
         return _answered(request, mentorship)
 
     mentee = mentorship.mentee
+    if limited:
+        # Shown again with what was typed, and a message; nothing is saved.
+        form = InvitationForm(request.POST)
+        form.is_valid()
+        form.add_error(None, LIMITED_FORM_MESSAGE)
+        return render(request, "matching/mentorships/invitation.html",
+                      {"m": mentorship, "form": form}, status=429)
     if request.method == "POST" and "decline" in request.POST:
         try:
             services.invitation_decline(mentorship=mentorship)

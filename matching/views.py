@@ -9,7 +9,8 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage
+
+from mm_program.ratelimit import emailed_link_limited, over_limit, posted_email, too_many
 
 from .forms import HONEYPOT_FIELD, MenteeApplicationForm, MentorApplicationForm
 from .mentorship_views import render_dashboard
@@ -45,16 +46,27 @@ def blank_form_html(role: str, program: Program) -> str:
     return html
 
 
-def _over_apply_limit(request, *, count: bool = False) -> bool:
-    """Per-client limit on submissions that were taken (saved, held or caught by the
-    honeypot). Invalid posts don't count, so a student who fixes typos on a campus
-    network doesn't lock out their classmates."""
-    usage = get_usage(request, group="apply", key="ip", rate=settings.APPLY_RATE_LIMIT,
-                      increment=count)
-    if usage is None:  # rate limiting switched off
-        return False
-    # Peeking (no increment): the next submission would be one too many.
-    return usage["should_limit"] if count else usage["count"] >= usage["limit"]
+def _apply_limit_message(request) -> str | None:
+    """Why this submission is refused, if it is: per client address and per submitted
+    email, on submissions that were taken (saved, held or caught by the honeypot).
+    Invalid posts don't count, so a student who fixes typos on a campus network doesn't
+    lock out their classmates."""
+    if over_limit(request, group="apply", rate=settings.APPLY_RATE_LIMIT):
+        return ("We've received many applications from your network in the last hour. "
+                "Please wait a while and send this form again: nothing you typed is lost.")
+    # Each taken submission may email the address's owner (a confirmation, or a link to
+    # confirm changed answers): nobody can flood an inbox through this form.
+    if over_limit(request, group="apply-email", rate=settings.APPLY_EMAIL_RATE_LIMIT,
+                  key=posted_email):
+        return ("We've received this form with this email address many times in the last "
+                "hour. Please wait a while and send it again: nothing you typed is lost.")
+    return None
+
+
+def _count_apply(request) -> None:
+    over_limit(request, group="apply", rate=settings.APPLY_RATE_LIMIT, count=True)
+    over_limit(request, group="apply-email", rate=settings.APPLY_EMAIL_RATE_LIMIT,
+               key=posted_email, count=True)
 
 
 def default_program() -> Program | None:
@@ -85,20 +97,17 @@ def apply(request, role: str, slug: str | None = None):
 
     if request.method == "POST":
         form = form_class(request.POST, program=program)
-        if _over_apply_limit(request):
+        limited = _apply_limit_message(request)
+        if limited:
             form.is_valid()  # keep what was typed, shown back with the message
-            form.add_error(
-                None,
-                "We've received many applications from your network in the last hour. "
-                "Please wait a while and send this form again: nothing you typed is lost.",
-            )
+            form.add_error(None, limited)
             return render(request, "matching/apply.html", {**context, "form": form},
                           status=429)
         if form.honeypot_filled():
             # Looks like success to the bot; nothing is saved or sent.
             logger.info("Honeypot filled on the %s form from %s", role,
                         request.META.get("REMOTE_ADDR"))
-            _over_apply_limit(request, count=True)
+            _count_apply(request)
             request.session[SESSION_KEY] = {"role": role, "program": program.name}
             return redirect("apply_thanks", role=role)
         if form.is_valid():
@@ -112,7 +121,7 @@ def apply(request, role: str, slug: str | None = None):
                 submitted_by=request.user if request.user.is_authenticated else None,
                 raw_data=_posted_answers(request),
             )
-            _over_apply_limit(request, count=True)
+            _count_apply(request)
             # A held update shows exactly what a new application shows: the page must
             # not tell a stranger whether this email has applied before.
             request.session[SESSION_KEY] = {
@@ -131,6 +140,8 @@ def apply(request, role: str, slug: str | None = None):
 @require_http_methods(["GET", "POST"])
 def apply_update_confirm(request, token: str):
     """The owner of an open application confirms answers that were sent again."""
+    if emailed_link_limited(request):
+        return too_many(request)
     try:
         update = ApplicationUpdate.objects.get(pk=update_id_from_token(token))
     except signing.SignatureExpired:

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -9,8 +9,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .admin_html import coloured
 from .messaging import resend
-from .models import Message, MessageStatus, User
+from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, MessageStatus, User
+from .privacy import erase_url
+from .privacy.permissions import can_erase
+from .privacy.services import person_erase, person_erasure_plan
 from .reminders import requeue_after, scan
 
 
@@ -31,6 +35,14 @@ class UserAdmin(DjangoUserAdmin):
                                                   "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["erase"]
+
+    def has_erase_permission(self, request):
+        return can_erase(request.user)
+
+    @admin.action(description="Erase the selected people…", permissions=["erase"])
+    def erase(self, request, queryset):
+        return HttpResponseRedirect(erase_url(users=queryset.values_list("pk", flat=True)))
 
 
 class FailedFirst(admin.SimpleListFilter):
@@ -87,10 +99,8 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        colour = {"sent": "#198754", "failed": "#b02a37", "queued": "#6c757d"}.get(
-            obj.status, "#6c757d")
-        return format_html('<strong style="color:{}">{}</strong>', colour,
-                           obj.get_status_display())
+        tone = {"sent": "green", "failed": "red"}.get(obj.status, "grey")
+        return coloured(tone, obj.get_status_display(), strong=True)
 
     @admin.action(description="Send the selected failed messages again")
     def resend_failed(self, request, queryset):
@@ -134,3 +144,125 @@ class MessageAdmin(admin.ModelAdmin):
             self.message_user(request, "Only a failed message can be sent again.",
                               messages.WARNING)
         return HttpResponseRedirect(reverse("admin:mm_program_message_change", args=[pk]))
+
+
+# --- privacy -----------------------------------------------------------------------------
+
+
+class OrganizersOnly:
+    """Erasure is organizers' work (``mm_program.privacy.permissions``), read from their
+    group like the rest of the organizer area, and its records are never edited."""
+
+    def has_module_permission(self, request):
+        return can_erase(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_erase(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _ids(value: str) -> list[int]:
+    try:
+        return [int(pk) for pk in value.split(",") if pk]
+    except ValueError:
+        return []
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(OrganizersOnly, admin.ModelAdmin):
+    """What participants asked for from their page; "Erase…" carries a request out."""
+
+    list_display = ["requested_at", "person", "status", "closed_at", "closed_by", "erase_link"]
+    list_filter = ["status"]
+    list_select_related = ["user", "closed_by"]
+    search_fields = ["user__email", "user__name"]
+    date_hierarchy = "requested_at"
+    fields = ["user", "reason", "status", "requested_at", "closed_at", "closed_by"]
+    readonly_fields = fields
+    actions = ["erase"]
+
+    def has_erase_permission(self, request):
+        return can_erase(request.user)
+
+    @admin.display(description="Person", ordering="user__email")
+    def person(self, obj):
+        return f"{obj.user.name} <{obj.user.email}>" if obj.user.name else obj.user.email
+
+    @admin.display(description="")
+    def erase_link(self, obj):
+        if obj.status != ErasureRequestStatus.OPEN:
+            return ""
+        return format_html('<a class="button" href="{}">Erase…</a>',
+                           erase_url(requests=[obj.pk]))
+
+    @admin.action(description="Erase the people who asked…", permissions=["erase"])
+    def erase(self, request, queryset):
+        return HttpResponseRedirect(erase_url(requests=queryset.values_list("pk", flat=True)))
+
+    def get_urls(self):
+        return [
+            path("erase/", self.admin_site.admin_view(self.erase_view),
+                 name="mm_program_erasurerequest_erase"),
+            *super().get_urls(),
+        ]
+
+    def erase_view(self, request):
+        """What erasing each selected person will do, with warnings; a POST does it, one
+        person per transaction."""
+        if not can_erase(request.user):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        asked = {r.user_id: r for r in ErasureRequest.objects.filter(
+            pk__in=_ids(source.get("requests", "")), status=ErasureRequestStatus.OPEN)}
+        user_ids = set(_ids(source.get("users", ""))) | set(asked)
+        people = list(User.objects.filter(pk__in=user_ids).order_by("email"))
+        changelist = reverse("admin:mm_program_erasurerequest_changelist")
+        if not people:
+            self.message_user(request, "Nobody selected to erase.", messages.WARNING)
+            return HttpResponseRedirect(changelist)
+        if request.method == "POST":
+            done = 0
+            for person in people:
+                try:
+                    person_erase(user=person, by=request.user, request=asked.get(person.pk))
+                    done += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{person}: {' '.join(exc.messages)}",
+                                      messages.WARNING)
+            if done:
+                self.message_user(request, f"Erased {done} {'person' if done == 1 else 'people'}"
+                                  ". The erasure records say when and by whom.",
+                                  messages.SUCCESS)
+            return HttpResponseRedirect(changelist)
+        plans = [person_erasure_plan(user=person) for person in people]
+        return TemplateResponse(request, "admin/mm_program/erase.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Erase {len(people)} {'person' if len(people) == 1 else 'people'}",
+            "plans": plans,
+            "allowed_count": sum(plan.allowed for plan in plans),
+            "users": source.get("users", ""),
+            "requests": source.get("requests", ""),
+        })
+
+
+@admin.register(Erasure)
+class ErasureAdmin(OrganizersOnly, admin.ModelAdmin):
+    """Who erased whom (by id) and when; never the erased data."""
+
+    list_display = ["performed_at", "scope", "about", "trigger", "performed_by", "request"]
+    list_filter = ["scope", "trigger"]
+    list_select_related = ["performed_by"]
+    search_fields = ["about"]
+    date_hierarchy = "performed_at"
+    fields = ["scope", "about", "user", "trigger", "request", "performed_by", "performed_at",
+              "counts"]
+    readonly_fields = fields

@@ -38,22 +38,25 @@ def render_email(name: str, context: dict) -> RenderedEmail:
 
 
 def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None,
-                  message_id: str | None = None) -> None:
+                  message_id: str | None = None, unsubscribe_url: str = "") -> None:
+    headers = {}
+    if message_id:
+        # A stable id: if a worker dies between handing the email to the server and
+        # recording it as sent, the one resent copy carries the same Message-ID, which
+        # mail clients show once.
+        headers["Message-ID"] = message_id
+    if unsubscribe_url:
+        # RFC 8058 one-click: the client's "Unsubscribe" button POSTs to the URL.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         reply_to=[reply_to] if reply_to else None,
-        # A stable id: if a worker dies between handing the email to the server and
-        # recording it as sent, the one resent copy carries the same Message-ID, which
-        # mail clients show once.
-        headers={"Message-ID": message_id} if message_id else None,
+        headers=headers or None,
     )
     message.attach_alternative(email.html, "text/html")
     message.send()
 
-
-def send(name: str, to: str, context: dict) -> None:
-    """Render the template triple `name` with `context` and send it to one address."""
-    send_rendered(render_email(name, context), to)

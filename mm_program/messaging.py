@@ -20,6 +20,7 @@ from django.db.models import Model
 
 from .emails import RenderedEmail, render_email
 from .models import Message, MessageStatus, ReminderPause
+from .privacy import is_erased_email
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def enqueue_delivery(message_id: int) -> None:
 
 
 def queue(name: str, *, to: str, context: dict, occasion: str, user=None, program=None,
-          about: Model | None = None, kind: str | None = None) -> Message | None:
+          about: Model | None = None, kind: str | None = None,
+          unsubscribe_url: str = "") -> Message | None:
     """Record one message for `occasion` and deliver it after commit.
 
     Returns the new Message, or None if this occasion already has one.
@@ -55,18 +57,25 @@ def queue(name: str, *, to: str, context: dict, occasion: str, user=None, progra
     if Message.objects.filter(occasion=occasion).exists():
         return None
     return queue_rendered(render_email(name, context), kind=kind or name, to=to,
-                          occasion=occasion, user=user, program=program, about=about)
+                          occasion=occasion, user=user, program=program, about=about,
+                          unsubscribe_url=unsubscribe_url)
 
 
 def queue_rendered(rendered: RenderedEmail, *, kind: str, to: str, occasion: str, user=None,
-                   program=None, about: Model | None = None) -> Message | None:
+                   program=None, about: Model | None = None,
+                   unsubscribe_url: str = "") -> Message | None:
     """`queue` for an email rendered elsewhere (allauth's sign-in emails)."""
+    if is_erased_email(to):
+        # An erased person's reminders and survey reminders still come due: they go
+        # nowhere, and leave no row naming the occasion.
+        return None
     try:
         with transaction.atomic():
             message = Message.objects.create(
                 kind=kind, occasion=occasion[:255], recipient=to, user=user,
                 program=program, about=about_key(about), subject=rendered.subject[:255],
                 body_text=rendered.text, body_html=rendered.html,
+                unsubscribe_url=unsubscribe_url,
             )
     except IntegrityError:  # the same occasion, queued a moment ago elsewhere
         return None

@@ -101,6 +101,9 @@ class Message(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # A reminder's one-click pause (RFC 8058): mail clients show it as an "Unsubscribe"
+    # button that POSTs to this URL, no page to open.
+    unsubscribe_url = models.URLField(max_length=500, blank=True)
 
     status = models.CharField(max_length=10, choices=MessageStatus.choices,
                               default=MessageStatus.QUEUED, db_index=True)
@@ -140,3 +143,71 @@ class ReminderPause(models.Model):
 
     def __str__(self):
         return f"{self.user} paused {self.kind}"
+
+
+class ErasureRequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an organizer"
+    DONE = "done", "Erased"
+
+
+class ErasureRequest(models.Model):
+    """A participant asked, from their page, for their personal data to be erased.
+
+    Organizers see it in admin and carry it out (``mm_program.privacy.services``). One
+    open request per person: asking again while one waits changes nothing.
+    """
+
+    user = models.ForeignKey("mm_program.User", on_delete=models.CASCADE,
+                             related_name="erasure_requests")
+    reason = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=8, choices=ErasureRequestStatus.choices,
+                              default=ErasureRequestStatus.OPEN, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("mm_program.User", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = "erasure request"
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="open"),
+                                    name="erasure_request_one_open_per_user"),
+        ]
+
+    def __str__(self):
+        return f"Erasure request {self.pk} ({self.get_status_display().lower()})"
+
+
+class Erasure(models.Model):
+    """That personal data was erased: whose (an id), when, by whom and why, and how many
+    rows of each kind changed. Never the erased data itself."""
+
+    class Scope(models.TextChoices):
+        PERSON = "person", "Person"  # the account and everything of theirs
+        APPLICATION = "application", "Application"
+
+    class Trigger(models.TextChoices):
+        REQUEST = "request", "The person asked"
+        ORGANIZER = "organizer", "An organizer decided"
+        RETENTION = "retention", "Retention period over"
+
+    scope = models.CharField(max_length=12, choices=Scope.choices)
+    # What was erased, as "<app_label>.<model>:<pk>" (the user or the application).
+    about = models.CharField(max_length=80, db_index=True)
+    user = models.ForeignKey("mm_program.User", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    request = models.ForeignKey(ErasureRequest, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="erasures")
+    performed_by = models.ForeignKey("mm_program.User", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    performed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]
+        verbose_name = "erasure record"
+
+    def __str__(self):
+        return f"Erasure {self.pk} of {self.about}"

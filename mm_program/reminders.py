@@ -73,8 +73,11 @@ def read_pause_token(token: str) -> tuple[int, str]:
     return int(data["u"]), str(data["k"])
 
 
-def pause_url(user_id: int, kind: str) -> str:
-    return absolute_url(reverse("reminder_pause", args=[pause_token(user_id, kind)]))
+def pause_url(user_id: int, kind: str, *, one_click: bool = False) -> str:
+    """The page with the pause button (in the email's text), or the URL mail clients
+    POST to from their own "Unsubscribe" button (`one_click`, in the headers)."""
+    name = "reminder_pause_one_click" if one_click else "reminder_pause"
+    return absolute_url(reverse(name, args=[pause_token(user_id, kind)]))
 
 
 def due_items(today: date | None = None) -> Iterator[Due]:
@@ -128,7 +131,8 @@ def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
             result.queued += 1
             continue
         if queue(item.template, to=item.user.email, context=context, occasion=item.occasion,
-                 user=item.user, program=item.program, about=item.about, kind=item.kind):
+                 user=item.user, program=item.program, about=item.about, kind=item.kind,
+                 unsubscribe_url=pause_url(item.user.pk, item.kind, one_click=True)):
             result.queued += 1
         else:
             result.existing += 1

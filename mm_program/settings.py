@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "simple_history",
+    "csp",
     "mm_program",
     "matching",
     "surveys",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,20 +179,29 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A sign-in code works for 10 minutes and for 3 tries; then a new one must be asked for
+# (tests/test_expiry.py).
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = envint("LOGIN_CODE_TIMEOUT", 600)
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = envint("LOGIN_CODE_TIMEOUT", 600)
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
-# allauth's defaults, kept explicit so that a reader sees them; they live in the cache.
+# allauth's defaults, kept explicit so that a reader sees them, with hourly caps on
+# sign-in codes; they live in the cache (tests/test_rate_limits_sign_in.py).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
-    "request_login_code": "20/m/ip,3/m/key",
+    # Each code is an email: no inbox gets flooded, no address sends a stream of them.
+    "request_login_code": "20/m/ip,60/h/ip,3/m/key,10/h/key",
     "confirm_email": "1/10s/key",
 }
 
+# A session ends 14 days after it was last changed (signing in changes it), in the
+# browser (the cookie's max-age) and on the server (the stored session's expiry date).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 SESSION_COOKIE_HTTPONLY = True
 
@@ -206,9 +218,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <program
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in envlist("ADMINS", "")]
 
-# --- Public forms ---------------------------------------------------------------------
-# Per-IP limit for interest-form submissions (django-ratelimit syntax).
+# --- Privacy --------------------------------------------------------------------------
+# Declined and redirected applications are anonymised this many months after the
+# decision (mm_program.privacy.retention, run daily by beat); 0 switches the job off.
+RETENTION_REJECTED_MONTHS = envint("RETENTION_REJECTED_MONTHS", 12)
+
+# --- Public forms: rate limits (django-ratelimit syntax, counted in the cache) ----------
+# Interest forms: submissions taken (saved, held or caught by the honeypot), per client
+# address and per submitted email (each can send the owner of the address an email).
 APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10/h")
+APPLY_EMAIL_RATE_LIMIT = os.environ.get("APPLY_EMAIL_RATE_LIMIT", "5/h")
+# Emailed links (update confirmation, mentee invitation, reminder pause): every request,
+# per client address.
+LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "60/h")
+# The survey page's posts, autosaves included (one per answer changed), per address.
+SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "300/h")
+# The stipend request and bank details forms: posts per signed-in account.
+STIPEND_RATE_LIMIT = os.environ.get("STIPEND_RATE_LIMIT", "20/h")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
 # Behind a reverse proxy every request comes from the proxy: the client's address is in
 # a header the proxy sets (e.g. X-Real-IP). Both rate limiters must read it, or one
@@ -270,6 +296,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp), enforced on every response, admin included. Every
+# script and style is a static file: no inline <script>, <style>, style="..." or on*=
+# handlers anywhere we render (tests/test_csp.py and tests/test_browser_csp.py hold us to
+# it). data: images are allowed because Bootstrap's CSS draws its select arrows, check
+# marks and close buttons as data: SVGs; they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,7 @@ def deliver_message(self, message_id: int) -> str:
                 RenderedEmail(message.subject, message.body_text, message.body_html),
                 message.recipient,
                 message_id=message.message_id,
+                unsubscribe_url=message.unsubscribe_url,
             )
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -90,3 +91,15 @@ def scan_reminders() -> dict:
     result = scan()
     return {"queued": result.queued, "already_sent": result.existing,
             "requeued": result.requeued}
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Anonymise declined and redirected applications past the retention period. Run
+    daily by celery beat; safe to run twice (an anonymised application is not picked
+    again)."""
+    from .privacy.retention import retention_run
+
+    result = retention_run()
+    return {"months": result.months, "applications": result.applications,
+            "people": result.people}

@@ -17,7 +17,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bare", views.bare, name="bare"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    path("favicon.ico", views.favicon),
     path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),
+    path("reminders/pause/<str:token>/one-click/", views.reminder_pause_one_click,
+         name="reminder_pause_one_click"),
     path("apply/confirm/<str:token>/", matching_views.apply_update_confirm,
          name="apply_update_confirm"),
     path("apply/<str:role>/", matching_views.apply, name="apply"),
@@ -28,6 +32,7 @@ urlpatterns = [
     path("", include("matching.mentorship_urls")),
     path("", include("payments.urls")),
     path("", include("surveys.urls")),
+    path("", include("mm_program.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

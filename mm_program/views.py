@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.views import default_program
 
 from .models import ReminderPause
+from .ratelimit import emailed_link_limited, too_many
 from .reminders import KIND_LABELS, read_pause_token
 
 User = get_user_model()
@@ -27,9 +30,44 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin's). The
+    static URL is looked up per request: the manifest may not exist at import time."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def bare(request):
     """A bare response: the yardstick the load benchmarks compare real pages to."""
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+def _pause_target(token: str):
+    """(user, kind) of a pause link, or the problem ("expired" or "invalid")."""
+    try:
+        user_id, kind = read_pause_token(token)
+    except signing.SignatureExpired:
+        return None, None, "expired"
+    except signing.BadSignature:
+        return None, None, "invalid"
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in KIND_LABELS:
+        return None, None, "invalid"
+    return user, kind, None
+
+
+@csrf_exempt  # the signed token is the authority; mail clients post without a session
+@require_POST
+def reminder_pause_one_click(request, token: str):
+    """RFC 8058 one-click pause: the mail client's own "Unsubscribe" button POSTs here
+    (List-Unsubscribe-Post). Only a POST pauses, so a scanner fetching links cannot."""
+    if emailed_link_limited(request):
+        return too_many(request)
+    user, kind, problem = _pause_target(token)
+    if problem:
+        return HttpResponse(f"This pause link is {problem}.", status=400,
+                            content_type="text/plain")
+    ReminderPause.objects.get_or_create(user=user, kind=kind)
+    return HttpResponse(f"Paused: no more {KIND_LABELS[kind]}.", content_type="text/plain")
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,15 +77,11 @@ def reminder_pause(request, token: str):
     The link shows a page with one button rather than pausing on GET: mail scanners open
     links in emails, and must not switch people's reminders off.
     """
-    try:
-        user_id, kind = read_pause_token(token)
-    except signing.SignatureExpired:
-        return render(request, "reminder_pause.html", {"problem": "expired"}, status=400)
-    except signing.BadSignature:
-        return render(request, "reminder_pause.html", {"problem": "invalid"}, status=400)
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or kind not in KIND_LABELS:
-        return render(request, "reminder_pause.html", {"problem": "invalid"}, status=400)
+    if emailed_link_limited(request):
+        return too_many(request)
+    user, kind, problem = _pause_target(token)
+    if problem:
+        return render(request, "reminder_pause.html", {"problem": problem}, status=400)
     paused = ReminderPause.objects.filter(user=user, kind=kind)
     if request.method == "POST":
         if request.POST.get("action") == "resume":

@@ -23,7 +23,7 @@ from matching.demo_data import OFFICER_EMAIL, ORGANIZER_EMAIL, email_for
 from matching.models import Mentorship
 
 from .banking import Account
-from .models import BankDetails, StipendBudget, StipendRequest
+from .models import BankDetails, StipendBudget, StipendRequest, StipendStatus
 from .services import payouts
 from .services import stipends as services
 from .services.bank import save_bank_details
@@ -122,24 +122,31 @@ def seed_payments_demo(program, *, organizer=None, officer=None) -> list[Stipend
             elif move == "pay":
                 payouts.export(request_ids=to_export, by=officer)
                 to_export = []
-                services.mark_paid(request=req, by=officer, paid_on=today,
-                                   reference=f"DEMO-SEPA-{req.pk:05d}")
-        _backdate(req, end)
+                # Moved back in time before it is paid: a paid request is final, its
+                # dates included (the database refuses to change them afterwards).
+                _backdate(req, end)
+                services.mark_paid(request=req, by=officer, paid_on=_sent(end).date()
+                                   + timedelta(days=7), reference=f"DEMO-SEPA-{req.pk:05d}")
+        if req.status != StipendStatus.PAID:
+            _backdate(req, end)
         created.append(req)
     if to_export:
         payouts.export(request_ids=to_export, by=officer)
     return created
 
 
+def _sent(end) -> datetime:
+    """When a request for a period ending on `end` was sent: the next morning."""
+    tz = timezone.get_current_timezone()
+    return timezone.make_aware(datetime.combine(end + timedelta(days=1), time(10)), tz)
+
+
 def _backdate(req: StipendRequest, end) -> None:
     """Move the request's timestamps to when they would have happened."""
     req.refresh_from_db()
-    tz = timezone.get_current_timezone()
-    sent = timezone.make_aware(datetime.combine(end + timedelta(days=1), time(10)), tz)
+    sent = _sent(end)
     changes = {"submitted_at": sent}
     if req.decided_at:
         changes["decided_at"] = sent + timedelta(days=2)
-    if req.paid_at:
-        changes["paid_at"] = sent + timedelta(days=7)
-        changes["paid_on"] = (sent + timedelta(days=7)).date()
     StipendRequest.objects.filter(pk=req.pk).update(**changes)
+    req.refresh_from_db()

@@ -218,6 +218,14 @@ class StipendRequestForm(forms.Form):
                         "max_length": "Please keep this under 1,000 characters."},
     )
 
+    def chosen_period(self):
+        """The period the form shows (what was typed, if it parses; else the suggestion),
+        so the page lists that period's meetings without JavaScript too."""
+        if self.is_bound:
+            data = getattr(self, "cleaned_data", {})
+            return data.get("period_start"), data.get("period_end")
+        return self.initial.get("period_start"), self.initial.get("period_end")
+
     def __init__(self, *args, mentorship, payee, **kwargs):
         self.mentorship = mentorship
         program = mentorship.program

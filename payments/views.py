@@ -7,6 +7,7 @@ person's own; no URL names anyone else's. Stored accounts are only ever shown ma
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matching.models import Mentorship
+from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 
 from .forms import BankDetailsForm, StipendRequestForm
 from .models import BankDetails, StipendRequest
@@ -42,6 +44,14 @@ def _mentorship_for(request, pk: int) -> Mentorship:
 
 def _bank_details(user) -> BankDetails | None:
     return BankDetails.objects.filter(user=user).first()
+
+
+def _over_form_limit(request) -> bool:
+    """Counts this post of the stipend or bank details form against the signed-in
+    account's limit (both forms share it): a stolen session cannot churn bank details or
+    requests, each of which emails the payee."""
+    return over_limit(request, group="stipend-forms", rate=settings.STIPEND_RATE_LIMIT,
+                      key="user", count=True)
 
 
 def _other(m: Mentorship, user):
@@ -98,6 +108,10 @@ def stipend_new(request, mentorship_pk: int):
         bank_form = BankDetailsForm(request.POST) if details is None else None
         valid = form.is_valid()
         valid = (bank_form.is_valid() if bank_form is not None else True) and valid
+        limited = _over_form_limit(request)
+        if limited:
+            form.add_error(None, LIMITED_FORM_MESSAGE)
+            valid = False
         if valid:
             data = form.cleaned_data
             try:
@@ -115,18 +129,27 @@ def stipend_new(request, mentorship_pk: int):
                     f"Your request for {req.period_label} ({req.amount} {req.currency}) is "
                     "sent. We've emailed you a copy; you'll hear from us when it's decided.")
                 return redirect("stipend_detail", pk=req.pk)
-        status = 400
+        status = 429 if limited else 400
     else:
         form = StipendRequestForm(mentorship=m, payee=user)
         bank_form = BankDetailsForm(initial={"holder_name": user.name}) \
             if details is None else None
     first, last = services.window(m)
+    meetings = list(services.meetings_in(m, first, last))
+    start, end = form.chosen_period()
+    in_period = None
+    if start and end:
+        for meeting in meetings:
+            meeting.in_period = start <= meeting.date <= end
+        in_period = [x for x in meetings if x.in_period]
     context.update({
         "form": form,
         "bank_form": bank_form,
         "forms": [f for f in (bank_form, form) if f is not None],
-        "meetings": list(services.meetings_in(m, first, last)),
-        "failed": status == 400,
+        "meetings": meetings,
+        "period_meetings": in_period,
+        "period_hours": sum(x.minutes for x in in_period or []) / 60,
+        "failed": status != 200,
     })
     return render(request, "payments/new.html", context, status=status)
 
@@ -165,12 +188,15 @@ def bank_details(request):
     status = 200
     if request.method == "POST":
         form = BankDetailsForm(request.POST)
-        if form.is_valid() and form.account is not None:
+        limited = _over_form_limit(request)
+        if form.is_valid() and form.account is not None and not limited:
             details = save_bank_details(user=user, account=form.account, by=user)
             messages.success(request, f"Your bank details are saved: we'll pay to "
                                       f"{details.masked}. We've emailed you to confirm.")
             return redirect(back or reverse("stipend_list"))
-        status = 400
+        if limited:
+            form.add_error(None, LIMITED_FORM_MESSAGE)
+        status = 429 if limited else 400
     else:
         form = BankDetailsForm(initial={"holder_name": user.name})
     return render(request, "payments/bank_details.html",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from mm_program import messaging
+from mm_program.admin_history import ReadOnlyHistoryAdmin
 
 from .dispatch import LINK_DAYS, email_context
 from .models import Answer, Invitation, Question, Response, SurveyTemplate
@@ -62,7 +63,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(SurveyTemplate)
-class SurveyTemplateAdmin(admin.ModelAdmin):
+class SurveyTemplateAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "kind", "scope", "version", "is_current", "question_count",
                     "response_count"]
     list_filter = ["kind", "is_current", "program"]

@@ -3,9 +3,10 @@ it completes. Connected to ``matching.signals`` in ``SurveysConfig.ready()``.
 
 Each invitation exists once per mentorship and kind (a database constraint) and its email
 goes through ``mm_program.messaging`` under one occasion, so a signal that fires twice, or
-two workers racing, invite and email once. The finals are emailed at once; the baseline's
-email goes out with the reminder scan from the day after the start
-(``surveys.reminders``), so that it does not land on top of the introduction.
+two workers racing, invite and email once. Every invitation is emailed at once: the
+baseline right after the introduction (the signal fires on commit), so that the mentee
+answers it before the first call changes anything; the reminder scan
+(``surveys.reminders``) emails any baseline whose email was never queued.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def _fresh(mentorship: Mentorship) -> Mentorship:
 
 
 def on_mentorship_started(sender, mentorship, **kwargs) -> None:
-    invite(_fresh(mentorship), SurveyKind.MENTEE_BASELINE, send=False)
+    invite(_fresh(mentorship), SurveyKind.MENTEE_BASELINE)
 
 
 def on_mentorship_ended(sender, mentorship, **kwargs) -> None:

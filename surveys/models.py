@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from matching.models import Mentorship, Program
 
@@ -79,6 +80,8 @@ class SurveyTemplate(models.Model):
 
     objects = SurveyTemplateQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "program__name", "-version"]
         verbose_name = "survey template"
@@ -141,6 +144,8 @@ class Question(models.Model):
         max_digits=8, decimal_places=1, null=True, blank=True,
         help_text="Numbers only: overrides the type's highest accepted value.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["template", "order", "pk"]

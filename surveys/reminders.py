@@ -1,22 +1,25 @@
 """Survey emails found by the reminder scan (rules registered with ``mm_program.reminders``).
 
-- ``survey-invitation``: the mentee's baseline survey, from the day after the mentorship
-  started (the invitation is created when it starts; its email waits a day so that it
-  does not land on top of the introduction). Only while the mentorship runs.
+- ``survey-invitation``: a baseline survey whose email was never queued (it is emailed
+  when the mentorship starts; this catches one created without it). Only while the
+  mentorship is active.
 - ``survey-reminder``: an unanswered survey is reminded 7 days after the invitation was
   sent and again 7 days later, then never again.
 
 Reminder n (1 or 2) is due from day 7 × n after the invitation was sent; only the latest
 due one is offered, so a scan that was down for two weeks sends one reminder, not two.
 Each has its own occasion, so the message log sends it once. Answered (submitted) and
-expired invitations get none; people who paused "survey-reminder" get none either.
+expired invitations get none; people who paused "survey-reminder" get none either, and
+a baseline gets none once its mentorship is paused or over (the finals, sent when it
+completed, are reminded as usual).
 """
 
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 
-from matching.models import RUNNING_STATUSES
+from matching.models import MentorshipStatus
 from mm_program.reminders import Due, rule
 
 from .dispatch import email_context, invitation_occasion
@@ -48,7 +51,7 @@ def _pending():
 def baseline_invitations(today: date):
     rows = _pending().filter(
         kind=SurveyKind.MENTEE_BASELINE, sent_at__isnull=True, created_at__date__lt=today,
-        expires_at__date__gt=today, mentorship__status__in=RUNNING_STATUSES,
+        expires_at__date__gt=today, mentorship__status=MentorshipStatus.ACTIVE,
     )
     for invitation in rows:
         yield Due(
@@ -69,7 +72,8 @@ def survey_reminders(today: date):
         sent_at__date__lte=today - timedelta(days=REMIND_AFTER_DAYS),
         expires_at__date__gt=today,
         reminders_sent__lt=MAX_REMINDERS,
-    )
+    ).exclude(Q(kind=SurveyKind.MENTEE_BASELINE)
+              & ~Q(mentorship__status=MentorshipStatus.ACTIVE))
     for invitation in rows:
         n = reminder_number(invitation.sent_at.date(), today)
         if n <= invitation.reminders_sent:

@@ -6,6 +6,7 @@ Buttons: "Send my answers" (submit, once) and "Save and finish later"; ``static/
 survey.js`` also saves as people go (``action=autosave``, answered in JSON).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import JsonResponse
@@ -13,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 
 from .answers import from_answer
 from .dispatch import minutes_to_answer
@@ -101,6 +104,9 @@ def _closed(request, invitation, reason: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request, token: str):
+    # Every post counts, autosaves included, valid link or not (so probing links does).
+    limited = request.method == "POST" and over_limit(
+        request, group="survey", rate=settings.SURVEY_RATE_LIMIT, count=True)
     invitation = _invitation(token)
     if invitation is None:
         return _problem(
@@ -121,6 +127,12 @@ def survey(request, token: str):
     if request.method == "POST":
         action = request.POST.get("action", "save")
         raw = raw_from_post(request.POST, questions)
+        if limited:
+            if action == "autosave":
+                return JsonResponse({"limited": True}, status=429)
+            # The answers as sent are shown again; nothing is saved.
+            return _survey_page(request, invitation, response, questions, raw, {},
+                                status=429, problem=LIMITED_FORM_MESSAGE)
         try:
             result = save_answers(invitation, raw, submit=action == "submit")
         except SurveyClosed as closed:
@@ -139,7 +151,11 @@ def survey(request, token: str):
                 f"{dateformat.format(timezone.localtime(invitation.expires_at), 'j F')}.")
             return redirect("survey", token=token)
         errors, status = result.errors, 400
+    return _survey_page(request, invitation, response, questions, raw, errors, status=status)
 
+
+def _survey_page(request, invitation, response, questions, raw: dict, errors: dict, *,
+                 status: int, problem: str = ""):
     m = invitation.mentorship
     is_mentee = invitation.kind in MENTEE_KINDS
     other = m.mentor.user if is_mentee else m.mentee.user
@@ -158,4 +174,5 @@ def survey(request, token: str):
         "question_count": len(questions),
         "required_count": sum(1 for q in questions if q.required),
         "started": response is not None,
+        "problem": problem,
     }, status=status)

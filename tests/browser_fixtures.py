@@ -4,7 +4,8 @@ live server.
 Registered from tests/conftest.py with `pytest_plugins = ["tests.browser_fixtures"]`.
 
 - `browser`: one Chromium for the whole session. Skipped when Chromium is missing, except on
-  CI (env CI=true), where a missing browser is a failure rather than a silent skip.
+  CI (env CI=true, which .ci/run sets) and in `make e2e` (env REQUIRE_BROWSER=1), where a
+  missing browser is a failure rather than a silent skip.
 - `page`: a fresh context and page per test (1280x900, time zone Europe/Berlin, en-GB), with
   `base_url` set to the live server, so `page.goto("/")` works.
 - `new_page(**context_args)`: more pages with other context options (a phone viewport).
@@ -126,8 +127,8 @@ def _record_browser_log(page) -> None:
 
 
 def _no_browser(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Browser tests cannot run on CI: {reason}", pytrace=False)
+    if os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"Browser tests cannot run here: {reason}", pytrace=False)
     pytest.skip(f"Browser tests skipped: {reason}")
 
 

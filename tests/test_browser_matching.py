@@ -48,10 +48,20 @@ def test_an_organizer_runs_adjusts_and_approves_matching(page, program, organize
     expect(unmatched).to_contain_text("went to other mentees")
     shot(page, "run")
 
+    # Why was Cy not proposed with Ines? The run explains any pair.
+    explain = page.locator("form.mm-explain-form")
+    explain.get_by_label("Mentee").select_option(label="Cy C")
+    explain.get_by_label("Mentor").select_option(label="Ines Interp")
+    explain.get_by_role("button", name="Explain").click()
+    expect(page.locator(".mm-explained")).to_contain_text("Cy C – Ines Interp")
+    expect(page.locator(".mm-explained")).to_contain_text("3 h/week")
+    shot(page, "explain")
+
     # Lock Cy with Ines from the form, forbid Bob with Gil from his proposal row.
-    page.get_by_label("Mentee").select_option(label="Cy C")
-    page.get_by_label("Mentor").select_option(label="Ines Interp")
-    page.get_by_label("Kind").select_option("lock")
+    rule = page.locator("form", has=page.get_by_role("button", name="Save rule"))
+    rule.get_by_label("Mentee").select_option(label="Cy C")
+    rule.get_by_label("Mentor").select_option(label="Ines Interp")
+    rule.get_by_label("Kind").select_option("lock")
     page.get_by_role("button", name="Save rule").click()
     expect(page.get_by_text("Locked Cy C – Ines Interp")).to_be_visible()
     page.locator("tr", has_text="Bob B").get_by_role("button", name="Forbid").click()
@@ -76,11 +86,14 @@ def test_an_organizer_runs_adjusts_and_approves_matching(page, program, organize
     assert pairs == {("Cy C", "Ines Interp"), ("Ada A", "Gil Gov")}
     assert Mentorship.objects.get(mentee=cy).mentor == ines
     subjects = sorted(m.subject for m in mail.outbox)
+    baseline = "Before you start: 5 quick ratings (1 min, AI Safety Mentors and Mentees)"
     assert subjects == sorted([
         "Meet your mentee, Cy C (AI Safety Mentors and Mentees)",
         "Meet your mentor, Ines Interp (AI Safety Mentors and Mentees)",
         "Meet your mentee, Ada A (AI Safety Mentors and Mentees)",
         "Meet your mentor, Gil Gov (AI Safety Mentors and Mentees)",
+        baseline, baseline,  # each new mentee's baseline survey
     ])
-    assert re.search(r"/mentorships/\d+/", mail.outbox[0].body)
+    introduction = next(m for m in mail.outbox if m.subject.startswith("Meet your"))
+    assert re.search(r"/mentorships/\d+/", introduction.body)
     assert_no_browser_errors(page)

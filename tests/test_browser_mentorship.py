@@ -2,7 +2,8 @@
 
 The mentor signs in with an emailed code, adds a mentee they found themselves; the mentee
 confirms from the invitation email; the mentor logs a meeting in one line and records the
-first call's terms; the mentee finds it all on their page. Screenshots of each page, on a
+first call's terms; the mentee signs in with a code later and finds it all on their page;
+an organizer finds the pair in admin. Screenshots of each page, on a
 desktop and at phone width, go to test-artifacts/mentorship-*.png.
 """
 
@@ -174,14 +175,19 @@ def test_a_mentor_adds_a_mentee_logs_a_meeting_and_records_the_terms(new_page, p
     mentorship.refresh_from_db()
     assert mentorship.terms_recorded and mentorship.hours_per_week == 8
 
-    # --- The mentee sees it all on her page.
-    mentee_page.goto("/dashboard/")
+    # --- Later, on another device, the mentee signs in with an emailed code (no
+    # password, ever) and sees it all on her page.
+    mentee_page = new_page()
+    sign_in_with_code(mentee_page, "ada@example.org")
+    expect(mentee_page).to_have_url(re.compile(r"/dashboard/$"))
     card = mentee_page.locator(".mm-mentorship-card")
     expect(card).to_contain_text("With Grace Hopper")
     expect(card).to_contain_text("grace@example.org")
     expect(card).to_contain_text("A distillation of superposition")
     expect(card).to_contain_text("8 h a week · a 45-minute meeting every 2 weeks · stipend needed")
     expect(card).to_contain_text("1 meeting, 0.8 h")
+    expect(card.locator(".mm-meetings")).to_contain_text(
+        "45 min · Yes · First call: picked a paper")
     expect(card.get_by_role("heading", name="Stipend requests")).to_be_visible()
     shot(mentee_page, "8-mentee-dashboard")
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 
 from matching import scoring
 from matching.models import LIVE_STATUSES, Mentorship, MentorshipSource
@@ -94,3 +94,39 @@ def test_the_same_pair_twice_at_once_makes_one_mentorship(program):
     ))
     assert sum(isinstance(r, Mentorship) for r in results) == 1, results
     assert Mentorship.objects.filter(mentor=mentor, mentee=mentee).count() == 1
+
+
+def test_the_database_alone_keeps_raw_writes_within_capacity(program):
+    """Writes that bypass the services (a script, a shell) still never overfill a mentor:
+    the trigger locks the mentor's row and counts, so exactly `capacity` inserts win."""
+    mentor = accepted_mentor(program, "Raw Mentor", capacity=2)
+    mentees = [accepted_mentee(program, f"Raw Mentee {i}") for i in range(6)]
+
+    results = race(*(
+        lambda m=m: Mentorship.objects.create(program=program, mentor=mentor, mentee=m,
+                                              source=MentorshipSource.ORGANIZER)
+        for m in mentees
+    ))
+
+    created = [r for r in results if isinstance(r, Mentorship)]
+    refused = [r for r in results if isinstance(r, IntegrityError)]
+    assert len(created) == 2 and len(refused) == 4, results
+    assert all("mentorship_mentor_capacity" in str(e) for e in refused)
+    assert Mentorship.objects.filter(mentor=mentor, status__in=LIVE_STATUSES).count() == 2
+
+
+def test_one_mentee_matched_to_two_mentors_at_once_gets_one(program):
+    first = accepted_mentor(program, "First Mentor", capacity=3)
+    second = accepted_mentor(program, "Second Mentor", capacity=3)
+    mentee = accepted_mentee(program, "Wanted Mentee")
+
+    results = race(*(
+        lambda m=m: mentorship_create(mentor=m, mentee=mentee,
+                                      source=MentorshipSource.ORGANIZER)
+        for m in (first, second)
+    ))
+
+    assert sum(isinstance(r, Mentorship) for r in results) == 1, results
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1 and "already mentored by" in refused[0].messages[0]
+    assert Mentorship.objects.filter(mentee=mentee, status__in=LIVE_STATUSES).count() == 1

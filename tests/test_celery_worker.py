@@ -13,9 +13,12 @@ from django.core import mail
 
 from matching.models import MenteeApplication
 from matching.services.applications import application_submit
+from mm_program import messaging, tasks
 from mm_program.celery import app as celery_app
+from mm_program.models import MessageStatus
 
 from .celery_helpers import own_queue
+from .email_backends import Flaky
 from .factories import ProgramFactory, ResearchAreaFactory
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
@@ -64,3 +67,47 @@ def _submit_and_wait():
         time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["worker@example.org"]]
     assert "We received your mentee application" in mail.outbox[0].subject
+
+
+def _runs_of(task_name):
+    runs = []
+
+    def record(task=None, **kwargs):
+        if task.name == task_name:
+            runs.append((task.request.retries, task.request.is_eager))
+
+    return runs, record
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("failures, status, attempts", [(2, "sent", 3), (9, "failed", 5)])
+def test_transient_errors_are_retried_through_the_broker_then_capped(
+        real_worker, settings, monkeypatch, failures, status, attempts):
+    """The retry path of a real worker (not the in-process shortcut): `self.retry` puts
+    the task back on the broker, the attempts count caps it at MAX_ATTEMPTS."""
+    settings.EMAIL_BACKEND = "tests.email_backends.Flaky"
+    monkeypatch.setattr(Flaky, "failures", failures)
+    monkeypatch.setattr(Flaky, "calls", 0)
+    monkeypatch.setattr(tasks, "backoff_seconds", lambda attempts: 0)  # no waiting here
+    runs, record = _runs_of("mm_program.tasks.deliver_message")
+    task_prerun.connect(record, weak=False)
+    try:
+        message = messaging.queue(
+            "decision", to="retry@example.org", occasion=f"test/retry/{failures}",
+            context={"subject": "Hello", "body": "Body", "accepted": False,
+                     "dashboard_url": "http://x/"})
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            message.refresh_from_db()
+            if message.status != MessageStatus.QUEUED:
+                break
+            time.sleep(0.1)
+    finally:
+        task_prerun.disconnect(record)
+    assert (message.status, message.attempts) == (status, attempts)
+    assert runs == [(n, False) for n in range(attempts)]  # each run came from the broker
+    assert len(mail.outbox) == (1 if status == "sent" else 0)
+    if status == "failed":  # visible to organizers, with the reason
+        assert message.last_error.startswith("SMTPServerDisconnected")
+    else:
+        assert message.last_error == ""

@@ -2,9 +2,10 @@
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
-from matching.models import MatchingRun, Mentorship, PairRule
+from matching.models import MatchingRun, Mentorship, PairRule, Program
 
 from .factories import UserFactory
 from .matching_helpers import accepted_mentee, accepted_mentor
@@ -108,7 +109,7 @@ def test_lock_forbid_rerun_approve_as_an_organizer_would(organizer_client, progr
     m = Mentorship.objects.get()
     assert (m.mentee, m.mentor) == (cast["cy"], cast["ines"])
     assert "Partly approved" in response.content.decode()
-    assert sorted(x.to[0] for x in mail.outbox) == sorted(
+    assert sorted(x.to[0] for x in mail.outbox if "Meet your" in x.subject) == sorted(
         [cast["cy"].user.email, cast["ines"].user.email])
 
 
@@ -157,3 +158,44 @@ def test_only_organizers_reach_matching_runs(client, program, cast, organizer, w
         if response.status_code == 302:
             assert "/login/" in response.url
     assert not Mentorship.objects.exists() and MatchingRun.objects.count() == 1
+
+
+def test_an_organizer_asks_why_a_pair_was_not_proposed(organizer_client, program, cast):
+    PairRule.objects.create(program=program, mentee=cast["bob"], mentor=cast["ines"],
+                            kind="forbid")
+    start_run(organizer_client, program)
+    run = MatchingRun.objects.get()
+    page = organizer_client.get(
+        detail(run) + f"?mentee={cast['bob'].pk}&mentor={cast['ines'].pk}").content.decode()
+    assert "Bob B – Ines Interp" in page
+    assert "Never proposed in this run: forbidden by an organizer" in page
+    assert "no shared research areas" in page
+    page = organizer_client.get(
+        detail(run) + f"?mentee={cast['ada'].pk}&mentor={cast['ines'].pk}").content.decode()
+    assert "Allowed in this run." in page and "2 shared areas: Evals, Interpretability" in page
+    page = organizer_client.get(detail(run) + "?mentee=999999&mentor=1").content.decode()
+    assert "Pick a mentee and a mentor who were in this run." in page
+
+
+def test_matching_runs_on_the_demo_program_and_approval_introduces_both_sides(
+        organizer_client, django_capture_on_commit_callbacks):
+    """The demo as a new organizer finds it: run, read reasons, approve, emails out."""
+    call_command("seed_demo", force=True)
+    program = Program.objects.order_by("created_at", "pk").first()
+    before = Mentorship.objects.count()
+    response = start_run(organizer_client, program)
+    assert response.status_code == 302
+    run = MatchingRun.objects.get()
+    assert run.matched_count >= 4 and run.pair_count > run.matched_count
+    page = organizer_client.get(detail(run)).content.decode()
+    assert "shared area" in page and "working-day overlap" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            reverse("admin:matching_matchingrun_approve", args=[run.pk]),
+            {"approve_all": "1"}, follow=True)
+    assert f"Approved {run.matched_count} mentorships." in response.content.decode()
+    introductions = [m for m in mail.outbox if "Meet your" in m.subject]
+    assert len(introductions) == 2 * run.matched_count
+    assert Mentorship.objects.count() - before == run.matched_count
+    assert set(run.proposals.values_list("mentorship__source", flat=True)) == {"match"}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import (
+    LIVE_STATUSES,
     FinalProject,
     MeetingLog,
     Mentee,
@@ -210,24 +211,34 @@ STATUSES = ["active", "active", "paused", "invited", "completed", "ended_early",
 def bulk_mentorships(program, n, *, tag):
     """`n` mentorships in every status, half with meetings, in a handful of queries."""
     side = int(n ** 0.5) + 1
+    # Each mentor takes a run of consecutive rows, short enough that the mentees in it
+    # differ (one live mentorship per pair) and the live ones fit a capacity of 20.
+    run = min(side, len(STATUSES))
+    n_mentors = -(-n // run)
     users = User.objects.bulk_create(
         [User(email=f"{tag}-mentor{i}@bulk.example.org", name=f"Mentor {tag}{i}",
-              password="!") for i in range(side)]
+              password="!") for i in range(n_mentors)]
         + [User(email=f"{tag}-mentee{i}@bulk.example.org", name=f"Mentee {tag}{i}",
                 password="!") for i in range(side)]
     )
+    statuses = [STATUSES[k % len(STATUSES)] for k in range(n)]
+    live = [0] * n_mentors
+    for k, status in enumerate(statuses):
+        live[k // run] += status in LIVE_STATUSES
+    # Capacities vary (some mentors full, some not), never below what the rows take:
+    # the database refuses a live mentorship beyond the mentor's capacity.
     mentors = Mentor.objects.bulk_create(
-        [Mentor(program=program, user=u, capacity=1 + i % 20)
-         for i, u in enumerate(users[:side])])
+        [Mentor(program=program, user=u, capacity=max(live[i], 1 + i % 20))
+         for i, u in enumerate(users[:n_mentors])])
     mentees = Mentee.objects.bulk_create([Mentee(program=program, user=u)
-                                          for u in users[side:]])
+                                          for u in users[n_mentors:]])
     start = today() - timedelta(days=400)
     rows_ = []
     for k in range(n):
-        status = STATUSES[k % len(STATUSES)]
+        status = statuses[k]
         begun = start + timedelta(days=k % 390)
         rows_.append(Mentorship(
-            program=program, mentor=mentors[k // side], mentee=mentees[k % side],
+            program=program, mentor=mentors[k // run], mentee=mentees[k % side],
             status=status, source=["match", "organizer", "mentor_row"][k % 3],
             start_date=begun, planned_end_date=begun + timedelta(days=90),
             terms_recorded_at=timezone.now() if k % 2 else None,
@@ -620,3 +631,21 @@ def test_a_participant_cannot_move_a_mentorship(client, program):
     assert client.post(f"{MOVE}?to=pause&ids={m.pk}", follow=True).status_code == 403
     m.refresh_from_db()
     assert m.status == "active"
+
+
+def test_lowering_a_capacity_below_the_load_warns_and_ends_nobody(organizer_client, program):
+    mentor = person("Amara Okafor", program, "mentor", capacity=2)
+    for name in ("Ana", "Ben"):
+        add(organizer_client, mentor, person(name, program))
+    page = organizer_client.post(
+        reverse("admin:matching_mentor_change", args=[mentor.pk]),
+        {"program": program.pk, "user": mentor.user_id, "application": mentor.application_id,
+         "capacity": 1, "is_active": "on"},
+        follow=True,
+    )
+    assert "has 2 live mentorships, more than the new capacity of 1" in page.content.decode()
+    mentor.refresh_from_db()
+    assert mentor.capacity == 1
+    assert Mentorship.objects.filter(mentor=mentor).live().count() == 2
+    refused = add(organizer_client, mentor, person("Chen", program))
+    assert "at capacity" in refused.content.decode()

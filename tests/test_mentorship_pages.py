@@ -685,7 +685,11 @@ def test_confirming_signs_the_mentee_in_and_starts_the_mentorship(
     html = text(response)
     assert "Your mentorship with Grace Hopper" in html
     assert "Welcome!" in html
-    assert sorted(m.to[0] for m in mailoutbox) == ["bob@example.org", "grace@example.org"]
+    # Both introduced; the mentee also gets the baseline survey.
+    assert sorted(m.to[0] for m in mailoutbox if "Meet your" in m.subject) == [
+        "bob@example.org", "grace@example.org"]
+    assert [m.to[0] for m in mailoutbox if "quick ratings" in m.subject] == [
+        "bob@example.org"]
     # The link has done its job.
     response = client.get(url)
     assert "You already confirmed this invitation" in text(response)
@@ -750,3 +754,16 @@ def test_an_organizer_account_is_not_signed_in_by_the_link(client, grace, organi
 def test_an_unknown_user_gets_nothing(client, db):
     UserFactory()
     assert client.get("/invitation/abc/").status_code == 404
+
+
+def test_the_mentee_sees_the_newest_meetings_on_the_dashboard(client, program):
+    m = MentorshipFactory(program=program, start_date=today() - timedelta(days=60))
+    for n in range(7):
+        MeetingLogFactory(mentorship=m, date=today() - timedelta(days=7 * n), minutes=30 + n,
+                          note=f"note {n}")
+    client.force_login(m.mentee.user)
+    page = text(client.get(reverse("dashboard")))
+    assert "7 meetings" in page
+    shown = re.findall(r"note (\d)", page)
+    assert shown == ["0", "1", "2", "3", "4"]  # the five newest, newest first
+    assert "All 7 meetings" in page

@@ -174,6 +174,23 @@ def test_the_log_lists_failed_messages_first(organizer_client, failed_and_sent):
     assert "failed@example.org" in page and "sent@example.org" not in page
 
 
+@pytest.mark.parametrize("query, shown, hidden", [
+    ("?status__exact=failed", "failed@example.org", "sent@example.org"),
+    ("?status__exact=sent", "sent@example.org", "failed@example.org"),
+    ("?kind__exact=reminder", "elsewhere@example.org", "sent@example.org"),
+    ("?program__id__exact={program}", "elsewhere@example.org", "failed@example.org"),
+])
+def test_the_log_filters_by_status_kind_and_program(organizer_client, failed_and_sent,
+                                                     program, query, shown, hidden):
+    messaging.queue("decision", to="elsewhere@example.org", occasion="test/program",
+                    kind="reminder", program=program,
+                    context={"subject": "Hi", "body": "B", "accepted": False,
+                             "dashboard_url": "http://x/"})
+    url = reverse("admin:mm_program_message_changelist") + query.format(program=program.pk)
+    page = organizer_client.get(url).content.decode()
+    assert shown in page and hidden not in page
+
+
 def test_an_organizer_resends_a_failed_message_from_admin(organizer_client, failed_and_sent):
     failed, sent = failed_and_sent
     mail.outbox.clear()

@@ -1,6 +1,7 @@
 """The payee's side: from the dashboard, bank details once and a request in one post;
 each request's status on the dashboard and its own page."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -69,6 +70,20 @@ def test_the_request_page_shows_the_rate_and_the_meetings_before_sending(client,
     assert html.count('data-date="') == 2  # the two meetings logged, with their dates
     assert f'value="{world["m"].start_date.isoformat()}"' in html  # from the start
     assert "Where to pay you" in html and 'name="bank-iban"' in html
+
+
+def test_a_refused_post_lists_the_meetings_of_the_typed_period_without_javascript(
+        client, world):
+    client.force_login(world["ada"])
+    # 27 to 14 days ago holds the meeting of 20 days ago (60 min), not that of 6 days ago.
+    response = client.post(reverse("stipend_new", args=[world["m"].pk]),
+                           {**request_data(hours="ten"), **bank_data()})
+    assert response.status_code == 400
+    html = text(response)
+    assert "Meetings logged in this period: 1, 1 h in all." in html
+    shown = re.findall(r'<li data-date="([\d-]+)" data-minutes="\d+"(?! hidden)>', html)
+    assert shown == [days_ago(20).isoformat()]
+    assert html.count(" hidden>") == 1  # the meeting outside the period, hidden
 
 
 def test_bank_details_and_a_request_in_one_post(client, world):

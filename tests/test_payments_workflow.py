@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from mm_program.models import Message
 from payments.models import PaidRequestLocked, StipendBudget, StipendRequest, StipendStatus
@@ -217,6 +217,38 @@ def test_a_paid_request_can_never_be_edited_or_deleted(world, officer, budget):
         req.delete()
     req.refresh_from_db()
     assert req.hours == Decimal("10.00") and req.status == "paid"
+
+
+@pytest.mark.parametrize("changes", [
+    {"hours": Decimal("99"), "amount": Decimal("2970.00")},
+    {"payment_reference": "SEPA-2"},  # paid a second time
+    {"paid_on": "2020-01-01"},
+    {"status": "approved", "paid_on": None, "paid_at": None, "payment_reference": ""},
+    {"payee_role": "mentor"},
+    {"period_end": "2099-12-31"},
+])
+def test_the_database_refuses_any_change_to_what_was_paid(world, officer, budget, changes):
+    """Not only the model: an .update() that bypasses it is refused by the database."""
+    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+    with pytest.raises(IntegrityError, match="stipend_paid_is_final"), transaction.atomic():
+        StipendRequest.objects.filter(pk=req.pk).update(**changes)
+    if connection.vendor == "postgresql":  # SQLite has no DELETE trigger (see 0002)
+        with pytest.raises(IntegrityError, match="stipend_paid_is_final"), \
+                transaction.atomic():
+            StipendRequest.objects.filter(pk=req.pk).delete()
+    req.refresh_from_db()
+    assert (req.status, req.hours, req.payment_reference) == ("paid", Decimal("10.00"),
+                                                              "SEPA-1")
+
+
+def test_a_paid_requests_free_texts_can_still_be_cleared(world, officer, budget):
+    # Erasing a payee clears personal texts; the payment itself stays as it was.
+    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+    StipendRequest.objects.filter(pk=req.pk).update(justification="", paid_by=None)
+    req.refresh_from_db()
+    assert req.justification == "" and req.status == "paid"
 
 
 def test_the_database_refuses_a_paid_request_without_date_or_reference(world, officer, budget):

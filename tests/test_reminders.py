@@ -5,8 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
+from matching import notifications
 from mm_program.models import Message, ReminderPause
 from mm_program.reminders import pause_token, scan
 
@@ -81,6 +83,24 @@ def test_the_interval_is_the_programs(program):
     program.save()
     mentorship(program, started_days_ago=10)
     assert scan(TODAY).queued == 1
+
+
+def test_the_terms_and_end_intervals_are_the_programs_too(program):
+    program.remind_terms_days = 3
+    program.remind_end_days = 30
+    program.save()
+    # Introduced 3 days ago without terms; its end is 30 days away; a meeting yesterday.
+    m = mentorship(program, started_days_ago=3, terms=False, end_in_days=30)
+    MeetingLogFactory(mentorship=m, date=TODAY - timedelta(days=1))
+    scan(TODAY)
+    assert len(kinds_to("terms-reminder")) == 2 and len(kinds_to("end-reminder")) == 2
+    assert not Message.objects.filter(kind="meeting-nudge").exists()
+
+
+def test_with_the_default_intervals_the_same_mentorship_is_not_due_yet(program):
+    m = mentorship(program, started_days_ago=3, terms=False, end_in_days=30)
+    MeetingLogFactory(mentorship=m, date=TODAY - timedelta(days=1))
+    assert scan(TODAY).queued == 0
 
 
 @pytest.mark.parametrize("status", ["paused", "completed", "ended_early", "invited",
@@ -161,6 +181,40 @@ def test_the_link_in_a_reminder_works(client, program):
     assert client.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200
 
 
+def test_mail_clients_get_a_one_click_pause_in_the_headers(program):
+    m = mentorship(program, started_days_ago=30)
+    scan(TODAY)
+    nudge = next(e for e in mail.outbox if e.to == [m.mentor.user.email]
+                 and "meeting" in e.subject.lower())
+    header = nudge.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<http") and header.endswith("/one-click/>")
+    assert nudge.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_one_click_post_pauses_without_a_session_or_csrf_token(program):
+    m = mentorship(program, started_days_ago=30, terms=False)
+    user = m.mentor.user
+    url = reverse("reminder_pause_one_click", args=[pause_token(user.pk, "meeting-nudge")])
+    mail_client = Client(enforce_csrf_checks=True)
+    assert mail_client.get(url).status_code == 405  # a link scanner's GET pauses nothing
+    assert not ReminderPause.objects.exists()
+    response = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert ReminderPause.objects.filter(user=user, kind="meeting-nudge").exists()
+    scan(TODAY)
+    assert not Message.objects.filter(kind="meeting-nudge").exists()
+    assert Message.objects.filter(kind="terms-reminder", recipient=user.email).exists()
+    tampered = url.replace("/one-click/", "xx/one-click/")
+    assert mail_client.post(tampered).status_code == 400
+
+
+def test_emails_that_are_not_reminders_carry_no_unsubscribe(program):
+    m = MentorshipFactory(program=program)
+    notifications.introduction(m)
+    assert mail.outbox and all("List-Unsubscribe" not in e.extra_headers
+                               for e in mail.outbox)
+
+
 def test_a_tampered_pause_link_is_refused(client, program):
     user = UserFactory()
     token = pause_token(user.pk, "meeting-nudge")
@@ -195,3 +249,24 @@ def test_the_admin_preview_lists_what_is_due_and_sends_nothing(organizer_client,
     assert f"terms-reminder/mentorship:{m.pk}/to:mentee" in html
     assert m.mentor.user.email in html
     assert not Message.objects.exists() and mail.outbox == []
+
+
+# ------------------------------------------------------------------ the beat schedule
+
+
+def test_beat_finds_the_scan_in_the_database_schedule(settings, program):
+    """The scan's schedule lives in django-celery-beat's tables (editable in admin), and
+    the task it names is the registered one that queues what is due."""
+    from django_celery_beat.models import PeriodicTask
+
+    from mm_program.celery import app
+    from mm_program.tasks import scan_reminders
+
+    assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+    task = PeriodicTask.objects.get(name="Scan for due reminders")
+    assert task.enabled and task.interval.every == 15 and task.interval.period == "minutes"
+    assert app.tasks[task.task].name == scan_reminders.name == task.task
+    mentorship(program, started_days_ago=30)
+    assert app.tasks[task.task].delay().get() == {"queued": 1, "already_sent": 0,
+                                                  "requeued": 0}
+    assert app.tasks[task.task].delay().get()["queued"] == 0

@@ -197,3 +197,11 @@ def test_the_organizer_sees_the_demo_mentorships_in_admin(seeded, client):
     page = client.get(reverse("admin:matching_mentorship_changelist") + "?quiet=3w")
     assert page.status_code == 200
     assert b"Chen Wei" in page.content
+
+
+def test_every_demo_mentee_applied_before_their_mentorship_began(seeded):
+    for m in Mentorship.objects.exclude(mentee__application=None).select_related(
+            "mentee__application"):
+        application = m.mentee.application
+        assert application.submitted_at.date() < m.start_date, m
+        assert application.decided_at is None or application.decided_at.date() <= m.start_date

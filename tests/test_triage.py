@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
@@ -59,6 +60,9 @@ def test_each_decision_action_records_who_and_when_and_emails_the_applicant(
     assert message.to == [application.email]
     assert subject_part in message.subject
     assert "Hi Ada Lovelace" in message.body
+    # Every email links to the person's page, in the text as well as the HTML.
+    dashboard = settings.SITE_URL + reverse("dashboard")
+    assert message.body.count(dashboard) == 1
     # Organizer notes are private: never in what the applicant receives.
     assert "PRIVATE" not in message.body
     assert "PRIVATE" not in message.alternatives[0][0]
@@ -185,6 +189,8 @@ def test_the_decision_email_text_is_editable(act, application):
     act("accept", [application])
     assert mail.outbox[0].subject == "You're in, Ada Lovelace!"
     assert mail.outbox[0].body.startswith("Dear Ada Lovelace, see http")
+    # The organizers' text has the link already: it is not added a second time.
+    assert mail.outbox[0].body.count("http") == 1
 
 
 def test_a_broken_decision_template_is_refused_in_admin(organizer_client):

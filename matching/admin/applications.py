@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from matching.forms import DecisionForm
 from matching.models import (
@@ -23,13 +23,17 @@ from matching.models import (
     ResearchArea,
 )
 from matching.services.applications import application_decide
+from mm_program.admin_history import ReadOnlyHistoryAdmin
+from mm_program.admin_html import badge
+from mm_program.privacy import erase_url
+from mm_program.privacy.permissions import can_erase
 
-STATUS_COLORS = {
-    ApplicationStatus.PENDING: "#6c757d",
-    ApplicationStatus.ACCEPTED: "#198754",
-    ApplicationStatus.WAITLISTED: "#b58100",
-    ApplicationStatus.DECLINED: "#dc3545",
-    ApplicationStatus.REDIRECTED: "#0d6efd",
+STATUS_TONES = {
+    ApplicationStatus.PENDING: "grey",
+    ApplicationStatus.ACCEPTED: "green",
+    ApplicationStatus.WAITLISTED: "amber",
+    ApplicationStatus.DECLINED: "red",
+    ApplicationStatus.REDIRECTED: "blue",
 }
 
 
@@ -67,7 +71,7 @@ def decide_many(modeladmin, request, queryset, decision, redirect_to="", message
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyHistoryAdmin):
     """Triage shared by mentee and mentor applications."""
 
     list_select_related = ["program"]
@@ -80,7 +84,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "program", "email", "user", "status", "submitted_at", "updated_at", "resubmissions",
         "decided_at", "decided_by", "redirect_to", "decision_message",
     ]
-    actions = ["accept", "waitlist", "decline", "redirect", "export_csv"]
+    actions = ["accept", "waitlist", "decline", "redirect", "export_csv", "erase_applicants"]
     change_form_template = "admin/matching/application_change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -110,12 +114,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         label = obj.get_status_display()
         if obj.redirect_to:
             label = f"Redirected: {obj.get_redirect_to_display()}"
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
-            'white-space:nowrap">{}</span>',
-            STATUS_COLORS.get(obj.status, "#6c757d"),
-            label,
-        )
+        return badge(STATUS_TONES.get(obj.status, "grey"), label)
 
     @admin.display(description="Areas")
     def areas(self, obj):
@@ -213,6 +212,15 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     csv_fields: list[str] = []
 
+    def has_erase_permission(self, request):
+        return can_erase(request.user)
+
+    @admin.action(description="Erase the selected applicants (everything of theirs)…",
+                  permissions=["erase"])
+    def erase_applicants(self, request, queryset):
+        users = sorted(set(queryset.values_list("user_id", flat=True)))
+        return HttpResponseRedirect(erase_url(users=users))
+
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request, queryset):
         header = ["id", "program", "name", "email", "status", "submitted_at", "timezone",
@@ -293,7 +301,7 @@ class MenteeApplicationAdmin(ApplicationAdmin):
         if obj.resubmissions:
             flags.append(f"updated ×{obj.resubmissions}")
         return format_html_join(
-            " ", '<span style="color:#b02a37;white-space:nowrap">⚑ {}</span>',
+            " ", '<span class="mm-warn mm-nowrap">⚑ {}</span>',
             ((f,) for f in flags),
         )
 
@@ -335,7 +343,7 @@ class MentorApplicationAdmin(ApplicationAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "admission", "deadline", "is_open", "min_hours_per_week",
                     "stipend_rate", "currency", "pending_mentees", "pending_mentors"]
     list_filter = ["admission", "is_open"]
@@ -381,16 +389,30 @@ class ResearchAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentor)
-class MentorAdmin(admin.ModelAdmin):
+class MentorAdmin(ReadOnlyHistoryAdmin):
     list_display = ["user", "program", "capacity", "is_active", "created_at"]
     list_filter = ["program", "is_active"]
     list_select_related = ["user", "program"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user", "application"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Lowering a capacity below the mentor's current mentees is allowed (it only
+        # stops new ones), but the organizer should know that nobody's mentorship ended.
+        load = obj.mentorships.live().count() if change else 0
+        if load > obj.capacity:
+            self.message_user(
+                request,
+                f"{obj.user} has {load} live mentorships, more than the new capacity of "
+                f"{obj.capacity}. They keep them; no new mentee can be added until fewer "
+                f"than {obj.capacity} remain.",
+                level=messages.WARNING,
+            )
+
 
 @admin.register(Mentee)
-class MenteeAdmin(admin.ModelAdmin):
+class MenteeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["user", "program", "source", "created_at"]
     list_filter = ["program", "source"]
     list_select_related = ["user", "program"]
@@ -399,7 +421,7 @@ class MenteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DecisionEmail)
-class DecisionEmailAdmin(admin.ModelAdmin):
+class DecisionEmailAdmin(ReadOnlyHistoryAdmin):
     list_display = ["decision", "subject", "updated_at"]
     readonly_fields = ["help"]
     fields = ["decision", "subject", "body", "help"]

@@ -48,18 +48,20 @@ from matching.services.mentorships import (
     mentorship_pause,
     mentorship_resume,
 )
+from mm_program.admin_history import ReadOnlyHistoryAdmin
+from mm_program.admin_html import badge, coloured
 
 # No meeting for this many days makes an active mentorship "quiet": the default of the
 # mentor's meeting nudge, counted the same way (21 days exactly is quiet).
 QUIET_AFTER_DAYS = 21
 
-STATUS_COLORS = {
-    MentorshipStatus.INVITED: "#6c757d",
-    MentorshipStatus.ACTIVE: "#198754",
-    MentorshipStatus.PAUSED: "#b58100",
-    MentorshipStatus.COMPLETED: "#0d6efd",
-    MentorshipStatus.ENDED_EARLY: "#dc3545",
-    MentorshipStatus.DECLINED: "#adb5bd",
+STATUS_TONES = {
+    MentorshipStatus.INVITED: "grey",
+    MentorshipStatus.ACTIVE: "green",
+    MentorshipStatus.PAUSED: "amber",
+    MentorshipStatus.COMPLETED: "blue",
+    MentorshipStatus.ENDED_EARLY: "red",
+    MentorshipStatus.DECLINED: "light",
 }
 
 STATUS_SHORT = {
@@ -312,7 +314,7 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "mentor_name", "mentee_name", "program", "status_badge", "source_short",
         "start_date", "planned_end_date", "meetings", "mentor_hours", "last_meeting",
@@ -418,12 +420,8 @@ class MentorshipAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
-            'white-space:nowrap">{}</span>',
-            STATUS_COLORS.get(obj.status, "#6c757d"),
-            STATUS_SHORT.get(obj.status, obj.get_status_display()),
-        )
+        return badge(STATUS_TONES.get(obj.status, "grey"),
+                     STATUS_SHORT.get(obj.status, obj.get_status_display()))
 
     @admin.display(description="Source", ordering="source")
     def source_short(self, obj):
@@ -446,8 +444,8 @@ class MentorshipAdmin(admin.ModelAdmin):
             and (timezone.localdate() - obj.last_meeting_on).days >= QUIET_AFTER_DAYS
         )
         if quiet:
-            return format_html('<span style="color:#b02a37" title="{} days or more ago">{}'
-                               "</span>", QUIET_AFTER_DAYS, date_format(obj.last_meeting_on))
+            return coloured("red", date_format(obj.last_meeting_on),
+                            title=f"{QUIET_AFTER_DAYS} days or more ago")
         return obj.last_meeting_on
 
     @admin.display(description="Terms", boolean=True, ordering="terms_recorded_at")

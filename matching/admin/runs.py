@@ -20,7 +20,9 @@ from matching.services.matching import (
     rerun,
     run_approve,
     run_matching,
+    run_table,
 )
+from mm_program.admin_history import NoVersionPagesAdmin, ReadOnlyHistoryAdmin
 
 
 def _person(user) -> str:
@@ -71,7 +73,7 @@ class PairRuleForm(forms.Form):
 
 
 @admin.register(MatchingRun)
-class MatchingRunAdmin(admin.ModelAdmin):
+class MatchingRunAdmin(NoVersionPagesAdmin):
     list_display = ["__str__", "program", "created_by", "matched", "total", "status"]
     list_filter = ["program", "status"]
     list_select_related = ["program", "created_by"]
@@ -188,9 +190,31 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 (label, run.weights.get(key, 0)) for key, label in scoring.COMPONENTS
             ],
             "can_approve": self.has_add_permission(request),
+            **self._explained(request, run),
         }
         return TemplateResponse(request, "admin/matching/matchingrun_detail.html", context,
                                 status=status)
+
+    def _explained(self, request, run) -> dict:
+        """"Why (not) this pair?": any pair of the run, explained from its stored inputs."""
+        people = {
+            "mentees": sorted(((m["id"], m["name"]) for m in run.inputs.get("mentees", [])),
+                              key=lambda p: p[1].lower()),
+            "mentors": sorted(((m["id"], m["name"]) for m in run.inputs.get("mentors", [])),
+                              key=lambda p: p[1].lower()),
+        }
+        mentee, mentor = request.GET.get("mentee"), request.GET.get("mentor")
+        if not (mentee and mentor):
+            return {"explain_people": people}
+        try:
+            explanation = run_table(run).explain(mentee, mentor)
+        except KeyError:
+            return {"explain_people": people,
+                    "explain_error": "Pick a mentee and a mentor who were in this run."}
+        # Mentees and mentors are numbered apart: the same id can name one of each.
+        return {"explain_people": people, "explained": explanation,
+                "explained_names": (dict(people["mentees"])[mentee],
+                                    dict(people["mentors"])[mentor])}
 
     # -- act on a run ------------------------------------------------------------
 
@@ -257,7 +281,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(PairRule)
-class PairRuleAdmin(admin.ModelAdmin):
+class PairRuleAdmin(ReadOnlyHistoryAdmin):
     list_display = ["mentee", "mentor", "kind", "program", "created_by", "created_at"]
     list_filter = ["program", "kind"]
     list_select_related = ["mentee__user", "mentor__user", "program", "created_by"]

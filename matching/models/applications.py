@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from mm_program.validators import validate_timezone
 
@@ -211,6 +212,8 @@ class MenteeApplication(Application):
     # `refresh_flags()` whenever the application is saved through the services.
     flagged_low_hours = models.BooleanField("under the program's minimum hours", default=False)
 
+    history = HistoricalRecords()
+
     class Meta(Application.Meta):
         verbose_name = "mentee application"
         constraints = [
@@ -298,6 +301,8 @@ class MentorApplication(Application):
         "list me on the mentee form", default=False,
         help_text="Applicants then see your name, position and style, and can ask for you.",
     )
+
+    history = HistoricalRecords()
 
     class Meta(Application.Meta):
         verbose_name = "mentor application"

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template import Context, Template, TemplateSyntaxError
+from simple_history.models import HistoricalRecords
 
 from .applications import ApplicationStatus
 
@@ -42,6 +43,8 @@ class DecisionEmail(models.Model):
     subject = models.CharField(max_length=200, validators=[validate_template_syntax])
     body = models.TextField(validators=[validate_template_syntax])
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["decision"]

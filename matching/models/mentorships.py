@@ -2,8 +2,9 @@
 
 The moves between statuses are listed in TRANSITIONS and made only through
 ``matching.services.mentorships``; the database holds the rules that must never break
-(one live mentorship per pair, sane minutes, a mentorship's program matching its people).
-A mentor's capacity is checked under a lock on the mentor's row in the same services.
+(one live mentorship per pair, sane minutes, a mentorship's program matching its people,
+and a mentor never above capacity: a trigger, migration 0006). The services check the
+same capacity first, under a lock on the mentor's row, to refuse in words.
 """
 
 from datetime import date
@@ -14,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .participants import Mentee, Mentor
 from .programs import Program, ResearchArea
@@ -155,6 +157,8 @@ class Mentorship(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MentorshipQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "-pk"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from mm_program.validators import validate_timezone
 
@@ -37,6 +38,8 @@ class Mentor(models.Model):
 
     objects = MentorQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "user__email"]
         constraints = [
@@ -71,6 +74,8 @@ class Mentee(models.Model):
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
     goals = models.TextField("what you want from the mentorship", max_length=3000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "user__email"]

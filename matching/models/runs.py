@@ -7,6 +7,7 @@ it ran on so that it cannot be approved once capacities or statuses have moved.
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .participants import Mentee, Mentor
 from .programs import Program
@@ -27,6 +28,8 @@ class PairRule(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "kind", "pk"]
@@ -65,6 +68,9 @@ class MatchingRun(models.Model):
     solve_seconds = models.FloatField(default=0)
     # [{"mentee": id, "reason": words}] for mentees the run left without a mentor.
     unmatched = models.JSONField(default=list)
+
+    # The inputs never change after the run, and are large: the row keeps them.
+    history = HistoricalRecords(excluded_fields=["inputs"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

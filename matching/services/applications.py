@@ -181,7 +181,8 @@ def application_decide(
     """Record a triage decision, make accepted people mentors or mentees, email them.
 
     Raises ValidationError if the decision is not a valid move from the current status.
-    Each decision is also written to the admin history with who made it and when.
+    Each decision is also written to the admin log and the application's change history
+    with who made it and when.
     """
     model = type(application)
     locked = model.objects.select_for_update().get(pk=application.pk)
@@ -192,6 +193,13 @@ def application_decide(
     locked.decided_by = decided_by
     locked.redirect_to = redirect_to if decision == ApplicationStatus.REDIRECTED else ""
     locked.decision_message = message.strip()
+    note = f"Decision: {locked.get_status_display()}"
+    if locked.redirect_to:
+        note += f" ({locked.get_redirect_to_display()})"
+    # The change history (simple_history) names the organizer even outside a request
+    # (a shell, a command), and says what the change was.
+    locked._history_user = decided_by
+    locked._change_reason = note
     locked.save(
         update_fields=[
             "status", "decided_at", "decided_by", "redirect_to", "decision_message",
@@ -201,9 +209,6 @@ def application_decide(
     if decision == ApplicationStatus.ACCEPTED:
         _make_participant(locked)
 
-    note = f"Decision: {locked.get_status_display()}"
-    if locked.redirect_to:
-        note += f" ({locked.get_redirect_to_display()})"
     LogEntry.objects.log_actions(
         user_id=decided_by.pk, queryset=[locked], action_flag=CHANGE, change_message=note
     )

@@ -11,7 +11,7 @@ the run stale.
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -57,7 +57,9 @@ def _taken_mentee_ids(program: Program):
 
 def eligible_mentees(program: Program):
     return (
-        Mentee.objects.filter(program=program, application__status=ApplicationStatus.ACCEPTED)
+        # An inactive account (erased, or switched off by an organizer) is not matched.
+        Mentee.objects.filter(program=program, application__status=ApplicationStatus.ACCEPTED,
+                              user__is_active=True)
         .exclude(pk__in=_taken_mentee_ids(program))
         .select_related("user", "application")
         .order_by("pk")
@@ -256,6 +258,38 @@ def run_matching(*, program: Program, weights: scoring.Weights, threshold: float
             ))
         Proposal.objects.bulk_create(proposals)
     return run
+
+
+def _profile(cls, data: dict):
+    """A scoring profile from a run's stored JSON (lists back to frozensets)."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: frozenset(v) if isinstance(v, list) else v
+                  for k, v in data.items() if k in names})
+
+
+def run_table(run: MatchingRun) -> scoring.ScoreTable:
+    """A run's score table rebuilt from its stored inputs alone, not from today's profiles,
+    weights or rules: months later, any pair can be explained as the run saw it."""
+    data = run.inputs
+    return scoring.score_table(
+        [_profile(scoring.MenteeProfile, p) for p in data["mentees"]],
+        [_profile(scoring.MentorProfile, p) for p in data["mentors"]],
+        scoring.Weights.from_dict(run.weights), threshold=run.threshold,
+        min_hours=data["min_hours"], on_date=date.fromisoformat(data["on_date"]),
+        locked=[tuple(p) for p in data["locked"]],
+        forbidden=[tuple(p) for p in data["forbidden"]],
+    )
+
+
+def run_replay(run: MatchingRun) -> tuple[scoring.ScoreTable, solver.Solution]:
+    """Score and solve a run again from its stored inputs: the same proposals."""
+    table = run_table(run)
+    solution = solver.solve(solver.Problem(
+        mentors=sorted((m["id"], m["remaining"]) for m in run.inputs["mentors"]),
+        mentees=sorted(table.mentee_ids), scores=table.pairs,
+        locked=[tuple(p) for p in run.inputs["locked"]],
+    ))
+    return table, solution
 
 
 def rerun(run: MatchingRun, *, by) -> MatchingRun:

@@ -7,7 +7,8 @@ organizer in admin, a matching run's approval, or a mentor adding their own ment
 Capacity: a mentor's live mentorships (invited, active, paused) never exceed their
 capacity. Creating one locks the mentor's row first (``SELECT … FOR UPDATE``), so two
 organizers approving at the same moment are served one after the other and the second
-one sees the first one's mentorship when it counts.
+one sees the first one's mentorship when it counts. A database trigger holds the same
+rule for every write (migration ``matching 0006``), should anything bypass this module.
 """
 
 from datetime import date
@@ -31,6 +32,10 @@ from matching.models import (
 )
 
 from .applications import user_for_email
+
+# Named in the IntegrityError of the trigger that keeps live mentorships within capacity
+# (migration matching 0006).
+CAPACITY_TRIGGER = "mentorship_mentor_capacity"
 
 
 def mentor_load(mentor: Mentor) -> int:
@@ -66,7 +71,11 @@ def mentorship_create(
         mentor = Mentor.objects.select_for_update().select_related("user", "program").get(
             pk=mentor.pk
         )
-        mentee = Mentee.objects.select_related("user").get(pk=mentee.pk)
+        # Locked too (after the mentor, always in that order): two organizers matching
+        # the same mentee to two different mentors at once are served one at a time, and
+        # the second sees that the mentee is already mentored.
+        mentee = Mentee.objects.select_for_update(of=("self",)).select_related("user").get(
+            pk=mentee.pk)
         who = mentor.user.name or mentor.user.email
         if mentee.program_id != mentor.program_id:
             raise ValidationError("The mentor and the mentee are in different programs.",
@@ -106,7 +115,14 @@ def mentorship_create(
         try:
             with transaction.atomic():
                 mentorship.save()
-        except IntegrityError as exc:  # the same pair, created a moment ago
+        except IntegrityError as exc:
+            if CAPACITY_TRIGGER in str(exc):  # the database's own capacity rule
+                raise ValidationError(
+                    f"{who} is at capacity ({mentor.capacity} of {mentor.capacity}).",
+                    code="capacity",
+                    params={"load": mentor.capacity, "capacity": mentor.capacity},
+                ) from exc
+            # the same pair, created a moment ago
             raise ValidationError(
                 f"{who} and {_person(mentee)} already have a mentorship.", code="duplicate"
             ) from exc

@@ -10,12 +10,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mm_program.admin_history import NoVersionPagesAdmin
+from mm_program.admin_html import coloured
+
 from .. import permissions
 from ..banking import format_iban
 from ..crypto import EncryptionKeyMissing, UndecryptableValue
 from ..models import BankDetails, BankDetailsReveal
 from ..services.bank import reveal
-from .common import NoVersionPagesAdmin, person
+from .common import person
 
 
 def _officer_or_superuser(user) -> bool:
@@ -63,8 +66,7 @@ class BankDetailsAdmin(NoVersionPagesAdmin):
         n = (getattr(obj, "same_account", None) or 1) - 1
         if n <= 0:
             return ""
-        return format_html('<span style="color:#b02a37">⚑ {} other payee{}</span>', n,
-                           "" if n == 1 else "s")
+        return coloured("red", f"⚑ {n} other payee{'' if n == 1 else 's'}")
 
     def get_urls(self):
         return [

@@ -9,10 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mm_program.admin_history import ReadOnlyHistoryAdmin
+from mm_program.admin_html import coloured
+
 from .. import permissions
 from ..models import PayoutBatch, StipendBudget, StipendRequest, budget_totals
 from ..services import payouts
-from .common import ReadOnlyHistoryAdmin, badge, person
+from .common import badge, person
 from .requests import csv_response
 
 
@@ -161,9 +164,9 @@ class StipendBudgetAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="Left")
     def left(self, obj):
         left = self._totals(obj)["left"]
-        colour = "#b02a37" if left < 0 else "inherit"
-        return format_html('<strong style="color:{}">{} {}</strong>', colour, left,
-                           obj.program.currency)
+        label = f"{left} {obj.program.currency}"
+        return coloured("red", label, strong=True) if left < 0 else format_html(
+            "<strong>{}</strong>", label)
 
     @admin.display(description="Totals")
     def totals(self, obj):

@@ -17,13 +17,15 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+
+from mm_program.admin_history import ReadOnlyHistoryAdmin
+from mm_program.admin_html import nowrap
 
 from .. import permissions
 from ..models import BankDetails, StipendRequest, StipendStatus, budget_totals
 from ..services import payouts
 from ..services import stipends as services
-from .common import ReadOnlyHistoryAdmin, badge, person, plural
+from .common import badge, person, plural
 
 # --- the forms of the moves --------------------------------------------------------------
 
@@ -167,8 +169,7 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="Amount", ordering="amount")
     def amount_label(self, obj):
-        return format_html('<span style="white-space:nowrap">{} {}</span>', obj.amount,
-                           obj.currency)
+        return nowrap(f"{obj.amount} {obj.currency}")
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):

@@ -5,7 +5,8 @@ A request moves submitted → approved | rejected, and approved → paid, only t
 'approved'`` for paying) under a row lock, so two officers paying at the same moment pay
 once. The database refuses the states that must never exist (a paid request without
 its date and reference, an amount that is not hours × rate, a batch on a request that
-was never approved), and the model refuses to save or delete a paid request.
+was never approved, and any change to or deletion of a paid request: a trigger, migration
+0002), and the model refuses to save or delete a paid request before it gets there.
 """
 
 from datetime import timedelta

@@ -29,6 +29,11 @@
         say("This survey can no longer be changed. Reload the page.");
         return;
       }
+      if (result.body.limited) {
+        say("Not saved just now (too many saves in a short while); your answers are " +
+            "still on this page. Send them in a few minutes.");
+        return;
+      }
       var errors = result.body.errors || {};
       var problems = Object.keys(errors).length;
       var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });

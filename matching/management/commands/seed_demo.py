@@ -337,6 +337,11 @@ class Command(BaseCommand):
                                        created_by=organizer, start_date=start)
         introduced = timezone.now() - timedelta(days=story.started_days_ago)
         backdated = {"created_at": introduced, "introduced_at": introduced}
+        # The mentee applied and was accepted before the mentorship began.
+        MenteeApplication.objects.filter(
+            pk=mentee.application_id, submitted_at__gt=introduced - timedelta(days=14),
+        ).update(submitted_at=introduced - timedelta(days=21),
+                 decided_at=introduced - timedelta(days=10))
         if story.terms is not None:
             terms = dict(story.terms)
             focus_areas = [areas[s] for s in terms.pop("areas", []) if s in areas]

@@ -1,0 +1,181 @@
+"""The Content-Security-Policy blocks nothing on the real pages, in real Chromium.
+
+The policy forbids inline scripts and styles. A template (ours, Django admin's, a
+package's) or a script (Bootstrap, Chart.js, ours) that still relies on them would break
+quietly: the browser drops the style or the script and logs it. This walks the pages of
+every role on the demo program, plus every admin changelist, change form and history
+page, and fails on any `securitypolicyviolation` event or console error that mentions the
+policy.
+"""
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from matching.demo_data import DEMO_MENTEE, DEMO_MENTOR, email_for
+from matching.models import Mentorship, MentorshipStatus, Program
+from matching.services.matching import run_matching
+from matching.tokens import invitation_token
+from mm_program.models import User
+from mm_program.reminders import pause_token
+from mm_program.roles import PAYMENTS_OFFICERS
+from payments.models import StipendRequest
+from surveys.dispatch import invite
+from surveys.models import SurveyKind
+from surveys.tokens import survey_token
+
+from .browser_fixtures import ARTIFACTS
+from .test_browser_surveys import charts_drawn, seeded_areas
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Runs before any of the page's own scripts: collects every violation the page reports.
+WATCH_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} ` +
+  `(${e.sourceFile || 'the page'}:${e.lineNumber}) ${e.sample || ''}`));
+"""
+
+
+class Walk:
+    """Pages visited in one browser context, with every problem found on them."""
+
+    def __init__(self, new_page, live_server, user=None):
+        self.page = new_page()
+        self.page.add_init_script(WATCH_VIOLATIONS)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            self.page.context.add_cookies([{
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }])
+        self.problems: list[str] = []
+        self.visited: list[str] = []
+
+    def visit(self, path: str, status: int = 200):
+        response = self.page.goto(path)
+        assert response is not None, path
+        assert response.status == status, f"{path}: HTTP {response.status}"
+        assert "default-src 'self'" in response.headers.get("content-security-policy", ""), \
+            path
+        self.page.wait_for_load_state("networkidle")
+        self.check(path)
+        self.visited.append(path)
+
+    def check(self, where: str):
+        for violation in self.page.evaluate("window.__csp || []"):
+            self.problems.append(f"{where}: {violation}")
+        self.page.evaluate("window.__csp = []")
+        for line in self.page.browser_log:
+            if "Content Security Policy" in line or "Content-Security-Policy" in line:
+                self.problems.append(f"{where}: {line}")
+        self.page.browser_log.clear()
+
+
+@pytest.fixture
+def demo(db):
+    seeded_areas()
+    call_command("seed_demo", force=True)
+    program = Program.objects.order_by("created_at", "pk").first()
+    mentor = User.objects.get(email=email_for(DEMO_MENTOR))
+    mentee = User.objects.get(email=email_for(DEMO_MENTEE))
+    m = Mentorship.objects.filter(mentor__user=mentor, mentee__user=mentee).first()
+    return {"program": program, "mentor": mentor, "mentee": mentee, "m": m}
+
+
+def test_the_public_pages_break_no_policy(new_page, live_server, demo):
+    m = demo["m"]
+    invited = Mentorship.objects.filter(status=MentorshipStatus.INVITED).first()
+    assert invited is not None  # the demo has one
+    invitation = invite(m, SurveyKind.MENTEE_FINAL, send=False)
+    walk = Walk(new_page, live_server)
+    for path in ("/", "/apply/mentee/", "/apply/mentor/", "/accounts/login/",
+                 "/accounts/login/code/", "/no-such-page/"):
+        walk.visit(path, status=404 if path == "/no-such-page/" else 200)
+
+    # A refused application: the error summary takes focus (static/js/app.js).
+    walk.visit("/apply/mentee/")
+    walk.page.get_by_role("button", name="Send application").click()
+    expect(walk.page.locator(".mm-error-summary")).to_be_focused()
+    walk.check("/apply/mentee/ (refused)")
+
+    # The emailed links: reminder pause, mentee invitation, survey (saves as one types).
+    walk.visit(reverse("reminder_pause", args=[pause_token(demo["mentor"].pk, "meeting-nudge")]))
+    walk.visit(reverse("invitation", args=[invitation_token(invited.pk)]))
+    walk.visit(reverse("invitation", args=["not-a-token"]), status=404)
+    walk.visit(reverse("apply_update_confirm", args=["not-a-token"]), status=404)
+    walk.visit(reverse("survey", args=[survey_token(invitation)]))
+    walk.page.locator("textarea, input[type=text], input[type=number]").first.fill("4")
+    walk.page.keyboard.press("Tab")
+    walk.page.wait_for_load_state("networkidle")
+    walk.check("survey (autosave)")
+    assert walk.problems == []
+
+
+def test_the_participants_pages_break_no_policy(new_page, live_server, demo):
+    m = demo["m"]
+    mentor = Walk(new_page, live_server, demo["mentor"])
+    for path in ("/dashboard/", f"/mentorships/{m.pk}/", f"/mentorships/{m.pk}/terms/",
+                 f"/mentorships/{m.pk}/project/", f"/mentorships/{m.pk}/end/",
+                 "/stipends/", "/stipends/bank-details/"):
+        mentor.visit(path)
+    mentee = Walk(new_page, live_server, demo["mentee"])
+    for path in ("/dashboard/", f"/mentorships/{m.pk}/", "/stipends/"):
+        mentee.visit(path)
+    request = StipendRequest.objects.filter(payee=demo["mentee"]).first()
+    mentee.visit(f"/stipends/{request.pk}/")
+    mentee.visit(f"/stipends/new/{m.pk}/")
+    # The amount is worked out as one types (payments/stipends.js).
+    mentee.page.get_by_label("Hours worked").fill("3")
+    expect(mentee.page.locator("#stipend-amount")).to_contain_text("Amount: 90.00")
+    mentee.check("stipend request (typing)")
+    assert mentor.problems + mentee.problems == []
+
+
+def test_the_organizer_pages_break_no_policy(new_page, live_server, demo):
+    from matching.scoring import Weights
+
+    # Superuser and payments officer: every admin page, bank details included.
+    superuser = User.objects.create_superuser(email="root@example.org",
+                                              password="a-long-test-password-42")
+    superuser.groups.add(Group.objects.get(name=PAYMENTS_OFFICERS))
+    run = run_matching(program=demo["program"], weights=Weights(), threshold=0.0,
+                       by=superuser)
+    walk = Walk(new_page, live_server, superuser)
+
+    walk.visit("/organizers/impact/")
+    assert all(drawn for _, drawn in charts_drawn(walk.page))
+    walk.visit("/admin/")
+    walk.visit(reverse("admin:matching_matchingrun_change", args=[run.pk]))
+    walk.visit(reverse("admin:matching_matchingrun_add"))
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        walk.visit(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        first = model_admin.get_queryset(_request(superuser)).order_by("pk").first()
+        if first is None:
+            continue
+        walk.visit(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                           args=[first.pk]))
+        walk.visit(reverse(f"admin:{opts.app_label}_{opts.model_name}_history",
+                           args=[first.pk]))
+    assert len(walk.visited) > 40
+    if walk.problems:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "csp-violations.txt").write_text("\n".join(walk.problems) + "\n")
+    assert walk.problems == []
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request

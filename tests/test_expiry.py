@@ -1,0 +1,93 @@
+"""Sign-in codes and sessions expire: an old code, a code tried too often and a session
+past its age all lose their power."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from .factories import UserFactory
+
+CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
+
+
+@pytest.fixture(autouse=True)
+def _deliver_on_commit(monkeypatch):
+    """Sign-in emails are delivered after the commit, which a test never reaches."""
+    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
+                        lambda fn, *a, **k: fn())
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory(email="ada@example.org")
+
+
+def request_code(client, email) -> str:
+    response = client.post(reverse("account_request_login_code"), {"email": email})
+    assert response.status_code == 302
+    return CODE.search(mail.outbox[-1].body).group(1)
+
+
+def confirm(client, code):
+    return client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+
+
+def signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_the_settings_say_ten_minutes_three_tries_and_two_weeks():
+    assert settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT == 600
+    assert settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS == 3
+    assert settings.SESSION_COOKIE_AGE == 14 * 24 * 3600
+
+
+def test_it_accepts_a_code_just_inside_its_timeout(client, person):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        code = request_code(client, person.email)
+        traveller.shift(timedelta(seconds=settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT - 5))
+        confirm(client, code)
+        assert signed_in(client)  # inside: out here the session is months old
+
+
+def test_it_refuses_a_code_older_than_its_timeout(client, person):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        code = request_code(client, person.email)
+        traveller.shift(timedelta(seconds=settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT + 1))
+        response = confirm(client, code)
+        assert not signed_in(client)
+    # Back at the start with a way forward, not a dead end.
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_it_refuses_the_right_code_after_too_many_wrong_ones(client, person):
+    code = request_code(client, person.email)
+    for _ in range(settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS):
+        confirm(client, "AAAA-AAAA")
+    confirm(client, code)
+    assert not signed_in(client)
+
+
+def test_it_signs_a_session_out_past_its_age(client, person):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        client.force_login(person)
+        traveller.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE - 60))
+        assert client.get(reverse("dashboard")).status_code == 200
+
+        traveller.shift(timedelta(seconds=61))
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_session_cookie_expires_with_the_session(client, person):
+    code = request_code(client, person.email)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE
+    assert cookie["httponly"]
