@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .admin_history import ViewOnlyMixin
 from .admin_html import coloured
 from .messaging import resend
 from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, MessageStatus, User
@@ -63,7 +64,7 @@ class FailedFirst(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """The message log: every email the product sent or tried to send."""
 
     list_display = ["created_at", "kind", "recipient", "status_badge", "attempts", "program",
@@ -84,15 +85,6 @@ class MessageAdmin(admin.ModelAdmin):
         failed_first = Case(When(status=MessageStatus.FAILED, then=Value(0)),
                             default=Value(1), output_field=IntegerField())
         return [failed_first.asc(), "-created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _can_resend(self, request) -> bool:
         return request.user.has_perm("mm_program.change_message")
@@ -149,7 +141,7 @@ class MessageAdmin(admin.ModelAdmin):
 # --- privacy -----------------------------------------------------------------------------
 
 
-class OrganizersOnly:
+class OrganizersOnly(ViewOnlyMixin):
     """Erasure is organizers' work (``mm_program.privacy.permissions``), read from their
     group like the rest of the organizer area, and its records are never edited."""
 
@@ -158,15 +150,6 @@ class OrganizersOnly:
 
     def has_view_permission(self, request, obj=None):
         return can_erase(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _ids(value: str) -> list[int]:

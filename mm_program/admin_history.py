@@ -10,6 +10,19 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 
+class ViewOnlyMixin:
+    """Records the admin shows and never writes: logs, reveals, erasures."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """The history list of simple_history, and its version pages read-only: a POST to a
     version page would otherwise save that version over the current row."""

@@ -25,3 +25,33 @@ def ensure_roles() -> dict[str, Group]:
     officers, _ = Group.objects.get_or_create(name=PAYMENTS_OFFICERS)
     officers.permissions.set(Permission.objects.filter(content_type__app_label="payments"))
     return {ORGANIZERS: organizers, PAYMENTS_OFFICERS: officers}
+
+
+# --- who is who, for the checks in views, admin and services ---------------------------
+
+
+def is_active_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def staff_groups(user) -> set[str]:
+    """The staff groups of an active staff member (none for anyone else), read once per
+    request: the user object carries them."""
+    if not is_active_staff(user):
+        return set()
+    cached = getattr(user, "_mm_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._mm_groups = cached
+    return cached
+
+
+def is_organizer(user) -> bool:
+    """Organizers run the program: active staff in the Organizers group, and superusers."""
+    return is_active_staff(user) and (user.is_superuser or ORGANIZERS in staff_groups(user))
+
+
+def is_payments_officer(user) -> bool:
+    """Only the group, never superusers by default: everyone who can read full bank
+    details is listed in it."""
+    return PAYMENTS_OFFICERS in staff_groups(user)

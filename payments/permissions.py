@@ -13,29 +13,9 @@ Roles are read from group membership rather than Django permissions: the organiz
 group gets its permissions from ``mm_program.roles``, which knows nothing of this app.
 """
 
-from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS
+from mm_program.roles import is_organizer, is_payments_officer
 
-
-def _staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def _groups(user) -> set[str]:
-    if not _staff(user):
-        return set()
-    cached = getattr(user, "_payments_groups", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._payments_groups = cached
-    return cached
-
-
-def is_payments_officer(user) -> bool:
-    return PAYMENTS_OFFICERS in _groups(user)
-
-
-def is_organizer(user) -> bool:
-    return _staff(user) and (user.is_superuser or ORGANIZERS in _groups(user))
+__all__ = ["is_organizer", "is_payments_officer"]
 
 
 def can_see_requests(user) -> bool:

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from matching.models import Program, ResearchArea
 from mm_program.celery import app as celery_app
 from mm_program.roles import ORGANIZERS, ensure_roles
+from surveys.models import Question, SurveyTemplate
+from surveys.seed import create_default_templates
 
 from .factories import UserFactory
 
@@ -41,7 +43,9 @@ def program(db):
     """The program every installation starts with (seeded by a migration).
 
     Transactional tests (browser, real worker) flush the database, migration data
-    included, so the seeded rows are recreated when they are missing."""
+    included, so the seeded rows (the program, the default survey templates) are
+    recreated when they are missing."""
+    create_default_templates(SurveyTemplate, Question)
     return Program.objects.get_or_create(
         slug="mentors-and-mentees", defaults={"name": "AI Safety Mentors and Mentees"}
     )[0]

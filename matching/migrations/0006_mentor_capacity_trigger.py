@@ -13,6 +13,8 @@ it does not end anyone's mentorship); the admin warns when it happens.
 
 from django.db import migrations
 
+from mm_program.db_triggers import run_for_vendor
+
 LIVE = "('invited', 'active', 'paused')"
 NAME = "mentorship_mentor_capacity"
 
@@ -68,24 +70,12 @@ SQLITE = [
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {NAME}_insert;", f"DROP TRIGGER IF EXISTS {NAME}_update;"]
 
 
-def _run(schema_editor, postgres, sqlite):
-    vendor = schema_editor.connection.vendor
-    # params=None: the SQL is sent as it is (its % signs are RAISE's, not parameters).
-    if vendor == "postgresql":
-        schema_editor.execute(postgres, params=None)
-    elif vendor == "sqlite":
-        for statement in sqlite:
-            schema_editor.execute(statement, params=None)
-    else:  # the project runs on these two; anything else must not silently lose the rule
-        raise NotImplementedError(f"No capacity trigger for the {vendor} backend.")
-
-
 def create(apps, schema_editor):
-    _run(schema_editor, POSTGRES, SQLITE)
+    run_for_vendor(schema_editor, postgres=POSTGRES, sqlite=SQLITE)
 
 
 def drop(apps, schema_editor):
-    _run(schema_editor, POSTGRES_DROP, SQLITE_DROP)
+    run_for_vendor(schema_editor, postgres=POSTGRES_DROP, sqlite=SQLITE_DROP)
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from mm_program.admin_history import NoVersionPagesAdmin
+from mm_program.admin_history import NoVersionPagesAdmin, ViewOnlyMixin
 from mm_program.admin_html import coloured
 
 from .. import permissions
@@ -119,7 +119,7 @@ class BankDetailsAdmin(NoVersionPagesAdmin):
 
 
 @admin.register(BankDetailsReveal)
-class BankDetailsRevealAdmin(admin.ModelAdmin):
+class BankDetailsRevealAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """Who saw whose full bank details, and when. Nobody edits or deletes it."""
 
     list_display = ["revealed_at", "revealed_by", "payee", "purpose", "account", "batch"]
@@ -135,12 +135,3 @@ class BankDetailsRevealAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _officer_or_superuser(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

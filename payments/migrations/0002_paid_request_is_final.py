@@ -11,6 +11,8 @@ privacy duties clear when a payee is erased. It raises ``stipend_paid_is_final``
 
 from django.db import migrations
 
+from mm_program.db_triggers import run_for_vendor
+
 NAME = "stipend_paid_is_final"
 TABLE = "payments_stipendrequest"
 FINAL = ["program_id", "mentorship_id", "payee_id", "payee_role", "period_start",
@@ -52,24 +54,12 @@ SQLITE = [
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {NAME}_update;"]
 
 
-def _run(schema_editor, postgres, sqlite):
-    # params=None: the SQL is sent as it is (its % signs are RAISE's, not parameters).
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(postgres, params=None)
-    elif vendor == "sqlite":
-        for statement in sqlite:
-            schema_editor.execute(statement, params=None)
-    else:  # the project runs on these two; anything else must not silently lose the rule
-        raise NotImplementedError(f"No paid-request trigger for the {vendor} backend.")
-
-
 def create(apps, schema_editor):
-    _run(schema_editor, POSTGRES, SQLITE)
+    run_for_vendor(schema_editor, postgres=POSTGRES, sqlite=SQLITE)
 
 
 def drop(apps, schema_editor):
-    _run(schema_editor, POSTGRES_DROP, SQLITE_DROP)
+    run_for_vendor(schema_editor, postgres=POSTGRES_DROP, sqlite=SQLITE_DROP)
 
 
 class Migration(migrations.Migration):
