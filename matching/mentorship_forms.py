@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from mm_program.validators import timezone_names
 
-from .forms import https_urls
+from .forms import SafeModelMultipleChoiceField, https_urls
 from .models import MAX_MEETING_MINUTES, EndReason, FinalProject, NextStep, OnTrack, ResearchArea
 
 
@@ -142,7 +142,7 @@ class MeetingLogForm(CompactFieldsMixin, forms.Form):
 # --- First call: the terms ---------------------------------------------------------------
 
 class TermsForm(PlainWordsForm):
-    focus_areas = forms.ModelMultipleChoiceField(
+    focus_areas = SafeModelMultipleChoiceField(
         label="Focus areas", queryset=ResearchArea.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple, required=False,
     )
