@@ -13,12 +13,14 @@ Posts are encoded here, not by the test client: the client refuses lone surrogat
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import models, transaction
+from django.http import QueryDict
 from django.test import Client
 from hypothesis import event, settings
 from hypothesis import strategies as st
@@ -28,10 +30,10 @@ from hypothesis import strategies as st
 SCALE = 20 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1
 
 
-def budget(examples: int) -> settings:
-    """`examples` per run in CI, more under the thorough profile; no deadline, because a
+def examples(count: int) -> settings:
+    """`count` examples per run in CI, more under the thorough profile; no deadline, because a
     100,000-character post on a busy 2-core machine is slow and that is not a bug."""
-    return settings(max_examples=examples * SCALE, deadline=None)
+    return settings(max_examples=count * SCALE, deadline=None)
 
 
 # Inputs that broke real Django sites: NUL (PostgreSQL text and jsonb refuse it), lone
@@ -45,6 +47,10 @@ NASTY = [
     "9" * 25, "9" * 5000, "-9223372036854775809", "1" + "0" * 400, "0.000000000001",
     "2026-02-30", "0000-01-01", "0001-01-01", "9999-12-31", "10000-01-01", "2026-13-01",
     "1970-01-01T00:00:00Z", "03/02/2026", "true", "on", "null", "[]", "{}", "None",
+    # Addresses an EmailValidator takes (up to 320 characters) but a 254-character
+    # column can't hold, international ones, and near misses.
+    "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "org", "ada@exämple.org", "ädä@example.org",
+    "ada@example.org\n", "ada@@example.org", "ada@localhost", "@", "ada@example.org,x@y.z",
 ]
 
 # Characters of every kind, surrogates included (st.text() leaves them out), with the
@@ -67,8 +73,40 @@ numbers_as_text = st.one_of(
 )
 hostile_scalar = st.one_of(
     st.sampled_from(NASTY), short_text, numbers_as_text, huge_text,
-    st.dates().map(str), st.datetimes().map(str),
+    st.dates().map(str), st.datetimes().map(str), st.emails(),
 )
+# Values of the right kind that a form should still refuse or survive: dates at the ends
+# of what Python's date can hold, integers past every column's range, long addresses.
+hostile_dates = st.one_of(
+    st.sampled_from(["9999-12-31", "9999-06-30", "0001-01-01", "0000-01-01", "2026-02-30",
+                     "2026-2-3", " 2026-01-05 ", "2026-01-05\x00", "10000-01-01"]),
+    st.dates().map(str),
+)
+hostile_numbers = st.one_of(
+    st.sampled_from(["0", "-1", "-0", "0.5", "1,5", " 7 ", "٣", "1e309", "NaN", "Infinity",
+                     "32768", "2147483648", "9223372036854775808", "9" * 25, "9" * 5000]),
+    st.integers().map(str),
+)
+hostile_emails = st.one_of(
+    st.sampled_from([value for value in NASTY if "@" in value]),
+    st.emails(),
+    st.emails().map(lambda email: "x" * (250 - len(email) % 250) + email),
+)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def like(value):
+    """Hostile values of the kind `value` is, so that spoiling one field of a valid form
+    mostly gets past the field's type check and reaches the code behind it."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return hostile_dates
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return hostile_numbers
+    if isinstance(value, str) and "@" in value:
+        return hostile_emails
+    return hostile_scalar
+
+
 # A list where a single value is expected (and the other way round): repeated keys.
 hostile_value = st.one_of(hostile_scalar, st.lists(hostile_scalar, min_size=2, max_size=4))
 field_names = st.one_of(st.sampled_from(["csrfmiddlewaretoken", "action", "submit", "id", "pk",
@@ -85,7 +123,7 @@ def near_valid(draw, valid: dict, *, spoil: int = 2):
     keys = sorted(data)
     chosen = draw(st.lists(st.sampled_from(keys), max_size=spoil, unique=True)) if keys else []
     for key in chosen:
-        how = draw(st.sampled_from(["drop", "blank", "hostile", "hostile", "pad"]))
+        how = draw(st.sampled_from(["drop", "blank", "hostile", "like", "like", "pad"]))
         if how == "drop":
             del data[key]
         elif how == "blank":
@@ -94,6 +132,8 @@ def near_valid(draw, valid: dict, *, spoil: int = 2):
             # Valid, with invisible or surrounding junk: the normalising paths.
             data[key] = draw(st.sampled_from([" ", "\u200f", "\x00", "\ufeff"])) + data[key] \
                 + draw(st.sampled_from(["", " ", "\x00", "\n"]))
+        elif how == "like":
+            data[key] = draw(like(data[key]))
         else:
             data[key] = draw(hostile_value)
     if draw(st.integers(0, 3)) == 0:
@@ -127,6 +167,11 @@ def posted(data: dict, key: str):
     return value
 
 
+def received(data: dict) -> QueryDict:
+    """What the view reads from `data`, decoded as Django decodes a post."""
+    return QueryDict(encode(data))
+
+
 def encode(data: dict) -> bytes:
     """An application/x-www-form-urlencoded body, lists as repeated keys; lone
     surrogates go out as the bytes a careless encoder makes (surrogatepass)."""
@@ -139,6 +184,17 @@ def post(client: Client, url: str, data: dict, **extra):
 
 
 # --- the properties -----------------------------------------------------------------------
+
+def rows(*querysets) -> list[list[dict]]:
+    """Every column of every row of `querysets`, to compare before and after a post."""
+    return [list(qs.order_by("pk").values()) for qs in querysets]
+
+
+def assert_refused(response, *, status: int = 400) -> None:
+    """A refused form: the summary of what to fix at the top of the page."""
+    assert response.status_code == status
+    assert "mm-error-summary" in response.content.decode()
+
 
 def table(model_or_through) -> type[models.Model]:
     return getattr(model_or_through, "through", model_or_through)

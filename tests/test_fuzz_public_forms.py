@@ -29,9 +29,9 @@ from .factories import MenteeApplicationFactory, MentorApplicationFactory, Mento
 from .fuzz_strategies import (
     assert_no_server_error,
     assert_refused_as_too_big,
-    budget,
     changes,
     counts,
+    examples,
     isolated,
     label,
     post,
@@ -112,7 +112,7 @@ def assert_whole_application_or_nothing(role, data, response, delta):
         assert delta == expected
 
 
-@budget(40)
+@examples(20)
 @given(data=st.data())
 def test_it_takes_a_whole_mentee_application_or_nothing(setting_up_applications,
                                                        mentee_data, data):
@@ -127,7 +127,7 @@ def test_it_takes_a_whole_mentee_application_or_nothing(setting_up_applications,
                                             changes(before, tables("mentee")))
 
 
-@budget(30)
+@examples(20)
 @given(data=st.data())
 def test_it_takes_a_whole_mentor_application_or_nothing(setting_up_applications,
                                                        mentor_data, data):
@@ -152,7 +152,7 @@ def invited(program):
                              start_date=timezone.localdate())
 
 
-@budget(30)
+@examples(20)
 @given(form=posts(INVITATION_OK))
 def test_it_confirms_an_invitation_whole_or_not_at_all(invited, form):
     url = reverse("invitation", args=[invitation_token(invited.pk)])
@@ -191,7 +191,7 @@ def member(db):
                                     user__email="grace@example.org").user
 
 
-@budget(25)
+@examples(25)
 @given(data=st.data())
 def test_sign_in_forms_never_fail_nor_create_accounts(member, data):
     """Self-service sign-up is closed: no post to a sign-in form makes an account."""
