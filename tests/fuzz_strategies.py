@@ -2,8 +2,8 @@
 
 Every fuzz test posts what these strategies make to one form and asserts the two
 properties of issue 8: never a server error, and never a partial save (the rows a post
-touches are either all there, as a success makes them, or none of them). Half of what is
-posted is a valid form with one or two fields spoiled, so that the tests reach the code
+touches are either all there, as a success makes them, or none of them). Two thirds of
+what is posted is a valid form with up to two fields spoiled, so that the tests reach the code
 behind validation too, not only the first error message.
 
 Posts are encoded here, not by the test client: the client refuses lone surrogates
