@@ -24,11 +24,13 @@ from .factories import MenteeApplicationFactory, MentorFactory
 from .fuzz_strategies import (
     any_character,
     assert_no_server_error,
+    assert_refused_as_too_big,
     examples,
     isolated,
     post,
     posts,
     rows,
+    too_big,
 )
 from .surveys_helpers import MENTEE_FINAL_OK, completed, invitation
 
@@ -161,7 +163,9 @@ def test_a_used_link_does_its_work_once(links, data):
         assert_no_server_error(replay)
         assert watched() == after_first
         html = replay.content.decode()
-        if link == "update":
+        if too_big(second):
+            assert_refused_as_too_big(replay)
+        elif link == "update":
             assert "These changes were already applied." in html
         elif link == "invitation":
             assert "You already confirmed this invitation" in html
