@@ -25,10 +25,28 @@ def _max_length_message(limit: int) -> str:
     )
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id too large for the database is refused like any other
+    unknown choice. SQLite can't take such a number as a query parameter, and Django's
+    `__in` lookup passes it on (unlike `exact`), so a hand-made post was a server error."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice",
+                params={"value": max(map(str, value), key=len)},
+            ) from None
+
+
 def https_urls(model_field, **kwargs):
-    """Model form fields as usual, but a URL typed without a scheme gets https://."""
+    """Model form fields as usual, but a URL typed without a scheme gets https://, and
+    many-to-many choices refuse ids the database can't hold."""
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+    if isinstance(model_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
     return model_field.formfield(**kwargs)
 
 
@@ -40,7 +58,7 @@ class ApplicationForm(forms.ModelForm):
         label="Your time zone",
         help_text="Used to find a mentor whose working hours overlap with yours.",
     )
-    research_areas = forms.ModelMultipleChoiceField(
+    research_areas = SafeModelMultipleChoiceField(
         queryset=ResearchArea.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Pick at least one area."},

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from mm_program.validators import timezone_names
 
-from .forms import https_urls
+from .forms import SafeModelMultipleChoiceField, https_urls
 from .models import MAX_MEETING_MINUTES, EndReason, FinalProject, NextStep, OnTrack, ResearchArea
 
 
@@ -142,7 +142,7 @@ class MeetingLogForm(CompactFieldsMixin, forms.Form):
 # --- First call: the terms ---------------------------------------------------------------
 
 class TermsForm(PlainWordsForm):
-    focus_areas = forms.ModelMultipleChoiceField(
+    focus_areas = SafeModelMultipleChoiceField(
         label="Focus areas", queryset=ResearchArea.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple, required=False,
     )
@@ -389,12 +389,14 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
         label="Their name", max_length=150,
         error_messages={"required": "Enter the mentee's name."},
     )
+    # An address may have 320 characters, the account's column holds 254.
     email = forms.EmailField(
-        label="Their email",
+        label="Their email", max_length=254,
         error_messages={
             "required": "Enter the mentee's email: we send them a link to confirm.",
             "invalid": "That doesn't look like an email address: check for a typo "
                        "(name@example.org).",
+            "max_length": "That address is too long (254 characters at most): check it.",
         },
     )
     start_date = forms.DateField(
@@ -402,6 +404,9 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
         error_messages={"required": "Enter when the mentorship starts (usually today).",
                         "invalid": "Enter a date like 2026-11-03."},
     )
+    # Far enough for a mentorship that began a while ago or starts after a break; the
+    # planned end is computed from the start, and past year 9999 there is no date.
+    START_WITHIN = timedelta(days=366)
 
     def __init__(self, *args, mentor, **kwargs):
         self.mentor = mentor
@@ -410,12 +415,24 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.style_fields()
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        today = timezone.localdate()
+        self.fields["start_date"].widget.attrs.update({
+            "min": (today - self.START_WITHIN).isoformat(),
+            "max": (today + self.START_WITHIN).isoformat(),
+        })
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError("Enter the mentee's name.")
         return name
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if abs(start - timezone.localdate()) > self.START_WITHIN:
+            raise forms.ValidationError(
+                "Enter a start date within a year of today (usually today).")
+        return start
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -77,9 +77,15 @@ def default_program() -> Program | None:
     )
 
 
-def _posted_answers(request) -> dict[str, list[str]]:
-    skip = {"csrfmiddlewaretoken", HONEYPOT_FIELD, "submit"}
-    return {key: request.POST.getlist(key) for key in request.POST if key not in skip}
+def _posted_answers(request, form) -> dict[str, list[str]]:
+    """The form's own fields as posted, for a held update to validate again later.
+
+    Other posted keys are left out (a bot's junk has no business in the database), and so
+    are NUL characters: PostgreSQL's jsonb refuses them, and a checkbox, which reads any
+    value as ticked, lets one through validation."""
+    skip = {HONEYPOT_FIELD}
+    return {key: [value.replace("\x00", "") for value in request.POST.getlist(key)]
+            for key in form.fields if key in request.POST and key not in skip}
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +125,7 @@ def apply(request, role: str, slug: str | None = None):
                 research_areas=form.cleaned_data["research_areas"],
                 preferred_mentors=form.cleaned_data.get("preferred_mentors"),
                 submitted_by=request.user if request.user.is_authenticated else None,
-                raw_data=_posted_answers(request),
+                raw_data=_posted_answers(request, form),
             )
             _count_apply(request)
             # A held update shows exactly what a new application shows: the page must

@@ -8,6 +8,7 @@ they are safe to log too.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,8 +24,10 @@ _SEPARATORS = re.compile(r"[\s\-./]+")
 
 
 def compact(value: str) -> str:
-    """Upper case without spaces, dashes, dots or slashes (how people copy accounts)."""
-    return _SEPARATORS.sub("", value or "").upper()
+    """Upper case without spaces, dashes, dots or slashes (how people copy accounts), and
+    digits of any script as 0-9: a keyboard may type ٠٢١, and banks read only ASCII."""
+    text = _SEPARATORS.sub("", value or "").upper()
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 @lru_cache(maxsize=512)
@@ -150,7 +153,7 @@ def validate_routing_code(value: str, country: str) -> str:
     if not text:
         return ""
     if country == "US":
-        if not re.fullmatch(r"\d{9}", text):
+        if not re.fullmatch(r"[0-9]{9}", text):
             raise ValidationError("A US routing number (ABA) has 9 digits.", code="length")
         if not aba_checksum_ok(text):
             raise ValidationError(

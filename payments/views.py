@@ -182,8 +182,10 @@ def bank_details(request):
     user = request.user
     details = _bank_details(user)
     back = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    # A path on this site only: redirect() would read a bare word ("0", "home") as the
+    # name of a view, a server error or a jump to some other page.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
     status = 200
     if request.method == "POST":

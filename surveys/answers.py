@@ -87,9 +87,20 @@ def required_message(question) -> str:
     return "Please write an answer."
 
 
+def _without_nul(raw):
+    """`raw` without NUL characters: PostgreSQL refuses them in text, and nobody types one
+    (they come with text pasted from a binary file or sent by a bot)."""
+    if isinstance(raw, str):
+        return raw.replace("\x00", "")
+    if isinstance(raw, list):
+        return [_without_nul(value) for value in raw]
+    return raw
+
+
 def clean_answer(question, raw):
     """The value to store for `raw`, or ValidationError. A blank answer is None (the caller
     decides whether the question may stay blank)."""
+    raw = _without_nul(raw)
     if is_blank(question, raw):
         return None
     kind = question.type

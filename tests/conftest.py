@@ -1,8 +1,11 @@
+import os
 from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from matching.models import Program, ResearchArea
 from mm_program.celery import app as celery_app
@@ -15,6 +18,26 @@ from .factories import UserFactory
 SEEDED_AREAS = import_module("matching.migrations.0002_seed_areas_program_emails").AREAS
 
 pytest_plugins = ["tests.browser_fixtures"]
+
+# The fuzz tests (tests/test_fuzz_*.py). In CI the same examples every run (derandomize),
+# so a red build is the code's doing and can be re-run; HYPOTHESIS_PROFILE=thorough runs
+# many more, new ones each time, and keeps failures in .hypothesis/ to replay them first.
+# The fixtures are shared by the examples on purpose: each example rolls its rows back
+# (tests/fuzz_strategies.py, isolated()).
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("ci"), derandomize=False,
+    database=hypothesis_settings.default.database,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

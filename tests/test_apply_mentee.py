@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MenteeApplication
+from matching.models import ApplicationUpdate, MenteeApplication
 
 URL = "/apply/mentee/"
 
@@ -204,6 +204,30 @@ def test_the_owner_confirms_answers_sent_again_from_their_inbox(
     again = client.post(path)  # single use
     assert b"already applied" in again.content
     assert MenteeApplication.objects.get().resubmissions == 1
+
+
+def test_held_answers_keep_only_the_forms_fields_without_nul_characters(
+    client, submit, program, mentee_data, django_capture_on_commit_callbacks
+):
+    # Found by tests/test_fuzz_public_forms.py: a NUL in a posted key or value made the
+    # held update a server error on PostgreSQL (jsonb refuses it).
+    submit(mentee_data)
+    mail.outbox.clear()
+    resent = {**mentee_data, "goals": "Now evals.", "needs_funding": "\x00",
+              "funding_reason": "Rent", "\x00": "", "extra": "a\x00b"}
+    assert submit(resent).status_code == 302
+    update = ApplicationUpdate.objects.get()
+    assert "\x00" not in update.data and "extra" not in update.data
+    assert "website" not in update.data  # the honeypot is not an answer
+    assert update.data["needs_funding"] == [""]
+    assert update.data["goals"] == ["Now evals."]
+
+    path = _confirm_link(mail.outbox[0]).removeprefix("http://127.0.0.1:8000")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(path).status_code == 302
+    application = MenteeApplication.objects.get()
+    assert application.goals == "Now evals."
+    assert application.funding_reason == "Rent"
 
 
 def test_a_tampered_or_expired_confirmation_link_says_so(client, submit, program,

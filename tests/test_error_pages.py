@@ -23,6 +23,19 @@ def test_a_forbidden_page_explains_itself(client, db, production):
     assert "yours to see" in response.content.decode()
 
 
+def test_a_post_without_its_csrf_token_says_what_to_do(db, production, settings):
+    from django.test import Client
+    from django.utils.html import escape
+
+    response = Client(enforce_csrf_checks=True).post("/apply/mentee/", {"name": "Ada"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form has expired" in html
+    assert "Go back (what you typed is usually still there)" in html
+    # Django renders 403_csrf.html with the request: the site's layout and name.
+    assert f"<title>This form has expired · {escape(settings.SITE_NAME)}</title>" in html
+
+
 def test_the_server_error_page_needs_no_context(client, db, production):
     from django.template.loader import render_to_string
 

@@ -609,7 +609,11 @@ def test_a_mentor_adds_a_mentee_they_found(mentor_client, grace, mailoutbox,
     assert [message.to for message in mailoutbox] == [["bob@example.org"]]
 
 
-@pytest.mark.parametrize("case", ["own", "live", "full", "invalid", "empty_name"])
+# far_start and long_email were server errors, found by tests/test_fuzz_participant_forms.py:
+# the planned end (start + months) passed year 9999, and an address the form took (up to
+# 320 characters) didn't fit the account's column on PostgreSQL.
+@pytest.mark.parametrize("case", ["own", "live", "full", "invalid", "empty_name",
+                                  "far_start", "long_ago", "long_email"])
 def test_bad_additions_are_explained_kept_and_save_nothing(program, mentor_client, grace,
                                                            mailoutbox, case):
     values = {}
@@ -619,6 +623,9 @@ def test_bad_additions_are_explained_kept_and_save_nothing(program, mentor_clien
         "full": "All your places are taken (3 of 3).",
         "invalid": "That doesn't look like an email address",
         "empty_name": "Enter the mentee's name.",
+        "far_start": "Enter a start date within a year of today (usually today).",
+        "long_ago": "Enter a start date within a year of today (usually today).",
+        "long_email": "That address is too long (254 characters at most): check it.",
     }[case]
     if case == "own":
         values["email"] = "GRACE@example.org"
@@ -633,6 +640,13 @@ def test_bad_additions_are_explained_kept_and_save_nothing(program, mentor_clien
         values["email"] = "bob at example"
     elif case == "empty_name":
         values["name"] = "   "
+    elif case == "far_start":
+        values["start_date"] = "9999-12-31"
+    elif case == "long_ago":
+        values["start_date"] = (today() - timedelta(days=400)).isoformat()
+    elif case == "long_email":
+        values["email"] = "bob@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + "." \
+            + "e" * 59 + ".org"
     users, mentorships = User.objects.count(), Mentorship.objects.count()
 
     response = mentor_client.post(reverse("mentee_add", args=[grace.pk]),

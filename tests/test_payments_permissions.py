@@ -130,6 +130,17 @@ def test_the_bank_details_page_never_redirects_off_site(client, world):
     assert response.status_code == 302 and response.url == reverse("stipend_list")
 
 
+@pytest.mark.parametrize("back", ["0", "home", "stipend_list", "evil.example"])
+def test_a_next_that_is_not_a_path_goes_to_the_stipends_page(client, world, back):
+    # Found by tests/test_fuzz_stipend_forms.py: next=0 was a server error (redirect()
+    # took the bare word for a view's name).
+    client.force_login(world["cleo"])
+    response = client.post(reverse("stipend_bank_details"), {
+        "bank-holder_name": "Cleo", "bank-kind": "iban",
+        "bank-iban": "GB33 BUKB 2020 1555 5555 55", "bank-bic": "", "next": back})
+    assert response.status_code == 302 and response.url == reverse("stipend_list")
+
+
 def test_no_url_carries_an_account(client, world, ada_request):
     """Bank details travel in POST bodies only: no page links to a URL with one."""
     client.force_login(world["ada"])

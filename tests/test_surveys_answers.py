@@ -147,6 +147,22 @@ def test_bad_answers_are_explained_next_to_their_question_and_kept(client, progr
     assert Answer.objects.get(response=response, question__key="liked").text == "Kind mentor"
 
 
+def test_nul_characters_are_dropped_so_the_answers_save_on_postgresql(client, program):
+    # Found by tests/test_fuzz_survey.py: PostgreSQL refuses NUL in text (a server
+    # error there), SQLite stores it.
+    inv = invitation(completed(program))
+    page = post(client, inv, {**MENTEE_FINAL_OK, "liked": "The\x00 structure.",
+                              "disliked": "\x00", "funded": "no\x00"})
+    assert page.status_code == 302
+    response = Response.objects.get(invitation=inv)
+    assert response.submitted_at is not None
+    texts = dict(Answer.objects.filter(response=response)
+                 .values_list("question__key", "text"))
+    assert texts["liked"] == "The structure."
+    assert texts["funded"] == "no"
+    assert "disliked" not in texts  # nothing but NUL is a blank answer
+
+
 def test_a_missing_required_answer_blocks_sending_but_optional_ones_do_not(client, program):
     inv = invitation(completed(program))
     values = {**MENTEE_FINAL_OK, "months_saved": "", "liked": "", "p_fulltime": ""}
