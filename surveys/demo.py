@@ -245,8 +245,10 @@ def seed_surveys_demo(program, *, alumni: int = len(ALUMNI), seed_value: int = 2
                                                status=MentorshipStatus.COMPLETED)
                      .select_related("program", "mentor__user", "mentee__user")
                      .order_by("pk"))
-        for m in completed:
-            r = random.Random(f"{seed_value}/{m.pk}")  # noqa: S311 - demo data
+        # Seeded by position, not by primary key: the same demo on any database (ids
+        # differ between PostgreSQL sequences and a fresh SQLite file).
+        for position, m in enumerate(completed):
+            r = random.Random(f"{seed_value}/{position}")  # noqa: S311 - demo data
             ended = m.ended_on or timezone.localdate()
             baseline = _baseline_values(r)
             roll = r.random()
