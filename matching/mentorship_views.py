@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mm_program import page_cache
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, emailed_link_limited, too_many
 
 from .mentorship_forms import (
@@ -164,8 +165,13 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
 
 
 def render_dashboard(request, status=200, **forms):
-    return render(request, "matching/dashboard.html",
-                  dashboard_context(request.user, **forms), status=status)
+    if forms or status != 200:
+        return render(request, "matching/dashboard.html",
+                      dashboard_context(request.user, **forms), status=status)
+    # The page people open most; kept until anything is written (mm_program/page_cache).
+    return page_cache.render_cached(
+        request, "matching/dashboard.html", lambda: dashboard_context(request.user),
+        key=("dashboard", request.user.pk))
 
 
 # --- Mentorship page ---------------------------------------------------------------------

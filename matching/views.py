@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_http_methods
 
+from mm_program import page_cache
 from mm_program.ratelimit import emailed_link_limited, over_limit, posted_email, too_many
 
 from .forms import HONEYPOT_FIELD, MenteeApplicationForm, MentorApplicationForm
@@ -69,12 +70,26 @@ def _count_apply(request) -> None:
                key=posted_email, count=True)
 
 
+def _programs() -> list[Program]:
+    """Every program, oldest first: a handful of rows read on every form and home page
+    visit, so kept until the next write (mm_program/page_cache.py)."""
+    return page_cache.cached_value(
+        "programs", lambda: list(Program.objects.order_by("created_at", "pk")))
+
+
 def default_program() -> Program | None:
     """The program the plain /apply/ links go to: the oldest open one, else the newest."""
-    return (
-        Program.objects.open().order_by("created_at", "pk").first()
-        or Program.objects.order_by("-created_at", "-pk").first()
-    )
+    programs = _programs()
+    # accepts_applications is Program.objects.open() for one row, checked now.
+    return next((p for p in programs if p.accepts_applications), None) or (
+        programs[-1] if programs else None)
+
+
+def program_by_slug(slug: str) -> Program:
+    program = next((p for p in _programs() if p.slug == slug), None)
+    if program is None:
+        raise Http404("No such program.")
+    return program
 
 
 def _posted_answers(request, form) -> dict[str, list[str]]:
@@ -92,7 +107,7 @@ def _posted_answers(request, form) -> dict[str, list[str]]:
 def apply(request, role: str, slug: str | None = None):
     if role not in FORMS:
         raise Http404
-    program = get_object_or_404(Program, slug=slug) if slug else default_program()
+    program = program_by_slug(slug) if slug else default_program()
     if program is None:
         raise Http404("No program has been set up yet.")
     form_class = FORMS[role]
@@ -139,8 +154,11 @@ def apply(request, role: str, slug: str | None = None):
             }
             return redirect("apply_thanks", role=role)
         return render(request, "matching/apply.html", {**context, "form": form}, status=400)
-    return render(request, "matching/apply.html",
-                  {**context, "blank_form": blank_form_html(role, program)})
+    user = request.user.pk if request.user.is_authenticated else None
+    return page_cache.render_cached(
+        request, "matching/apply.html",
+        lambda: {**context, "blank_form": blank_form_html(role, program)},
+        key=("apply", role, program.pk, user))
 
 
 @require_http_methods(["GET", "POST"])

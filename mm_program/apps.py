@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MmProgramConfig(AppConfig):
     name = "mm_program"
     verbose_name = "Accounts and messages"
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

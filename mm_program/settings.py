@@ -127,13 +127,20 @@ if REDIS_URL:
     # Rate limits (allauth's and the public forms') must be shared by every web worker.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mm_program.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mm"),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages kept until the next database write (mm_program/page_cache.py). Every process
+# that writes must share the cache, so it is on by default only where that holds.
+PAGE_CACHE = envbool("PAGE_CACHE", bool(REDIS_URL) or DEBUG or TESTING)
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
+# Tests run inside a transaction that never commits: there, each write marks pages stale.
+PAGE_CACHE_BUMP_EACH_WRITE = TESTING
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

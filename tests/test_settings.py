@@ -64,7 +64,21 @@ def test_the_embedded_default_and_the_real_services():
         names, DATABASE_URL="postgres://u@db.example:5432/mm", REDIS_URL="redis://r:6379/0")
     assert engine == "django.db.backends.postgresql"
     assert eager is False and broker == "redis://r:6379/0"
-    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert cache == "mm_program.redis_cache.RedisCache"
+
+
+def test_pages_are_cached_only_where_every_process_shares_the_cache():
+    """Each process marks pages stale in its cache: with a per-process cache, several
+    web workers would serve each other's stale pages. One process (development, tests)
+    or Redis is fine."""
+    production = {"MM_TESTING": None, "DEBUG": "0", "SECRET_KEY": "x" * 50}
+    assert _settings(["PAGE_CACHE"], REDIS_URL=None, **production) == [False]
+    assert _settings(["PAGE_CACHE"], REDIS_URL="redis://r:6379/0", **production) == [True]
+    assert _settings(["PAGE_CACHE"], REDIS_URL=None, DEBUG="1", MM_TESTING=None) == [True]
+    assert _settings(["PAGE_CACHE", "PAGE_CACHE_BUMP_EACH_WRITE"], REDIS_URL=None) == [
+        True, True]
+    assert _settings(["PAGE_CACHE_BUMP_EACH_WRITE"], REDIS_URL=None, **production) == [
+        False]
 
 
 def test_behind_a_proxy_both_rate_limiters_read_the_client_header():

@@ -1,0 +1,235 @@
+"""Whole pages kept in the shared cache until anything in the database changes.
+
+The pages people load most (the blank application forms, a person's own dashboard) are
+rendered from a dozen tables. Working out which rows a page read, and invalidating it when
+one of them changes, is error-prone; this module does the simple, safe thing instead:
+
+- a **generation**, a random token in the shared cache, changes whenever any process
+  writes to the database through Django (a wrapper on every connection sees each INSERT,
+  UPDATE and DELETE, whether from the ORM, ``QuerySet.update()``, ``bulk_create`` or raw
+  SQL; writes inside a transaction change it when the transaction commits);
+- a cached page's key holds the generation, so a page is never served from before the
+  last write. Keys also hold today's date (pages show "next step" by date) and the pages
+  expire after ``PAGE_CACHE_SECONDS`` whatever happens, which bounds what a write made
+  while the cache was unreachable can leave behind. Starting the web app (wsgi.py) also
+  changes the generation, so a deploy never serves pages its predecessor rendered.
+
+Only the per-request parts are left out: the CSRF token is rendered as a placeholder and
+swapped for the visitor's own token on every response, and a request with messages to
+show (just after a form was saved) is rendered afresh. Writes to the session table don't
+count: signing in or out changes who sees a page, which the page's key already holds.
+
+The cache must be shared by every process that writes (Redis in production), so it is on
+by default only with REDIS_URL set, in development (one process) and in tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import pickle
+import secrets
+import threading
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "REPLAC")
+# Tables whose writes show on no cached page (see the module's docstring).
+IGNORED_TABLES = ('"django_session"',)
+
+
+def _csrf_placeholder() -> str:
+    """A stand-in for the CSRF token that no visitor can guess, so nobody can type it
+    into a field to have someone else's token put in its place."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"page-cache-csrf", hashlib.sha256)
+    return "csrf" + digest.hexdigest()[:40]
+
+
+# --- The generation -------------------------------------------------------------------
+
+# Within one request the generation is read once (a request may look up several kept
+# things); a write in the request forgets it. Outside requests (tasks, commands) it is
+# read every time.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.active = True
+    _request.generation = None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active = False
+    _request.generation = None
+
+
+def generation() -> str:
+    if getattr(_request, "active", False) and _request.generation is not None:
+        return _request.generation
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # First use, or the cache was emptied: a new token never seen before, so no page
+        # kept under an old one can come back.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    if getattr(_request, "active", False):
+        _request.generation = value
+    return value
+
+
+def bump() -> None:
+    """Make every cached page stale. Never raises: a write must not fail because the
+    cache is unreachable (the pages' own expiry bounds what is left behind)."""
+    _request.generation = None
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:  # noqa: BLE001 - the cache's client raises its own errors
+        logger.warning("Page cache: could not mark pages stale", exc_info=True)
+
+
+def _bump_after_commit() -> None:
+    bump()
+
+
+def _is_write(sql: str) -> bool:
+    head = sql.lstrip()[:6].upper()
+    if head not in WRITES:
+        return False
+    start = sql[:48]
+    return not any(table in start for table in IGNORED_TABLES)
+
+
+def watch_writes(execute, sql, params, many, context):
+    """Execute wrapper: changes the generation after each write that is kept."""
+    result = execute(sql, params, many, context)
+    if settings.PAGE_CACHE and isinstance(sql, str) and _is_write(sql):
+        connection = context["connection"]
+        if settings.PAGE_CACHE_BUMP_EACH_WRITE or not connection.in_atomic_block:
+            # In autocommit mode the write is visible now. (Tests run inside a
+            # transaction that never commits, so there each write counts at once.)
+            bump()
+        elif not any(callback is _bump_after_commit
+                     for _, callback, _ in connection.run_on_commit):
+            # Inside a transaction: once it commits, so that a reader never keeps what it
+            # read before the commit under the new generation.
+            transaction.on_commit(_bump_after_commit, using=connection.alias)
+    return result
+
+
+def install(sender, connection, **kwargs) -> None:
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def connect() -> None:
+    """Called from the app's ready(): every new database connection gets the wrapper."""
+    connection_created.connect(install, dispatch_uid="mm_program.page_cache.install")
+    request_started.connect(_request_started, dispatch_uid="mm_program.page_cache.started")
+    request_finished.connect(_request_finished, dispatch_uid="mm_program.page_cache.finished")
+    for connection in connections.all(initialized_only=True):
+        install(None, connection)
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE
+
+
+# Pages this process served lately, by cache key: big pages (the mentee form lists every
+# time zone and listed mentor) cost more to fetch from Redis than to copy here. The key
+# holds the generation, so this is exactly as fresh as the shared cache.
+_recent: dict[str, tuple[float, bytes]] = {}
+RECENT_KEPT = 256
+
+
+def render_cached(request, template_name: str, context: Callable[[], dict], *,
+                  key: tuple) -> HttpResponse:
+    """The page `template_name` renders from `context()`, from the cache when nothing has
+    been written since it was rendered for the same `key` (who is asking and what)."""
+    if not enabled() or request.method != "GET" or len(get_messages(request)):
+        return HttpResponse(render_to_string(template_name, context(), request))
+    placeholder = _csrf_placeholder()
+    try:
+        page_key = _page_key(key, placeholder)
+        page = _recent_page(page_key)
+        if page is None:
+            page = cache.get(page_key)
+    except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
+        logger.warning("Page cache unreachable; rendering %s", template_name, exc_info=True)
+        return HttpResponse(render_to_string(template_name, context(), request))
+    if page is None:
+        page = render_to_string(template_name, {**context(), "csrf_token": placeholder},
+                                request).encode()
+        try:
+            cache.set(page_key, page, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Page cache: could not keep %s", template_name, exc_info=True)
+    _keep_recent(page_key, page)
+    token = placeholder.encode()
+    if token in page:
+        page = page.replace(token, get_token(request).encode())
+    return HttpResponse(page)
+
+
+def cached_value(name: str, compute: Callable[[], object]):
+    """`compute()`'s result, kept like a page until the next write. Each caller gets its
+    own copy (unpickled), so a caller changing it changes nobody else's."""
+    if not enabled():
+        return compute()
+    try:
+        value_key = _page_key(("value", name), "")
+        kept = _recent_page(value_key)
+        if kept is None:
+            kept = cache.get(value_key)
+    except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
+        logger.warning("Page cache unreachable; computing %s", name, exc_info=True)
+        return compute()
+    if kept is None:
+        value = compute()
+        kept = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            cache.set(value_key, kept, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Page cache: could not keep %s", name, exc_info=True)
+        _keep_recent(value_key, kept)
+        return value
+    _keep_recent(value_key, kept)
+    return pickle.loads(kept)  # noqa: S301 - bytes this app pickled itself
+
+
+def _recent_page(page_key: str) -> bytes | None:
+    found = _recent.get(page_key)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def _keep_recent(page_key: str, page: bytes) -> None:
+    if page_key in _recent:
+        return
+    if len(_recent) >= RECENT_KEPT:
+        _recent.clear()
+    _recent[page_key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
+
+
+def _page_key(key: tuple, placeholder: str) -> str:
+    # The placeholder depends on SECRET_KEY: a page kept under another key would carry a
+    # placeholder this process doesn't replace.
+    parts = repr((generation(), timezone.localdate().isoformat(), placeholder, *key))
+    return "page-cache:" + hashlib.sha256(parts.encode()).hexdigest()
