@@ -1,4 +1,5 @@
-"""Whole pages kept until the next database write (mm_program/page_cache.py)."""
+"""Whole pages kept until the next database write (mm_program/page_cache.py), and the
+signed-in request's two raw lookups (mm_program/fast_auth.py)."""
 
 import re
 from datetime import timedelta
@@ -186,3 +187,34 @@ def test_the_redis_backend_builds_one_client_per_pool():
     backend = RedisCache("redis://127.0.0.1:6379/15", {})
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client() is client
+
+
+# --- fast_auth --------------------------------------------------------------------------
+
+def test_an_expired_session_signs_nobody_in(client, grace):
+    client.force_login(grace.user)
+    assert client.get(DASHBOARD).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_a_deactivated_or_deleted_user_is_signed_out(client, grace, program):
+    client.force_login(grace.user, backend="mm_program.fast_auth.Backend")
+    assert client.get(DASHBOARD).status_code == 200
+    type(grace.user).objects.filter(pk=grace.user.pk).update(is_active=False)
+    assert client.get(DASHBOARD).status_code == 302
+
+    other = MentorFactory(program=program)
+    client.force_login(other.user, backend="mm_program.fast_auth.Backend")
+    assert client.get(DASHBOARD).status_code == 200
+    other.user.delete()
+    assert client.get(DASHBOARD).status_code == 302
+
+
+def test_a_changed_password_ends_other_sessions(client, grace):
+    client.force_login(grace.user, backend="mm_program.fast_auth.Backend")
+    assert client.get(DASHBOARD).status_code == 200
+    grace.user.set_password("a new long passphrase")
+    grace.user.save()
+    assert client.get(DASHBOARD).status_code == 302

@@ -87,7 +87,8 @@ MENTORSHIP_TEXTS = {"focus": "", "next_steps_notes": "", "end_notes": "",
                     "organizer_notes": ""}
 MESSAGE_TEXTS = ["subject", "body_text", "body_html", "last_error"]
 DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db",
-                            "django.contrib.sessions.backends.cached_db")
+                            "django.contrib.sessions.backends.cached_db",
+                            "mm_program.fast_auth")
 
 
 # --- the participant's request -------------------------------------------------------------
