@@ -133,7 +133,9 @@ def watch_writes(execute, sql, params, many, context):
 
 def install(sender, connection, **kwargs) -> None:
     if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        # First in the list: Django's execute_wrapper() context manager pops the last one
+        # on exit, which must stay the one it added.
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 def connect() -> None:
