@@ -25,8 +25,13 @@ run: $(STAMP)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite: SQLite unless DATABASE_URL is set; real-worker tests need REDIS_URL.
+# In parallel, one pytest-xdist worker per CPU (each with a test database of its own);
+# worksteal: a worker that runs out takes tests queued on a busy one, so the long
+# browser and real-worker tests at the end don't leave one worker running alone.
+# TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The end-to-end browser suite alone (tests marked `browser`), in headless Chromium.
 # A missing browser fails here instead of skipping; screenshots, HTML and the browser's

@@ -13,6 +13,8 @@ from mm_program.roles import ORGANIZERS, ensure_roles
 from surveys.models import Question, SurveyTemplate
 from surveys.seed import create_default_templates
 
+from . import demo_once
+from .demo_once import TEST_CACHES, TEST_PASSWORD_HASHERS, TEST_STATICFILES
 from .factories import UserFactory
 
 SEEDED_AREAS = import_module("matching.migrations.0002_seed_areas_program_emails").AREAS
@@ -41,18 +43,20 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_and_clean_cache(settings):
+def _eager_celery_and_clean_cache(settings, request):
     """Tasks run in-process in tests (the real-worker tests switch this off), and every
     test starts with empty rate-limit counters."""
+    if demo_once.open_transactions and demo_once.FIXTURE not in request.fixturenames:
+        pytest.fail(f"{request.node.nodeid} runs inside the demo seeded once for "
+                    f"{demo_once.open_transactions} without asking for it: keep such tests "
+                    "before the ones that use it (tests/demo_once.py)", pytrace=False)
     # A per-test cache: clearing the shared Redis one would also wipe the Celery broker's
     # queues when REDIS_URL is set (CI).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    # (tests/demo_once.py seeds the shared demo with the same settings.)
+    settings.CACHES = TEST_CACHES
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": TEST_STATICFILES}
     # Fast hashing: the suite creates many users; production keeps Django's default.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     cache.clear()

@@ -2,7 +2,6 @@
 scan: after a demo, reveals, an export and a payment, no table holds an account number."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -12,6 +11,7 @@ from payments.models import BankDetails, BankDetailsReveal, PayoutBatch, Stipend
 from payments.services import payouts
 from payments.services.bank import plaintext
 
+from .demo_once import demo_once
 from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
@@ -21,10 +21,13 @@ SECRETS = [DEMO_IBAN, "DE89 3704 0044 0532 0130 00", "370400440532013000", "0532
            "GB33BUKB20201555555555", "20201555555555", "000123456789"]
 
 
+_demo_seeded_once = demo_once(deliver_at_once=True)
+
+
 @pytest.fixture
-def demo(db):
-    # seed_demo itself builds the stipends: `make run` shows them on first run.
-    call_command("seed_demo", force=True)
+def demo(_demo_seeded_once, db):
+    # seed_demo itself builds the stipends: `make run` shows them on first run. Seeded
+    # once for the module (tests/demo_once.py).
     return Program.objects.order_by("created_at", "pk").first()
 
 

@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +19,7 @@ from surveys.impact import queries
 from surveys.impact.figures import Figures
 from surveys.models import Answer, QuestionType
 
+from .demo_once import demo_once
 from .test_payments_demo import dump_database
 from .test_payments_fixtures import deliver_at_once  # noqa: F401  (fixture)
 
@@ -28,9 +28,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 User = get_user_model()
 
 
+_demo_seeded_once = demo_once(deliver_at_once=True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", force=True)
+def demo(_demo_seeded_once, db):
+    """The demo as `seed_demo` leaves it, seeded once for the module (tests/demo_once.py)."""
 
 
 @pytest.fixture

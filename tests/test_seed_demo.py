@@ -22,6 +22,8 @@ from matching.models import (
     MentorshipStatus,
 )
 
+from .demo_once import demo_once
+
 User = get_user_model()
 
 
@@ -47,17 +49,6 @@ def test_it_builds_a_believable_program_and_running_again_changes_nothing(db, ca
     assert _counts() == first
 
 
-def test_the_demo_organizer_can_sign_in_to_the_admin(client, db):
-    call_command("seed_demo", force=True)
-    response = client.post("/accounts/login/?next=/admin/",
-                           {"login": "organizer@example.org",
-                            "password": "demo-organizer-2026"})
-    assert response.status_code == 302
-    page = client.get("/admin/matching/menteeapplication/")
-    assert page.status_code == 200
-    assert b"Ana Costa" in page.content
-
-
 def test_it_builds_large_data_sets_in_bulk(db):
     call_command("seed_demo", force=True)
     before = _counts()
@@ -78,6 +69,14 @@ def test_it_builds_large_data_sets_in_bulk(db):
     assert _counts()[:5] == (users, mentee_apps, mentor_apps, mentees, mentors)
 
 
+def test_the_summary_says_who_to_sign_in_as(db, capsys):
+    call_command("seed_demo", force=True)
+    out = capsys.readouterr().out
+    assert "amara.okafor@example.org / demo-organizer-2026" in out
+    assert "ana.costa@example.org / demo-organizer-2026" in out
+    assert "accepted mentees without a mentor" in out
+
+
 def test_it_refuses_to_run_on_a_production_configuration(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="published password"):
@@ -85,6 +84,8 @@ def test_it_refuses_to_run_on_a_production_configuration(db, settings):
 
 
 # --- mentorships at every stage --------------------------------------------------------
+# The demo is seeded once for the tests below (tests/demo_once.py); the tests above seed
+# it themselves, from an empty database, so they have to come first.
 
 
 def _mentorship_state():
@@ -96,9 +97,22 @@ def _mentorship_state():
     )
 
 
+_demo_seeded_once = demo_once()
+
+
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", force=True)
+def seeded(_demo_seeded_once, db):
+    """The demo as `seed_demo` leaves it, seeded once for the module (tests/demo_once.py)."""
+
+
+def test_the_demo_organizer_can_sign_in_to_the_admin(client, seeded):
+    response = client.post("/accounts/login/?next=/admin/",
+                           {"login": "organizer@example.org",
+                            "password": "demo-organizer-2026"})
+    assert response.status_code == 302
+    page = client.get("/admin/matching/menteeapplication/")
+    assert page.status_code == 200
+    assert b"Ana Costa" in page.content
 
 
 def test_every_mentorship_status_is_there_with_meetings(seeded):
@@ -176,14 +190,6 @@ def test_the_demo_mentor_has_mentorships_of_several_kinds(seeded, client):
         "invited", "active", "completed"}
     assert client.login(email="amara.okafor@example.org", password="demo-organizer-2026")
     assert client.login(email="ana.costa@example.org", password="demo-organizer-2026")
-
-
-def test_the_summary_says_who_to_sign_in_as(db, capsys):
-    call_command("seed_demo", force=True)
-    out = capsys.readouterr().out
-    assert "amara.okafor@example.org / demo-organizer-2026" in out
-    assert "ana.costa@example.org / demo-organizer-2026" in out
-    assert "accepted mentees without a mentor" in out
 
 
 def test_running_it_again_changes_no_mentorship(seeded):
