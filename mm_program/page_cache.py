@@ -189,15 +189,16 @@ def render_cached(request, template_name: str, context: Callable[[], dict], *,
     return HttpResponse(page)
 
 
-def cached_value(name: str, compute: Callable[[], object]):
+def cached_value(name: str, compute: Callable[[], object], *, shared: bool = True):
     """`compute()`'s result, kept like a page until the next write. Each caller gets its
-    own copy (unpickled), so a caller changing it changes nobody else's."""
+    own copy (unpickled), so a caller changing it changes nobody else's. With `shared`
+    False it is kept in this process only, never written to the shared cache."""
     if not enabled():
         return compute()
     try:
         value_key = _page_key(("value", name), "")
         kept = _recent_page(value_key)
-        if kept is None:
+        if kept is None and shared:
             kept = cache.get(value_key)
     except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
         logger.warning("Page cache unreachable; computing %s", name, exc_info=True)
@@ -205,10 +206,11 @@ def cached_value(name: str, compute: Callable[[], object]):
     if kept is None:
         value = compute()
         kept = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            cache.set(value_key, kept, timeout=settings.PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("Page cache: could not keep %s", name, exc_info=True)
+        if shared:
+            try:
+                cache.set(value_key, kept, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("Page cache: could not keep %s", name, exc_info=True)
         _keep_recent(value_key, kept)
         return value
     _keep_recent(value_key, kept)

@@ -218,3 +218,15 @@ def test_a_changed_password_ends_other_sessions(client, grace):
     grace.user.set_password("a new long passphrase")
     grace.user.save()
     assert client.get(DASHBOARD).status_code == 302
+
+
+def test_the_signed_in_user_is_kept_in_the_process_only(client, grace, row):
+    """The user row holds the password hash: it never goes to the shared cache."""
+    grace.user.set_password("a long enough passphrase")
+    grace.user.save()
+    client.force_login(grace.user, backend="mm_program.fast_auth.Backend")
+    _get(client, DASHBOARD)
+    _, queries = _get(client, DASHBOARD)
+    assert queries == 1  # the session; the user came from this process's memory
+    secret = grace.user.password.encode()
+    assert not [key for key, value in cache._cache.items() if secret in value]
