@@ -98,8 +98,9 @@ def bump() -> None:
     _request.generation = None
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception:  # noqa: BLE001 - the cache's client raises its own errors
-        logger.warning("Page cache: could not mark pages stale", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the cache's client raises its own errors
+        # Every write says so while Redis is away: one line each, no traceback.
+        logger.warning("Page cache: could not mark pages stale (%s)", exc)
 
 
 def _bump_after_commit() -> None:

@@ -130,6 +130,9 @@ if REDIS_URL:
             "BACKEND": "mm_program.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mm"),
+            # An unreachable Redis must cost a request seconds, not the OS's TCP timeout:
+            # rate limits and the page cache are read on the way to the database.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:

@@ -65,6 +65,9 @@ def test_the_embedded_default_and_the_real_services():
     assert engine == "django.db.backends.postgresql"
     assert eager is False and broker == "redis://r:6379/0"
     assert cache == "mm_program.redis_cache.RedisCache"
+    # An unreachable Redis costs seconds, not the operating system's TCP timeout.
+    assert _settings(["CACHES['default']['OPTIONS']"], REDIS_URL="redis://r:6379/0") == [
+        {"socket_connect_timeout": 2, "socket_timeout": 2}]
 
 
 def test_pages_are_cached_only_where_every_process_shares_the_cache():
