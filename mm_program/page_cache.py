@@ -19,8 +19,8 @@ swapped for the visitor's own token on every response, and a request with messag
 show (just after a form was saved) is rendered afresh. Writes to the session table don't
 count: signing in or out changes who sees a page, which the page's key already holds.
 
-The cache must be shared by every process that writes (Redis in production), so it is on
-by default only with REDIS_URL set, in development (one process) and in tests.
+The cache must be shared by every process that writes (web, workers, manage.py), so it is
+on by default only with REDIS_URL set, and in tests (one process).
 """
 
 from __future__ import annotations
