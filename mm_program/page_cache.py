@@ -16,8 +16,8 @@ one of them changes, is error-prone; this module does the simple, safe thing ins
 
 Only the per-request parts are left out: the CSRF token is rendered as a placeholder and
 swapped for the visitor's own token on every response, and a request with messages to
-show (just after a form was saved) is rendered afresh. Writes to the session table don't
-count: signing in or out changes who sees a page, which the page's key already holds.
+show (just after a form was saved) is rendered afresh. Writes to tables no kept page reads
+don't count (``IGNORED_TABLES``: sessions, the email log, beat's bookkeeping).
 
 The cache must be shared by every process that writes (web, workers, manage.py), so it is
 on by default only with REDIS_URL set, and in tests (one process).
@@ -49,8 +49,14 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "REPLAC")
-# Tables whose writes show on no cached page (see the module's docstring).
-IGNORED_TABLES = ('"django_session"',)
+# Tables no kept page or value reads, so their writes leave pages alone: sessions (who
+# is signed in is in each page's key), the email log (written for every reminder the
+# workers send) and beat's bookkeeping (written on every scheduled run). Without these,
+# background work would empty the cache every few seconds. tests/test_page_cache.py
+# checks that rendering the kept pages reads none of them: a page that starts to must
+# take its table out of this list.
+IGNORED_TABLES = ('"django_session"', '"mm_program_message"',
+                  '"django_celery_beat_periodictask"', '"django_celery_beat_periodictasks"')
 
 
 def _csrf_placeholder() -> str:
@@ -111,7 +117,7 @@ def _is_write(sql: str) -> bool:
     head = sql.lstrip()[:6].upper()
     if head not in WRITES:
         return False
-    start = sql[:48]
+    start = sql[:80]
     return not any(table in start for table in IGNORED_TABLES)
 
 
