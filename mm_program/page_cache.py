@@ -98,15 +98,46 @@ def generation() -> str:
     return value
 
 
-def bump() -> None:
-    """Make every cached page stale. Never raises: a write must not fail because the
-    cache is unreachable (the pages' own expiry bounds what is left behind)."""
-    _request.generation = None
+# When the cache fails (unreachable, or refusing writes), this process stops using it for
+# DOWN_SECONDS and forgets what it kept: a write it could not announce must not leave its
+# own pages stale, and a Redis that hangs must not cost every request its timeout. The
+# announcement it owes is made before the cache is used again.
+DOWN_SECONDS = 10
+_state = {"down_until": 0.0, "owed_bump": False}
+
+
+def _mark_down(what: str, exc: Exception) -> None:
+    # One line per failure, no traceback: every write says so while Redis is away.
+    logger.warning("Page cache: %s failed (%s); not used for %s s", what, exc, DOWN_SECONDS)
+    _state["down_until"] = time.monotonic() + DOWN_SECONDS
+    _recent.clear()
+
+
+def _set_generation() -> bool:
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception as exc:  # noqa: BLE001 - the cache's client raises its own errors
-        # Every write says so while Redis is away: one line each, no traceback.
-        logger.warning("Page cache: could not mark pages stale (%s)", exc)
+        _state["owed_bump"] = True
+        _mark_down("marking pages stale", exc)
+        return False
+    _state["owed_bump"] = False
+    return True
+
+
+def _usable() -> bool:
+    if time.monotonic() < _state["down_until"]:
+        return False
+    return not _state["owed_bump"] or _set_generation()
+
+
+def bump() -> None:
+    """Make every cached page stale. Never raises: a write must not fail because the
+    cache is unreachable (see DOWN_SECONDS for what happens then)."""
+    _request.generation = None
+    if time.monotonic() < _state["down_until"]:
+        _state["owed_bump"] = True
+        return
+    _set_generation()
 
 
 def _bump_after_commit() -> None:
@@ -134,7 +165,7 @@ def watch_writes(execute, sql, params, many, context):
                      for _, callback, _ in connection.run_on_commit):
             # Inside a transaction: once it commits, so that a reader never keeps what it
             # read before the commit under the new generation.
-            transaction.on_commit(_bump_after_commit, using=connection.alias)
+            transaction.on_commit(_bump_after_commit, using=connection.alias, robust=True)
     return result
 
 
@@ -162,34 +193,74 @@ def enabled() -> bool:
 
 # Pages this process served lately, by cache key: big pages (the mentee form lists every
 # time zone and listed mentor) cost more to fetch from Redis than to copy here. The key
-# holds the generation, so this is exactly as fresh as the shared cache.
+# holds the generation, so this is exactly as fresh as the shared cache. Entries, here and
+# in Redis, carry the moment they expire (wall clock), so a copy lives no longer than
+# the page it copies.
 _recent: dict[str, tuple[float, bytes]] = {}
 RECENT_KEPT = 256
+
+
+def _bypass() -> bool:
+    """True where nothing may be read from or kept in the cache: turned off, failing, or
+    inside a transaction that has written (what it reads may yet be rolled back)."""
+    if not enabled() or not _usable():
+        return True
+    connection = connections["default"]
+    return connection.in_atomic_block and any(
+        callback is _bump_after_commit for _, callback, _ in connection.run_on_commit)
+
+
+def _lookup(key: str, *, shared: bool) -> bytes | None:
+    found = _recent.get(key)
+    if found is None and shared:
+        found = cache.get(key)
+    if found is None or found[0] < time.time():
+        return None
+    if key not in _recent:
+        _keep_recent(key, found)
+    return found[1]
+
+
+def _keep(key: str, data: bytes, *, shared: bool) -> None:
+    entry = (time.time() + settings.PAGE_CACHE_SECONDS, data)
+    if shared:
+        try:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception as exc:  # noqa: BLE001
+            _mark_down("keeping a page", exc)
+            return
+    _keep_recent(key, entry)
+
+
+def forget() -> None:
+    """Forget what this process kept and any failure it saw (tests, between cases)."""
+    _recent.clear()
+    _state.update(down_until=0.0, owed_bump=False)
+
+
+def _keep_recent(key: str, entry: tuple[float, bytes]) -> None:
+    if len(_recent) >= RECENT_KEPT:
+        _recent.clear()
+    _recent[key] = entry
 
 
 def render_cached(request, template_name: str, context: Callable[[], dict], *,
                   key: tuple) -> HttpResponse:
     """The page `template_name` renders from `context()`, from the cache when nothing has
     been written since it was rendered for the same `key` (who is asking and what)."""
-    if not enabled() or request.method != "GET" or len(get_messages(request)):
+    if request.method != "GET" or len(get_messages(request)) or _bypass():
         return HttpResponse(render_to_string(template_name, context(), request))
     placeholder = _csrf_placeholder()
     try:
         page_key = _page_key(key, placeholder)
-        page = _recent_page(page_key)
-        if page is None:
-            page = cache.get(page_key)
-    except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
-        logger.warning("Page cache unreachable; rendering %s", template_name, exc_info=True)
+        page = _lookup(page_key, shared=True)
+    except Exception as exc:  # noqa: BLE001 - an unreachable cache only costs speed
+        _mark_down("reading a page", exc)
         return HttpResponse(render_to_string(template_name, context(), request))
     if page is None:
         page = render_to_string(template_name, {**context(), "csrf_token": placeholder},
                                 request).encode()
-        try:
-            cache.set(page_key, page, timeout=settings.PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("Page cache: could not keep %s", template_name, exc_info=True)
-    _keep_recent(page_key, page)
+        _keep(page_key, page, shared=True)
     token = placeholder.encode()
     if token in page:
         page = page.replace(token, get_token(request).encode())
@@ -200,43 +271,20 @@ def cached_value(name: str, compute: Callable[[], object], *, shared: bool = Tru
     """`compute()`'s result, kept like a page until the next write. Each caller gets its
     own copy (unpickled), so a caller changing it changes nobody else's. With `shared`
     False it is kept in this process only, never written to the shared cache."""
-    if not enabled():
+    if _bypass():
         return compute()
     try:
-        value_key = _page_key(("value", name), "")
-        kept = _recent_page(value_key)
-        if kept is None and shared:
-            kept = cache.get(value_key)
-    except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
-        logger.warning("Page cache unreachable; computing %s", name, exc_info=True)
+        value_key = _page_key(("value", name), _csrf_placeholder())
+        kept = _lookup(value_key, shared=shared)
+    except Exception as exc:  # noqa: BLE001 - an unreachable cache only costs speed
+        _mark_down("reading a value", exc)
         return compute()
     if kept is None:
         value = compute()
-        kept = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        if shared:
-            try:
-                cache.set(value_key, kept, timeout=settings.PAGE_CACHE_SECONDS)
-            except Exception:  # noqa: BLE001
-                logger.warning("Page cache: could not keep %s", name, exc_info=True)
-        _keep_recent(value_key, kept)
+        _keep(value_key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+              shared=shared)
         return value
-    _keep_recent(value_key, kept)
     return pickle.loads(kept)  # noqa: S301 - bytes this app pickled itself
-
-
-def _recent_page(page_key: str) -> bytes | None:
-    found = _recent.get(page_key)
-    if found is None or found[0] < time.monotonic():
-        return None
-    return found[1]
-
-
-def _keep_recent(page_key: str, page: bytes) -> None:
-    if page_key in _recent:
-        return
-    if len(_recent) >= RECENT_KEPT:
-        _recent.clear()
-    _recent[page_key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
 
 
 def _page_key(key: tuple, placeholder: str) -> str:

@@ -175,7 +175,11 @@ AUTH_USER_MODEL = "mm_program.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # allauth's, with a signed-in session's user fetched by one raw query (fast_auth.py).
+    # allauth signs people in with the first backend of its class: this one.
     "mm_program.fast_auth.Backend",
+    # Still listed so sessions it signed in before fast_auth (which store its path) stay
+    # signed in: Django drops a session whose backend is no longer listed.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -271,3 +271,93 @@ def test_the_kept_pages_read_none_of_the_tables_whose_writes_are_ignored(client,
     for table in set(page_cache.IGNORED_TABLES) - {'"django_session"'}:
         assert not [sql for sql in read if table in sql], table
     assert any('"mm_program_user"' in sql for sql in read)  # the check can see tables
+
+
+# --- review findings ------------------------------------------------------------------
+
+def test_sessions_signed_in_by_allauths_own_backend_stay_signed_in(client, grace):
+    """Sessions from before fast_auth store allauth's backend path; a deploy must not
+    sign those people out."""
+    client.force_login(grace.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    assert client.get(DASHBOARD).status_code == 200
+
+
+def test_a_sign_in_by_emailed_code_uses_the_fast_backend(rf, grace):
+    from allauth.account.adapter import get_adapter
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    get_adapter(request).login(request, grace.user)
+    assert request.session[BACKEND_SESSION_KEY] == "mm_program.fast_auth.Backend"
+
+
+class _RefusesWrites:
+    """A cache that answers reads but refuses writes, as a Redis in MISCONF does."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def get(self, *args, **kwargs):
+        return self.real.get(*args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        raise ConnectionError("MISCONF Redis is configured to save RDB snapshots")
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_write_the_cache_refused_to_announce_stops_this_process_using_it(
+        monkeypatch, client, grace, row):
+    client.force_login(grace.user)
+    first, _ = _get(client, DASHBOARD)
+    assert "Paused" not in first
+    monkeypatch.setattr(page_cache, "cache", _RefusesWrites(cache))
+    Mentorship.objects.filter(pk=row.pk).update(status=MentorshipStatus.PAUSED)
+    page, queries = _get(client, DASHBOARD)
+    assert "Paused" in page and queries > 2  # rendered afresh, not the kept page
+    # Once the cache takes writes again, the owed announcement is made first.
+    monkeypatch.setattr(page_cache, "cache", cache)
+    monkeypatch.setattr(page_cache, "_state", {"down_until": 0.0, "owed_bump": True})
+    before = cache.get(page_cache.GENERATION_KEY)
+    page, _ = _get(client, DASHBOARD)
+    assert "Paused" in page and cache.get(page_cache.GENERATION_KEY) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_read_in_a_transaction_that_wrote_is_kept(settings, program):
+    settings.PAGE_CACHE_BUMP_EACH_WRITE = False  # production's behaviour
+    from matching.views import _programs
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ProgramFactory(slug="rolled-back")
+        assert "rolled-back" in [p.slug for p in _programs()]
+        raise RuntimeError
+    assert "rolled-back" not in [p.slug for p in _programs()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_on_commit_callback_does_not_stop_the_announcement(settings, program):
+    settings.PAGE_CACHE_BUMP_EACH_WRITE = False
+    before = page_cache.generation()
+
+    def fails():
+        raise ZeroDivisionError
+
+    with transaction.atomic():
+        transaction.on_commit(fails, robust=True)
+        ProgramFactory()
+    assert page_cache.generation() != before
+
+
+def test_a_kept_copy_lives_no_longer_than_the_page_it_copies(client, grace, row, settings):
+    client.force_login(grace.user)
+    _get(client, DASHBOARD)
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS
+                                                       + 1)):
+        _, queries = _get(client, DASHBOARD)
+    assert queries > 2
