@@ -141,6 +141,8 @@ def bump() -> None:
 
 
 def _bump_after_commit() -> None:
+    """bump(), under a name of its own: watch_writes finds it among a transaction's
+    on-commit callbacks to queue it once, and _bypass to know the transaction wrote."""
     bump()
 
 
