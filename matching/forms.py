@@ -4,7 +4,7 @@ from django import forms
 from django.db import models
 from django.utils.html import format_html
 
-from mm_program.validators import timezone_names
+from mm_program.form_fields import TimezoneField
 
 from .models import (
     ApplicationStatus,
@@ -54,7 +54,7 @@ class ApplicationForm(forms.ModelForm):
     """What both interest forms share: plain-words errors, optional fields marked, a
     honeypot for bots, a time zone list that defaults to the browser's."""
 
-    timezone = forms.ChoiceField(
+    timezone = TimezoneField(
         label="Your time zone",
         help_text="Used to find a mentor whose working hours overlap with yours.",
     )
@@ -78,10 +78,6 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [("", "Select your time zone")] + [
-            (name, name.replace("_", " ")) for name in timezone_names()
-        ]
-        self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         self.fields["research_areas"].label = self.research_areas_label
         for name, (low, high) in self.number_bounds.items():
             self.fields[name].widget.attrs.update({"min": low, "max": high})

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from mm_program.validators import timezone_names
+from mm_program.form_fields import TimezoneField
 
 from .forms import SafeModelMultipleChoiceField, https_urls
 from .models import MAX_MEETING_MINUTES, EndReason, FinalProject, NextStep, OnTrack, ResearchArea
@@ -448,7 +448,7 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
 class InvitationForm(PlainWordsForm):
     name = forms.CharField(label="Your name", max_length=150,
                            error_messages={"required": "Please tell us your name."})
-    timezone = forms.ChoiceField(
+    timezone = TimezoneField(
         label="Your time zone",
         help_text="So that your mentor can suggest times that suit you.",
         error_messages={"required": "Pick your time zone from the list.",
@@ -467,10 +467,6 @@ class InvitationForm(PlainWordsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [("", "Select your time zone")] + [
-            (name, name.replace("_", " ")) for name in timezone_names()
-        ]
-        self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.helper = _crispy(self, "name", Field("timezone"), "goals",
                               Div(Submit("accept", "Confirm and start", css_class="btn-lg"),

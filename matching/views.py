@@ -1,3 +1,4 @@
+import json
 import logging
 
 from crispy_forms.utils import render_crispy_form
@@ -26,7 +27,33 @@ from .tokens import update_id_from_token
 logger = logging.getLogger(__name__)
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
-SESSION_KEY = "last_application"
+
+# What the thanks page after a submission shows (the role, the program, the address the
+# confirmation went to) travels in a signed, short-lived cookie only the thanks pages
+# receive. Keeping it in the session made every application write a second row (a new
+# session for nearly every applicant) in a second commit, for one page view.
+THANKS_COOKIE = "mm_applied"
+THANKS_SALT = "matching.apply-thanks"
+THANKS_SECONDS = 3600
+
+
+def thanks_redirect(role: str, **submitted):
+    response = redirect("apply_thanks", role=role)
+    response.set_signed_cookie(
+        THANKS_COOKIE, json.dumps({"role": role, **submitted}), salt=THANKS_SALT,
+        max_age=THANKS_SECONDS, path="/apply/", secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True, samesite="Lax")
+    return response
+
+
+def _submitted(request) -> dict | None:
+    value = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_SALT,
+                                      max_age=THANKS_SECONDS)
+    try:
+        submitted = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return submitted if isinstance(submitted, dict) else None
 
 # The blank forms' HTML by content (``blank_render_key``). Rendering hundreds of widgets
 # (every time zone, every listed mentor) through their templates was nearly all of the
@@ -129,8 +156,7 @@ def apply(request, role: str, slug: str | None = None):
             logger.info("Honeypot filled on the %s form from %s", role,
                         request.META.get("REMOTE_ADDR"))
             _count_apply(request)
-            request.session[SESSION_KEY] = {"role": role, "program": program.name}
-            return redirect("apply_thanks", role=role)
+            return thanks_redirect(role, program=program.name)
         if form.is_valid():
             application = form.save(commit=False)
             application.program = program
@@ -145,14 +171,10 @@ def apply(request, role: str, slug: str | None = None):
             _count_apply(request)
             # A held update shows exactly what a new application shows: the page must
             # not tell a stranger whether this email has applied before.
-            request.session[SESSION_KEY] = {
-                "role": role,
-                "program": program.name,
-                "email": form.cleaned_data["email"],
-                "updated": result.updated_existing,
-                "low_hours": getattr(application, "flagged_low_hours", False),
-            }
-            return redirect("apply_thanks", role=role)
+            return thanks_redirect(
+                role, program=program.name, email=form.cleaned_data["email"],
+                updated=result.updated_existing,
+                low_hours=getattr(application, "flagged_low_hours", False))
         return render(request, "matching/apply.html", {**context, "form": form}, status=400)
     user = request.user.pk if request.user.is_authenticated else None
     return page_cache.render_cached(
@@ -204,18 +226,15 @@ def apply_update_confirm(request, token: str):
         except ValidationError as exc:
             return render(request, "matching/update_confirm.html",
                           {**context, "problem": " ".join(exc.messages)}, status=409)
-        request.session[SESSION_KEY] = {
-            "role": update.kind, "program": application.program.name,
-            "email": application.email, "updated": True,
-        }
-        return redirect("apply_thanks", role=update.kind)
+        return thanks_redirect(update.kind, program=application.program.name,
+                               email=application.email, updated=True)
     return render(request, "matching/update_confirm.html", context)
 
 
 def apply_thanks(request, role: str):
     if role not in FORMS:
         raise Http404
-    submitted = request.session.get(SESSION_KEY)
+    submitted = _submitted(request)
     if not submitted or submitted.get("role") != role:
         return redirect("home")
     return render(request, "matching/apply_thanks.html", {"submitted": submitted, "role": role})

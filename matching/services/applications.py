@@ -61,9 +61,9 @@ def user_for_email(*, email: str, name: str = "") -> User:
             user.save(update_fields=["name"])
         return user
     user = User.objects.create_user(email=email, name=name)
-    EmailAddress.objects.get_or_create(
-        user=user, email=email, defaults={"primary": True, "verified": False}
-    )
+    # A brand-new account has no addresses yet. A concurrent submission creating the same
+    # account fails on the unique email, and application_submit tries again.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
 
 
@@ -95,9 +95,12 @@ def _related(research_areas, preferred_mentors) -> dict:
     return related
 
 
-def _set_related(application: Application, related: dict) -> None:
+def _set_related(application: Application, related: dict, *, new: bool = False) -> None:
     for name, values in related.items():
-        getattr(application, name).set(values)
+        if not new:
+            getattr(application, name).set(values)
+        elif values:  # a new row has nothing to compare with or take away
+            getattr(application, name).add(*values)
 
 
 @transaction.atomic
@@ -124,9 +127,8 @@ def _submit_once(application, related, submitted_by, raw_data) -> SubmitResult:
 
     application.user = user_for_email(email=application.email, name=application.name)
     application.refresh_flags()
-    with transaction.atomic():
-        application.save()
-    _set_related(application, related)
+    application.save()
+    _set_related(application, related, new=True)
     notifications.application_received(application, updated=False)
     return SubmitResult(application=application)
 
