@@ -16,6 +16,9 @@ Redis as the cache) on database ``mm_bench`` and Redis db 4, seeded with ``seed_
   at its production value; the run first forgets earlier runs' counters) never trips;
   each one creates an account and an application and queues the confirmation email, as
   a real one does;
+- ``/bare-write`` (bench/bench_urls.py, served only under bench/bench_settings.py): the
+  same POST, through the same middleware, saving one row in one commit; the floor under
+  any form that saves, and so the mentee POST's second yardstick;
 - the mentor dashboard, signed in as the demo mentor;
 - the impact dashboard, signed in as the demo organizer.
 
@@ -121,7 +124,8 @@ def main() -> int:
     args = parser.parse_args()
 
     env = harness.production_env(database_url=DB_URL, redis_url=REDIS_URL,
-                                 PAGE_CACHE="0" if args.no_page_cache else "1")
+                                 PAGE_CACHE="0" if args.no_page_cache else "1",
+                                 DJANGO_SETTINGS_MODULE="bench.bench_settings")
     harness.ensure_database(DB_URL)
     # As the image is built: hashed, compressed static files, served by whitenoise.
     harness.manage(env, "collectstatic", "--noinput")
@@ -130,8 +134,14 @@ def main() -> int:
                    "--mentors", str(args.mentors))
     harness.use_env(env)
     harness.reset_rate_limits(REDIS_URL)
+    from django.db import connection
+
+    from bench.bench_urls import CREATE_TABLE
     from matching.demo_data import DEMO_MENTOR, ORGANIZER_EMAIL, email_for
     from matching.models import MenteeApplication
+
+    with connection.cursor() as cursor:
+        cursor.execute(CREATE_TABLE)
 
     mentor_cookie = session_cookie(email_for(DEMO_MENTOR))
     organizer_cookie = session_cookie(ORGANIZER_EMAIL)
@@ -144,29 +154,33 @@ def main() -> int:
         cookie, token = csrf_pair(web.url + FORM)
         # wrk numbers requests from 1 in every run: the warm-up and the measured run each
         # get their own emails, so every POST is a new applicant.
-        body = workdir / "mentee.txt"
-        body.write_text(mentee_body(token, f"{nonce}-run"))
-        warm_body = workdir / "mentee-warm-up.txt"
-        warm_body.write_text(mentee_body(token, f"{nonce}-warm"))
+        bodies = {}
+        for run in ("run", "warm", "bare-run", "bare-warm"):
+            bodies[run] = workdir / f"mentee-{run}.txt"
+            bodies[run].write_text(mentee_body(token, f"{nonce}-{run}"))
         post_headers = {"Cookie": cookie, "Origin": f"https://127.0.0.1:{web.port}",
                         "Referer": f"https://127.0.0.1:{web.port}{FORM}"}
+        form_post = (bodies["run"], bodies["warm"])
+        bare_post = (bodies["bare-run"], bodies["bare-warm"])
         pages = [
             ("bare", "/bare", {}, None, 200),
             ("mentee form GET", FORM, {}, None, 200),
-            ("mentee form POST", FORM, post_headers, body, 302),
+            ("mentee form POST", FORM, post_headers, form_post, 302),
+            ("bare write POST", "/bare-write", post_headers, bare_post, 302),
             ("mentor dashboard", "/dashboard/", {"Cookie": mentor_cookie}, None, 200),
             ("impact dashboard", "/organizers/impact/", {"Cookie": organizer_cookie},
              None, 200),
             ("bare (again)", "/bare", {}, None, 200),
         ]
-        for name, path, headers, post, expected in pages:
+        for name, path, headers, bodies_of_run, expected in pages:
+            body, warm_body = bodies_of_run or (None, None)
             # A short warm-up per page: every worker imports and caches what it needs.
             warm = harness.wrk(web.url + path, connections=args.connections, seconds=1,
-                               headers=headers, body_template=post and warm_body)
+                               headers=headers, body_template=warm_body)
             web.drain()
             cpu = web.cpu_seconds()
             report = harness.wrk(web.url + path, connections=args.connections,
-                                 seconds=args.seconds, headers=headers, body_template=post)
+                                 seconds=args.seconds, headers=headers, body_template=body)
             web.drain()
             # The drain's two requests and the in-flight ones are a rounding error.
             report["cpu_ms"] = (web.cpu_seconds() - cpu) * 1000 / max(report["requests"], 1)
@@ -225,6 +239,9 @@ def report_results(results: dict[str, dict], args, *, saved: int, server_errors:
           f"{server_errors}")
     if server_errors or not 0 <= in_flight <= 2 * args.connections:
         ok = False
+    floor = results["bare write POST"]
+    print(f"mentee form POST over bare write POST: {post['rps'] / floor['rps']:.3f} of its "
+          f"throughput, {floor['cpu_ms'] / post['cpu_ms']:.3f} of its CPU per request")
     print("targets: form and mentor dashboard >= 1/3 of bare throughput, p99 < 100 ms")
     print("CPU ms: gunicorn's CPU time per request (PostgreSQL's and wrk's not counted); "
           "CPU ratio: the bare view's CPU per request over the page's")

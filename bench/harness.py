@@ -60,6 +60,8 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
 def use_env(env: dict[str, str]) -> None:
     """Make this process see the same settings as the servers, then set Django up."""
     os.environ.update(env)
+    if str(ROOT) not in sys.path:  # for bench.bench_settings, as PYTHONPATH gives servers
+        sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

@@ -21,3 +21,22 @@ def test_it_explains_itself(script):
 
 def test_the_compose_script_is_valid_shell():
     subprocess.run(["/bin/bash", "-n", str(BENCH / "compose_by_hand.sh")], check=True, timeout=10)
+
+
+def test_the_write_yardstick_exists_only_under_the_bench_settings(client, settings, db):
+    from django.db import connection
+    from django.urls import Resolver404, resolve
+
+    from bench.bench_urls import CREATE_TABLE, TABLE
+
+    with pytest.raises(Resolver404):
+        resolve("/bare-write")  # the app's own URLs: a deployment never serves it
+    settings.ROOT_URLCONF = "bench.bench_urls"
+    with connection.cursor() as cursor:
+        cursor.execute(CREATE_TABLE)
+    assert client.get("/bare-write").status_code == 405
+    response = client.post("/bare-write", {"email": "a@example.org"})
+    assert response.status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT email FROM {TABLE}")  # noqa: S608 - a constant
+        assert cursor.fetchall() == [("a@example.org",)]
