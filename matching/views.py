@@ -1,4 +1,3 @@
-import json
 import logging
 
 from crispy_forms.utils import render_crispy_form
@@ -8,7 +7,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix
 from django.utils.html import strip_tags
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from mm_program import page_cache
@@ -31,29 +32,37 @@ FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
 # What the thanks page after a submission shows (the role, the program, the address the
 # confirmation went to) travels in a signed, short-lived cookie only the thanks pages
 # receive. Keeping it in the session made every application write a second row (a new
-# session for nearly every applicant) in a second commit, for one page view.
+# session for nearly every applicant) in a second commit, for one page view. A signed-in
+# submitter's summary is tied to their account, so it is gone once they sign out.
 THANKS_COOKIE = "mm_applied"
 THANKS_SALT = "matching.apply-thanks"
 THANKS_SECONDS = 3600
 
 
-def thanks_redirect(role: str, **submitted):
+def thanks_redirect(request, role: str, **submitted):
+    if request.user.is_authenticated:
+        submitted["user"] = request.user.pk
     response = redirect("apply_thanks", role=role)
-    response.set_signed_cookie(
-        THANKS_COOKIE, json.dumps({"role": role, **submitted}), salt=THANKS_SALT,
-        max_age=THANKS_SECONDS, path="/apply/", secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True, samesite="Lax")
+    response.set_cookie(
+        THANKS_COOKIE,
+        signing.dumps({"role": role, **submitted}, salt=THANKS_SALT, compress=True),
+        max_age=THANKS_SECONDS, path=get_script_prefix() + "apply/",
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
     return response
 
 
-def _submitted(request) -> dict | None:
-    value = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_SALT,
-                                      max_age=THANKS_SECONDS)
+def _submitted(request, role: str) -> dict | None:
     try:
-        submitted = json.loads(value) if value else None
-    except ValueError:
+        submitted = signing.loads(request.COOKIES.get(THANKS_COOKIE, ""), salt=THANKS_SALT,
+                                  max_age=THANKS_SECONDS)
+    except signing.BadSignature:  # missing, tampered with, or over an hour old
         return None
-    return submitted if isinstance(submitted, dict) else None
+    if not isinstance(submitted, dict) or submitted.get("role") != role:
+        return None
+    if submitted.get("user") not in (None, request.user.pk):
+        return None  # signed out since, or someone else signed in
+    return submitted
+
 
 # The blank forms' HTML by content (``blank_render_key``). Rendering hundreds of widgets
 # (every time zone, every listed mentor) through their templates was nearly all of the
@@ -156,7 +165,7 @@ def apply(request, role: str, slug: str | None = None):
             logger.info("Honeypot filled on the %s form from %s", role,
                         request.META.get("REMOTE_ADDR"))
             _count_apply(request)
-            return thanks_redirect(role, program=program.name)
+            return thanks_redirect(request, role, program=program.name)
         if form.is_valid():
             application = form.save(commit=False)
             application.program = program
@@ -172,7 +181,7 @@ def apply(request, role: str, slug: str | None = None):
             # A held update shows exactly what a new application shows: the page must
             # not tell a stranger whether this email has applied before.
             return thanks_redirect(
-                role, program=program.name, email=form.cleaned_data["email"],
+                request, role, program=program.name, email=form.cleaned_data["email"],
                 updated=result.updated_existing,
                 low_hours=getattr(application, "flagged_low_hours", False))
         return render(request, "matching/apply.html", {**context, "form": form}, status=400)
@@ -226,16 +235,17 @@ def apply_update_confirm(request, token: str):
         except ValidationError as exc:
             return render(request, "matching/update_confirm.html",
                           {**context, "problem": " ".join(exc.messages)}, status=409)
-        return thanks_redirect(update.kind, program=application.program.name,
+        return thanks_redirect(request, update.kind, program=application.program.name,
                                email=application.email, updated=True)
     return render(request, "matching/update_confirm.html", context)
 
 
+@never_cache
 def apply_thanks(request, role: str):
     if role not in FORMS:
         raise Http404
-    submitted = _submitted(request)
-    if not submitted or submitted.get("role") != role:
+    submitted = _submitted(request, role)
+    if submitted is None:
         return redirect("home")
     return render(request, "matching/apply_thanks.html", {"submitted": submitted, "role": role})
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,6 +53,20 @@ def test_a_forged_thanks_cookie_shows_nothing(client, program):
     assert response.url == reverse("home")
 
 
+def test_a_signed_in_owners_summary_is_gone_once_they_sign_out(client, submit, program,
+                                                                mentee_data):
+    submit(mentee_data)
+    client.force_login(MenteeApplication.objects.get().user)
+    submit({**mentee_data, "goals": "Evals now."})
+    page = client.get(THANKS)
+    assert b"updated your earlier application" in page.content
+    assert "no-cache" in page["Cache-Control"]  # nor kept by a proxy or the back button
+    client.logout()  # on a shared computer, the next person must not see it
+    response = client.get(THANKS)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
 def test_the_thanks_page_is_only_for_the_role_applied_for(client, submit, program,
                                                           mentee_data):
     submit(mentee_data)
@@ -88,7 +104,7 @@ def test_a_new_application_takes_a_bounded_number_of_queries(
         client, program, mentee_data, django_assert_max_num_queries,
         django_capture_on_commit_callbacks):
     # 20 here when this was written (the test's transaction adds savepoints; delivering
-    # the email, after the commit, is not counted), down from 27: a new row has no
+    # the email, after the commit, is not counted), down from 31: a new row has no
     # many-to-many rows to compare with, a new account no addresses to look up, and the
     # thanks page no session to write.
     with django_capture_on_commit_callbacks(execute=False), \
@@ -98,3 +114,47 @@ def test_a_new_application_takes_a_bounded_number_of_queries(
     assert application.research_areas.count() == 2
     assert application.preferred_mentors.count() == 0
     assert application.user.emailaddress_set.get().primary
+
+
+def test_a_time_zone_field_given_other_choices_validates_against_them():
+    from mm_program.form_fields import TimezoneField
+
+    default = TimezoneField()
+    assert default.clean("Europe/Berlin") == "Europe/Berlin"
+    with pytest.raises(ValidationError):
+        default.clean("Asia/Calcutta")
+    narrowed = TimezoneField(choices=[("UTC", "UTC")])
+    assert narrowed.clean("UTC") == "UTC"
+    with pytest.raises(ValidationError):
+        narrowed.clean("Europe/Berlin")
+    later = TimezoneField()
+    later.choices = [("Europe/Paris", "Paris")]
+    with pytest.raises(ValidationError):
+        later.clean("Europe/Berlin")
+
+
+def test_a_submission_that_loses_a_race_is_saved_once_on_its_retry(
+        submit, program, mentee_data, monkeypatch):
+    from allauth.account.models import EmailAddress
+
+    from matching import notifications
+    from mm_program.models import Message, User
+
+    real = notifications.application_received
+    calls = []
+
+    def lose_the_first_race(application, **kwargs):
+        calls.append(application.pk)
+        if len(calls) == 1:  # as if a twin submission had committed first
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(application, **kwargs)
+
+    monkeypatch.setattr(notifications, "application_received", lose_the_first_race)
+    assert submit(mentee_data).status_code == 302
+    assert len(calls) == 2
+    application = MenteeApplication.objects.get()
+    assert application.research_areas.count() == 2
+    assert list(application.history.values_list("history_type", flat=True)) == ["+"]
+    assert User.objects.count() == 1
+    assert EmailAddress.objects.get().user == application.user
+    assert Message.objects.count() == 1

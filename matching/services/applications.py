@@ -84,6 +84,9 @@ def application_submit(
     try:
         return _submit_once(application, related, submitted_by, raw_data)
     except IntegrityError:
+        # Everything the first try saved was rolled back: start from an unsaved row.
+        application.pk = None
+        application._state.adding = True
         return _submit_once(application, related, submitted_by, raw_data)
 
 
