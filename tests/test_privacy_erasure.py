@@ -232,3 +232,38 @@ def test_history_of_rows_deleted_before_the_erasure_is_cleared_too(demo, organiz
 
     assert not BankDetails.history.filter(user=ana).exclude(masked="").exists()
     assert not BankDetails.history.filter(user=ana).exclude(country="").exists()
+
+
+def test_what_others_wrote_in_their_mentorships_loses_the_first_name_too(demo,
+                                                                         organizer_user):
+    from matching.models import MeetingLog
+
+    amara = person("amara.okafor@example.org")
+    theirs = Mentorship.objects.filter(mentor__user=amara).select_related("mentee__user")
+    mentorship = theirs.first()
+    mentee = mentorship.mentee.user
+    note = MeetingLog.objects.create(
+        mentorship=mentorship, minutes=30, on_track="yes", logged_by=mentee,
+        note="Amara's tip: ask Amara Okafor about evals; amaranth is a plant.")
+    elsewhere = MeetingLog.objects.create(
+        mentorship=Mentorship.objects.exclude(mentor__user=amara).first(), minutes=30,
+        on_track="yes", note="Amara from the reading group joined.")
+    answer = (Answer.objects.filter(response__invitation__mentorship__in=theirs,
+                                    question__type=QuestionType.LONG_TEXT)
+              .exclude(response__invitation__person=amara).first())
+    Answer.objects.filter(pk=answer.pk).update(text="Amara was generous with her time.")
+    stipend = StipendRequest.objects.filter(mentorship__in=theirs).first()
+    StipendRequest.objects.filter(pk=stipend.pk).update(
+        justification="Hours agreed with Amara.")
+
+    erasure = person_erase(user=amara, by=organizer_user)
+
+    note.refresh_from_db()
+    assert note.note == "[erased]'s tip: ask [erased] about evals; amaranth is a plant."
+    elsewhere.refresh_from_db()
+    assert elsewhere.note == "Amara from the reading group joined."  # could be anyone
+    answer.refresh_from_db()
+    assert answer.text == "[erased] was generous with her time."
+    stipend.refresh_from_db()
+    assert stipend.justification == "Hours agreed with [erased]."
+    assert erasure.counts["texts_by_others"] >= 3

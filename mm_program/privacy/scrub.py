@@ -103,6 +103,26 @@ def needles(*values: str) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
+def first_names(*names: str) -> list[str]:
+    """The first word of each full name, as a name is written (capitalised), when it is
+    long enough to be told from an ordinary word (see MIN_NEEDLE)."""
+    found = set()
+    for name in names:
+        words = (name or "").split()
+        if len(words) > 1 and len(words[0]) >= MIN_NEEDLE:
+            found.add(words[0][:1].upper() + words[0][1:])
+    return sorted(found, key=len, reverse=True)
+
+
+def name_pattern(found: list[str]) -> re.Pattern | None:
+    """Like pattern_for, but matching case: a first name such as "Grace" or "Will" is cut
+    where it is written as a name, never where it is an ordinary lowercase word."""
+    if not found:
+        return None
+    alternatives = "|".join(re.escape(value) for value in found)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def pattern_for(found: list[str]) -> re.Pattern | None:
     """One case-insensitive pattern for all needles, whole words only, so erasing "Ana
     Costa" leaves "Mariana Costa" alone."""

@@ -60,7 +60,7 @@ from surveys.models import TEXT_TYPES, Answer, Invitation
 
 from . import ERASED_NAME, erased_email, is_erased_email
 from .permissions import can_erase
-from .scrub import clear, needles, pattern_for, scrub, scrub_rows
+from .scrub import clear, first_names, name_pattern, needles, pattern_for, scrub, scrub_rows
 
 # What a cleared email body says in the message log.
 ERASED_BODY = "(erased)"
@@ -201,7 +201,9 @@ def person_erasure_plan(*, user: User) -> ErasurePlan:
         plan.steps.append(f"{_plural(emails, 'email')} in the message log: recipient and "
                           "body are cleared; queued ones are cancelled.")
     plan.steps.append("Their name and address are cut out of emails to others, matching "
-                      "runs, the change log and other applicants' conflicts of interest.")
+                      "runs, the change log and other applicants' conflicts of interest, "
+                      "and their first name too out of what others wrote in their "
+                      "mentorships (meeting notes, survey answers, stipend requests).")
 
     for m in mentorships:
         if m.status in LIVE_STATUSES:
@@ -281,6 +283,8 @@ def _erase_person(*, user: User, by: User | None, trigger: str,
     counts.update(_erase_payments(user))
     counts["messages"] = _erase_messages(user, emails, pattern, found)
     counts["copies_elsewhere"] = _scrub_copies(user, pattern, found)
+    counts["texts_by_others"] = _scrub_their_mentorships(
+        user, pattern, found, first_names(user.name, *(app.name for app in applications)))
     counts.update(_close_sign_in(user, emails))
 
     now = timezone.now()
@@ -392,6 +396,35 @@ def _scrub_copies(user: User, pattern, found) -> int:
         if (summary, components) != (proposal.summary, proposal.components):
             clear(Proposal, [proposal.pk], summary=summary, components=components)
             changed += 1
+    return changed
+
+
+# What others write in a mentorship: the other side's meeting notes, survey answers and
+# stipend requests, and the organizers' and mentor's notes on the mentorship itself.
+SHARED_TEXTS = (
+    (Mentorship, "pk", list(MENTORSHIP_TEXTS)),
+    (MeetingLog, "mentorship", ["note"]),
+    (FinalProject, "mentorship", ["title", "mentor_feedback"]),
+    (StipendRequest, "mentorship", ["justification", "rejection_reason",
+                                    "budget_override_reason"]),
+)
+
+
+def _scrub_their_mentorships(user: User, pattern, found, first: list[str]) -> int:
+    """Cut the person out of what others wrote in their mentorships: the full name and
+    addresses, and the first name on its own, where it is written as a name ("met Amara
+    on Tuesday"). Elsewhere a first name alone could be anyone's, so it stays."""
+    ids = list(_mentorships(user).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    changed = 0
+    for needles_, pattern_ in ((found, pattern), (first, name_pattern(first))):
+        for model, link, fields in SHARED_TEXTS:
+            changed += scrub_rows(model.objects.filter(**{f"{link}__in": ids}), fields,
+                                  pattern_, needles_)
+        answers = Answer.objects.filter(response__invitation__mentorship__in=ids,
+                                        question__type__in=TEXT_TYPES)
+        changed += scrub_rows(answers, ["text"], pattern_, needles_)
     return changed
 
 
