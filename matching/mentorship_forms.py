@@ -372,6 +372,7 @@ class EndEarlyForm(_EndForm):
     notes = forms.CharField(
         label="Anything the organizers should know", max_length=2000, required=False,
         widget=forms.Textarea,
+        help_text="Only the organizers read this, never the other person.",
         error_messages={"max_length": "Please keep this under 2,000 characters."},
     )
 

@@ -326,12 +326,12 @@ def mentorship_end(request, pk: int):
                 if action == "complete":
                     services.mentorship_complete(
                         mentorship=mentorship, next_steps=data["next_steps"],
-                        notes=data["notes"], ended_on=data["ended_on"],
+                        notes=data["notes"], ended_on=data["ended_on"], by=request.user,
                     )
                 else:
                     services.mentorship_end_early(
                         mentorship=mentorship, reason=data["reason"], notes=data["notes"],
-                        ended_on=data["ended_on"],
+                        ended_on=data["ended_on"], by=request.user,
                     )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -355,7 +355,7 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
             "hours_per_week", "meeting_every_weeks", "meeting_minutes", "needs_stipend",
         ]}),
         ("Ending", {"fields": ["next_steps_list", "next_steps_notes", "end_reason",
-                               "end_notes"]}),
+                               "end_notes", "ended_by"]}),
         ("Private to organizers", {"fields": ["organizer_notes"]}),
     ]
 

@@ -143,6 +143,11 @@ class Mentorship(models.Model):
     next_steps_notes = models.TextField(max_length=2000, blank=True)
     end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
     end_notes = models.TextField(max_length=2000, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who ended it on their page. An early end's note is shown to them and "
+                  "to organizers only, never to the other person.")
 
     introduced_at = models.DateTimeField(null=True, blank=True,
                                          help_text="When both sides were emailed an introduction.")

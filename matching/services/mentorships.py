@@ -244,7 +244,7 @@ def mentorship_resume(*, mentorship: Mentorship) -> Mentorship:
 
 @transaction.atomic
 def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes: str = "",
-                        ended_on: date | None = None) -> Mentorship:
+                        ended_on: date | None = None, by=None) -> Mentorship:
     """Record the final call's next steps and end the mentorship as completed. The
     end-of-program survey listens for ``signals.mentorship_ended``."""
     m = _locked(mentorship)
@@ -256,6 +256,7 @@ def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes:
     m.status = MentorshipStatus.COMPLETED
     m.next_steps = list(next_steps)
     m.next_steps_notes = notes.strip()
+    m.ended_by = by
     m.save()
     _on_commit_signal(signals.mentorship_ended, m)
     return m
@@ -263,7 +264,7 @@ def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes:
 
 @transaction.atomic
 def mentorship_end_early(*, mentorship: Mentorship, reason: str, notes: str = "",
-                         ended_on: date | None = None) -> Mentorship:
+                         ended_on: date | None = None, by=None) -> Mentorship:
     m = _locked(mentorship)
     m.check_move(MentorshipStatus.ENDED_EARLY)
     if not reason:
@@ -272,6 +273,7 @@ def mentorship_end_early(*, mentorship: Mentorship, reason: str, notes: str = ""
     m.status = MentorshipStatus.ENDED_EARLY
     m.end_reason = reason
     m.end_notes = notes.strip()
+    m.ended_by = by
     m.save()
     _on_commit_signal(signals.mentorship_ended, m)
     return m

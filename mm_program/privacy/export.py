@@ -125,7 +125,8 @@ def _mentorships(user: User) -> list[dict]:
             "next_steps": m.get_next_steps_display(),
             "next_steps_notes": m.next_steps_notes,
             "end_reason": m.get_end_reason_display() if m.end_reason else "",
-            "end_notes": m.end_notes,
+            # Written to the organizers: only its author's.
+            "end_notes": m.end_notes if m.ended_by_id == user.pk else "",
         })
     return rows
 

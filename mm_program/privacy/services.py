@@ -327,6 +327,7 @@ def _erase_mentorships(user: User) -> int:
     as_mentor = Q(mentorship__mentor__user=user)
     count = clear(Mentorship, Q(mentee__user=user), **MENTORSHIP_TEXTS)
     count += Mentorship.objects.filter(mentor__user=user).count()
+    clear(Mentorship, Q(ended_by=user), end_notes="")  # their note to the organizers
     clear(MeetingLog, as_mentee | (as_mentor & Q(logged_by=user)), note="")
     clear(FinalProject, as_mentee, title=ERASED_NAME, url="", mentor_feedback="")
     clear(FinalProject, as_mentor, mentor_feedback="")

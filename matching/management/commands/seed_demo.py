@@ -369,11 +369,13 @@ class Command(BaseCommand):
             elif kind == "complete":
                 days_ago, steps, notes = details
                 services.mentorship_complete(mentorship=m, next_steps=steps, notes=notes,
-                                             ended_on=today - timedelta(days=days_ago))
+                                             ended_on=today - timedelta(days=days_ago),
+                                             by=m.mentor.user)
             elif kind == "end_early":
                 days_ago, reason, notes = details
                 services.mentorship_end_early(mentorship=m, reason=reason, notes=notes,
-                                              ended_on=today - timedelta(days=days_ago))
+                                              ended_on=today - timedelta(days=days_ago),
+                                              by=m.mentor.user)
 
     # --- bulk ------------------------------------------------------------------------
 
