@@ -1,5 +1,6 @@
-"""The note an early end leaves for the organizers is theirs and its author's only: the
-other person never sees it, on their page or in their data download."""
+"""Ending early: the note it leaves for the organizers is theirs and its author's only
+(the other person never sees it, on their page or in their data download), and no page
+promises a survey that an early end doesn't send."""
 
 import json
 
@@ -71,3 +72,18 @@ def test_erasing_the_author_erases_the_note(ended_by_the_mentor, grace):
     ended_by_the_mentor.refresh_from_db()
     assert ended_by_the_mentor.end_notes == ""
     assert not ended_by_the_mentor.history.filter(end_notes=NOTE).exists()
+
+
+def test_the_pages_promise_a_survey_only_where_one_is_sent(mentorship, grace,
+                                                           ended_by_the_mentor):
+    from surveys.models import Invitation, SurveyKind
+
+    # An early end asks why on its own form: no final survey goes out, and no page says
+    # one will.
+    finals = Invitation.objects.filter(mentorship=ended_by_the_mentor).exclude(
+        kind=SurveyKind.MENTEE_BASELINE)
+    assert not finals.exists()
+    other = pages.MentorshipFactory(mentor=grace, start_date=today())
+    end_page = signed_in(grace.user).get(reverse("mentorship_end", args=[other.pk]))
+    assert ("Once it is completed you'll both get a short survey by email; ending early "
+            "asks you why instead.") in end_page.content.decode()
