@@ -39,10 +39,24 @@ def _base(m: Mentorship, role: str) -> dict:
     }
 
 
+# A pair that agreed to meet less often than the program's nudge interval is nudged a
+# week after a meeting they agreed on was due, not before.
+AGREED_CADENCE_GRACE_DAYS = 7
+
+
+def quiet_days_allowed(m: Mentorship, program: Program) -> int:
+    """Days without a logged meeting before the mentor is nudged: the program's interval,
+    or the pair's agreed cadence plus a week's grace if that is longer."""
+    agreed = (m.meeting_every_weeks * 7 + AGREED_CADENCE_GRACE_DAYS
+              if m.meeting_every_weeks else 0)
+    return max(program.remind_no_meeting_days, agreed)
+
+
 @rule("meeting-nudge", "reminders to log a meeting")
 def meeting_nudges(today: date):
-    """Mentor: no meeting logged for N days (since the start if none); again every M days
-    while that lasts. A new meeting starts the count again."""
+    """Mentor: no meeting logged for N days (since the start if none), N being the
+    program's interval or the pair's agreed cadence with a week's grace, whichever is
+    longer; again every M days while that lasts. A new meeting starts the count again."""
     for program in Program.objects.all():
         cutoff = today - timedelta(days=program.remind_no_meeting_days)
         rows = (
@@ -52,7 +66,10 @@ def meeting_nudges(today: date):
         )
         for m in rows:
             silent = (today - m.last).days
-            n = (silent - program.remind_no_meeting_days) // program.remind_no_meeting_repeat_days
+            allowed = quiet_days_allowed(m, program)
+            if silent < allowed:
+                continue
+            n = (silent - allowed) // program.remind_no_meeting_repeat_days
             yield Due(
                 kind="meeting-nudge",
                 occasion=f"meeting-nudge/mentorship:{m.pk}/since:{m.last}/n:{n}",

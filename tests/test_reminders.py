@@ -85,6 +85,26 @@ def test_the_interval_is_the_programs(program):
     assert scan(TODAY).queued == 1
 
 
+def test_a_pair_that_agreed_to_meet_monthly_is_nudged_a_week_after_a_meeting_was_due(
+        program):
+    monthly = mentorship(program, started_days_ago=90, meeting_every_weeks=4)
+    MeetingLogFactory(mentorship=monthly, date=TODAY - timedelta(days=22))
+    weekly = mentorship(program, started_days_ago=90, meeting_every_weeks=1)
+    MeetingLogFactory(mentorship=weekly, date=TODAY - timedelta(days=22))
+    # The weekly pair is nudged at the program's three weeks; the monthly one is not due.
+    assert scan(TODAY).queued == 1
+    assert mail.outbox[0].to == [weekly.mentor.user.email]
+    def to_monthly():
+        return [e for e in mail.outbox if e.to == [monthly.mentor.user.email]]
+
+    for offset in range(1, 13):  # 4 weeks and a week's grace: 35 days
+        scan(TODAY + timedelta(days=offset))
+        assert to_monthly() == []
+    scan(TODAY + timedelta(days=13))
+    [nudge] = to_monthly()
+    assert "35 days" in nudge.subject
+
+
 def test_the_terms_and_end_intervals_are_the_programs_too(program):
     program.remind_terms_days = 3
     program.remind_end_days = 30
