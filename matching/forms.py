@@ -329,12 +329,13 @@ class MentorApplicationForm(ApplicationForm):
         cleaned = super().clean()
         capacity, minutes = cleaned.get("capacity"), cleaned.get("minutes_per_week")
         # Out-of-range values get their own message from the field; only judge the ratio.
+        # 30 minutes a week per mentee is what works; under half of that is refused.
         if capacity and minutes and 10 <= minutes < 15 * capacity:
             self.add_error(
                 "minutes_per_week",
-                f"{capacity} mentees need about {30 * capacity} minutes a week "
-                f"(30 per mentee); {minutes} is too little. Lower the number of mentees "
-                "or raise the time.",
+                f"{capacity} mentees need at least {15 * capacity} minutes a week, and "
+                f"about {30 * capacity} works best (30 per mentee); {minutes} is too "
+                "little. Lower the number of mentees or raise the time.",
             )
         return cleaned
 
