@@ -481,11 +481,13 @@ def score_table(
     on_date: date,
     locked: Iterable[tuple[str, str]] = (),
     forbidden: Iterable[tuple[str, str]] = (),
+    forbidden_why: Mapping[tuple[str, str], str] | None = None,
 ) -> ScoreTable:
     """Score every pair and keep the allowed ones (see the module docstring for the rules).
 
     ``on_date`` fixes the day whose working hours are compared, so results are reproducible
-    and follow that day's DST. Raises ``ValueError`` naming the first bad input: duplicate ids,
+    and follow that day's DST. ``forbidden_why`` words why a forbidden pair is (default: an
+    organizer's rule). Raises ``ValueError`` naming the first bad input: duplicate ids,
     an unknown time zone or style value, a locked or forbidden pair with an unknown id.
     """
     if not _is_real(threshold) or not math.isfinite(threshold):
@@ -506,7 +508,7 @@ def score_table(
     return ScoreTable(
         ordered_mentees, ordered_mentors, weights, scores, reason,
         threshold=float(threshold), min_hours=int(min_hours), on_date=on_date,
-        locked=locked, forbidden=forbidden,
+        locked=locked, forbidden=forbidden, forbidden_why=dict(forbidden_why or {}),
     )
 
 
@@ -517,7 +519,7 @@ class ScoreTable:
     """The scored pairs of one matching round; build it with ``score_table``."""
 
     def __init__(self, mentees, mentors, weights, scores, reason, *, threshold, min_hours,
-                 on_date, locked, forbidden) -> None:
+                 on_date, locked, forbidden, forbidden_why=None) -> None:
         self.mentee_ids: list[str] = [e.id for e in mentees]
         self.mentor_ids: list[str] = [t.id for t in mentors]
         self.weights: Weights = weights
@@ -526,6 +528,7 @@ class ScoreTable:
         self.on_date: date = on_date
         self.locked: frozenset[tuple[str, str]] = locked
         self.forbidden: frozenset[tuple[str, str]] = forbidden
+        self.forbidden_why: dict[tuple[str, str], str] = forbidden_why or {}
         self._mentees = {e.id: e for e in mentees}
         self._mentors = {t.id: t for t in mentors}
         self._row = {key: i for i, key in enumerate(self.mentee_ids)}
@@ -598,7 +601,7 @@ class ScoreTable:
             rules.append(f"mentor does not take {STAGE_LABELS.get(stage, stage)}")
         pair = (mentee.id, mentor.id)
         if pair in self.forbidden:
-            rules.append("forbidden by an organizer")
+            rules.append(self.forbidden_why.get(pair, "forbidden by an organizer"))
         if score < self.threshold:
             rules.append(f"score {_num(score)} is below the threshold of {_num(self.threshold)}")
         locked = pair in self.locked

@@ -23,6 +23,7 @@ from matching import scoring, solver
 from matching.models import (
     LIVE_STATUSES,
     ApplicationStatus,
+    EndReason,
     MatchingRun,
     Mentee,
     Mentor,
@@ -46,13 +47,38 @@ class StaleRun(ValidationError):
 # --------------------------------------------------------------------------- who is in
 
 
+# A mentorship that ended early for one of these reasons was no fault of the mentee's
+# time or goals: the mentee goes back among those to match, never with the same mentor.
+REMATCH_AFTER = (EndReason.MENTOR_TIME, EndReason.FIT)
+
+
+def _rematchable():
+    return Q(status=MentorshipStatus.ENDED_EARLY, end_reason__in=REMATCH_AFTER)
+
+
 def _taken_mentee_ids(program: Program):
-    """Mentees who have (or had) a mentorship in the program: not matched again."""
+    """Mentees who have (or had) a mentorship in the program: not matched again, unless
+    it ended early because the mentor ran out of time or it was not a good fit."""
     return (
         Mentorship.objects.filter(program=program)
         .exclude(status=MentorshipStatus.DECLINED)
+        .exclude(_rematchable())
         .values("mentee_id")
     )
+
+
+def _earlier_pairs(program: Program, mentee_ids, mentor_ids) -> dict[tuple[str, str], str]:
+    """The pairs of this run's mentees whose mentorship ended early, with why: never
+    proposed again."""
+    rows = (Mentorship.objects.filter(_rematchable(), program=program)
+            .values_list("mentee_id", "mentor_id", "end_reason"))
+    return {
+        (str(mentee), str(mentor)):
+            f"their mentorship ended early: {EndReason(reason).label[:1].lower()}"
+            f"{EndReason(reason).label[1:]}"
+        for mentee, mentor, reason in rows
+        if str(mentee) in mentee_ids and str(mentor) in mentor_ids
+    }
 
 
 def eligible_mentees(program: Program):
@@ -190,6 +216,8 @@ def run_matching(*, program: Program, weights: scoring.Weights, threshold: float
 
     rules = PairRule.objects.filter(program=program).order_by("pk")
     forbidden = [(str(r.mentee_id), str(r.mentor_id)) for r in rules if r.kind == "forbid"]
+    forbidden_why = _earlier_pairs(program, mentee_ids, remaining)
+    forbidden += [pair for pair in forbidden_why if pair not in forbidden]
     locked, warnings = [], []
     locks_per_mentor: dict[str, int] = {}
     for rule in rules:
@@ -214,7 +242,7 @@ def run_matching(*, program: Program, weights: scoring.Weights, threshold: float
     table = scoring.score_table(
         mentee_profiles, mentor_profiles, weights, threshold=threshold,
         min_hours=program.min_hours_per_week, on_date=on_date, locked=locked,
-        forbidden=forbidden,
+        forbidden=forbidden, forbidden_why=forbidden_why,
     )
     solution = solver.solve(solver.Problem(
         mentors=sorted(remaining.items()), mentees=sorted(mentee_ids),
@@ -233,6 +261,7 @@ def run_matching(*, program: Program, weights: scoring.Weights, threshold: float
         ],
         "locked": [list(p) for p in locked],
         "forbidden": [list(p) for p in forbidden],
+        "forbidden_why": [[*pair, words] for pair, words in sorted(forbidden_why.items())],
         "warnings": warnings,
     }
     unmatched = [
@@ -278,6 +307,7 @@ def run_table(run: MatchingRun) -> scoring.ScoreTable:
         min_hours=data["min_hours"], on_date=date.fromisoformat(data["on_date"]),
         locked=[tuple(p) for p in data["locked"]],
         forbidden=[tuple(p) for p in data["forbidden"]],
+        forbidden_why={(a, b): words for a, b, words in data.get("forbidden_why", [])},
     )
 
 
