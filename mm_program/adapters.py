@@ -1,8 +1,10 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.urls import reverse
 
-from .emails import RenderedEmail
+from .emails import RenderedEmail, absolute_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,6 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
         (logged, delivered by the worker with retries); their bodies are not kept."""
         from .messaging import queue_rendered
 
+        # allauth's own texts name the site from the request (a bare host, or nothing
+        # outside a request); ours name the program and link to the forms.
+        context = {
+            **context, "SITE_NAME": settings.SITE_NAME, "site_url": absolute_url("/"),
+            "apply_mentee_url": absolute_url(reverse("apply", args=["mentee"])),
+            "apply_mentor_url": absolute_url(reverse("apply", args=["mentor"])),
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mime in getattr(message, "alternatives", [])
                      if mime == "text/html"), "")

@@ -57,6 +57,8 @@ def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None,
         reply_to=[reply_to] if reply_to else None,
         headers=headers or None,
     )
-    message.attach_alternative(email.html, "text/html")
+    if email.html:
+        # An empty HTML part is what most mail apps show: a blank email.
+        message.attach_alternative(email.html, "text/html")
     message.send()
 

@@ -98,3 +98,23 @@ def test_the_sign_in_page_leads_with_the_emailed_code(client, db):
     assert html.index("Email me a sign-in code") < html.index('name="password"')
     assert "sign up" not in html.lower()
     assert "next=%2Fdashboard%2F" in html or "next=/dashboard/" in html
+
+
+def test_the_code_email_is_plain_text_only_and_names_the_program(client, program, settings):
+    user = UserFactory()
+    _request_code(client, user.email)
+    [message] = mail.outbox
+    # An empty HTML part would be all that most mail apps show: a blank email.
+    assert message.alternatives == []
+    assert message.body.startswith(f"Hello from {settings.SITE_NAME}!")
+    assert CODE.search(message.body)
+    assert "from !" not in message.body and "using !" not in message.body
+
+
+def test_an_address_without_an_account_is_sent_to_the_application_forms(client, db):
+    _request_code(client, "stranger@example.org")
+    [message] = mail.outbox
+    assert message.to == ["stranger@example.org"]
+    assert message.subject.endswith("No account with this address yet")
+    assert "/apply/mentee/" in message.body and "/apply/mentor/" in message.body
+    assert "/accounts/signup/" not in message.body  # signup is closed: a dead end
