@@ -478,9 +478,13 @@ def invitation(request, token: str):
                         timezone_name=data["timezone"], goals=data["goals"],
                     )
                     _verify_email(mentee.user)
-            except ValidationError:
-                mentorship.refresh_from_db()
-                return _answered(request, mentorship)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) != "mentored":
+                    mentorship.refresh_from_db()
+                    return _answered(request, mentorship)
+                form.add_error(None, exc)  # what they typed stays, with why
+                return render(request, "matching/mentorships/invitation.html",
+                              {"m": mentorship, "form": form}, status=409)
             user = mentee.user
             user.refresh_from_db()
             if _may_sign_in_by_link(user):

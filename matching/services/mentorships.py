@@ -21,6 +21,7 @@ from django.utils import timezone
 from matching import notifications, signals
 from matching.models import (
     LIVE_STATUSES,
+    RUNNING_STATUSES,
     FinalProject,
     MeetingLog,
     Mentee,
@@ -197,6 +198,18 @@ def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
     if m.status != MentorshipStatus.INVITED:
         raise ValidationError("This invitation has already been answered.")
     m.check_move(MentorshipStatus.ACTIVE)
+    # One mentor per mentee. A mentor may invite someone who already has a mentor (they
+    # can't know, and mustn't be told): the person decides here, on their own page.
+    Mentee.objects.select_for_update(of=("self",)).get(pk=m.mentee_id)
+    current = (Mentorship.objects.filter(mentee=m.mentee, status__in=RUNNING_STATUSES)
+               .exclude(pk=m.pk).select_related("mentor__user").first())
+    if current is not None:
+        mentor = current.mentor.user
+        raise ValidationError(
+            f"You already have a mentor in {m.program.name}: {mentor.name or mentor.email}. "
+            "It's one mentor per mentee; to switch, end that mentorship first from your "
+            "page, or ask the organizers. Otherwise, decline this invitation.",
+            code="mentored")
     user = m.mentee.user
     if name.strip():
         user.name = name.strip()
