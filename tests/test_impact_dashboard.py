@@ -244,6 +244,17 @@ def test_organizers_and_superusers_see_it_and_the_link(client, organizer_client,
     assert "/organizers/impact/" not in client.get("/").content.decode()
 
 
+def test_the_admin_links_organizers_to_the_dashboard_and_nobody_else(client,
+                                                                    organizer_client):
+    # Organizers land in the admin after signing in.
+    admin_home = organizer_client.get("/admin/").content.decode()
+    assert '<a href="/organizers/impact/">Impact dashboard</a>' in admin_home
+    client.force_login(staff("pay@example.org", PAYMENTS_OFFICERS))
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "/organizers/impact/" not in page.content.decode()
+
+
 def test_an_empty_program_shows_zeros_and_too_few(organizer_client, program):
     page = organizer_client.get(reverse("impact_dashboard"))
     assert page.status_code == 200
