@@ -493,7 +493,19 @@ def test_a_bad_project_is_explained_and_kept(mentee_client, mentorship):
     assert not FinalProject.objects.exists()
 
 
-def test_the_project_cannot_change_after_the_end(mentee_client, mentorship):
+def test_the_project_can_still_be_recorded_after_the_final_call(mentee_client, mentorship):
+    services.mentorship_complete(mentorship=mentorship, next_steps=["job"])
+    detail = text(mentee_client.get(reverse("mentorship_detail", args=[mentorship.pk])))
+    assert "Record the final project" in detail
+    page = text(mentee_client.get(reverse("final_project", args=[mentorship.pk])))
+    assert "the project can still be recorded or updated until" in page
+    response = mentee_client.post(reverse("final_project", args=[mentorship.pk]),
+                                  {"kind": "blog_post", "title": "Posted a week later"})
+    assert response.status_code == 302
+    assert FinalProject.objects.get().title == "Posted a week later"
+
+
+def test_the_project_cannot_change_after_an_early_end(mentee_client, mentorship):
     services.mentorship_end_early(mentorship=mentorship, reason="fit")
     response = mentee_client.post(reverse("final_project", args=[mentorship.pk]),
                                   {"kind": "other", "title": "Late"})

@@ -404,8 +404,15 @@ def test_the_final_project_is_saved_only_while_the_mentorship_runs(program):
     m = mentorship_in(S.ACTIVE, program)
     services.final_project_save(mentorship=m, project=FinalProject(kind="blog_post",
                                                                    title="On evals"))
-    done = mentorship_in(S.COMPLETED, program)
-    with pytest.raises(ValidationError, match="can no longer be changed"):
-        services.final_project_save(mentorship=done, project=FinalProject(
-            kind="blog_post", title="Late"))
-    assert list(FinalProject.objects.values_list("title", flat=True)) == ["On evals"]
+    # Completed: the final call often comes before the post is written, so 90 days more.
+    done = mentorship_in(S.COMPLETED, program, ended_on=today() - timedelta(days=90))
+    services.final_project_save(mentorship=done, project=FinalProject(
+        kind="blog_post", title="Written after the final call"))
+    long_done = mentorship_in(S.COMPLETED, program, ended_on=today() - timedelta(days=91))
+    ended = mentorship_in(S.ENDED_EARLY, program)
+    for m in (long_done, ended):
+        with pytest.raises(ValidationError, match="can no longer be changed"):
+            services.final_project_save(mentorship=m, project=FinalProject(
+                kind="blog_post", title="Late"))
+    assert sorted(FinalProject.objects.values_list("title", flat=True)) == [
+        "On evals", "Written after the final call"]

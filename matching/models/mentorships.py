@@ -7,7 +7,7 @@ and a mentor never above capacity: a trigger, migration 0006). The services chec
 same capacity first, under a lock on the mentor's row, to refuse in words.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +36,7 @@ class MentorshipStatus(models.TextChoices):
 LIVE_STATUSES = (MentorshipStatus.INVITED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
 # Meetings, terms and final projects can be recorded while the mentorship runs.
 RUNNING_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
+PROJECT_DAYS_AFTER_COMPLETION = 90
 
 TRANSITIONS: dict[str, set[str]] = {
     MentorshipStatus.INVITED: {
@@ -212,6 +213,22 @@ class Mentorship(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def project_editable(self) -> bool:
+        """The final project can be recorded while the mentorship runs, and for
+        PROJECT_DAYS_AFTER_COMPLETION after it completes: the final call often comes
+        before the post is written, and a paper gets published later still."""
+        if self.is_running:
+            return True
+        until = self.project_editable_until
+        return until is not None and timezone.localdate() <= until
+
+    @property
+    def project_editable_until(self) -> date | None:
+        if self.status != MentorshipStatus.COMPLETED or self.ended_on is None:
+            return None
+        return self.ended_on + timedelta(days=PROJECT_DAYS_AFTER_COMPLETION)
 
     @property
     def terms_recorded(self) -> bool:

@@ -360,10 +360,11 @@ def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
 
 
 def final_project_save(*, mentorship: Mentorship, project: FinalProject) -> FinalProject:
-    """Save the final project (a form's unsaved instance) while the mentorship runs."""
+    """Save the final project (a form's unsaved instance) while the mentorship runs, or
+    in the months after it completed (Mentorship.project_editable)."""
     with transaction.atomic():
         m = _locked(mentorship)
-        if not m.is_running:
+        if not m.project_editable:
             raise ValidationError(
                 f"This mentorship is {m.get_status_display().lower()}: its final project "
                 "can no longer be changed."
