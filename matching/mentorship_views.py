@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mm_program import page_cache
@@ -101,6 +102,32 @@ def _rows(queryset) -> list[Mentorship]:
     return rows
 
 
+def _surveys_waiting(user) -> list[dict]:
+    """The person's own survey invitations not yet sent back and still open: the emailed
+    link may be in a spam folder, so the page offers the same link (one query)."""
+    from surveys.models import MENTEE_KINDS, Invitation, SurveyKind
+    from surveys.tokens import survey_token
+
+    invitations = (
+        Invitation.objects.filter(person=user, expires_at__gt=timezone.now())
+        .exclude(response__submitted_at__isnull=False)
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "response")
+        .order_by("expires_at", "pk")
+    )
+    waiting = []
+    for invitation in invitations:
+        m = invitation.mentorship
+        other = m.mentor.user if invitation.kind in MENTEE_KINDS else m.mentee.user
+        waiting.append({
+            "url": reverse("survey", args=[survey_token(invitation)]),
+            "baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
+            "other": other.name or other.email,
+            "until": invitation.expires_at,
+            "started": hasattr(invitation, "response"),
+        })
+    return waiting
+
+
 def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
                       add_form: AddMenteeForm | None = None) -> dict:
     """Everything on a person's dashboard, in a fixed number of queries however many
@@ -152,6 +179,7 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
                        for mentee in mentee_roles]
 
     return {
+        "surveys_waiting": _surveys_waiting(user),
         "mentee_applications": MenteeApplication.objects.for_user(user)
         .select_related("program").prefetch_related("research_areas"),
         "mentor_applications": MentorApplication.objects.for_user(user)
