@@ -10,6 +10,8 @@ from . import mentorship_views as views
 urlpatterns = [
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship_detail"),
     path("mentorships/<int:pk>/meetings/", views.meeting_log, name="meeting_log"),
+    path("mentorships/<int:pk>/meetings/<int:meeting_pk>/remove/", views.meeting_remove,
+         name="meeting_remove"),
     path("mentorships/<int:pk>/terms/", views.mentorship_terms, name="mentorship_terms"),
     path("mentorships/<int:pk>/project/", views.final_project, name="final_project"),
     path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentorship_end"),

@@ -261,12 +261,32 @@ def meeting_log(request, pk: int):
                 f"Meeting of {_day(log.date)} logged ({log.minutes} min) for your mentorship "
                 f"with {person(_other(mentorship))}.",
             )
+            if mentorship.meetings.filter(date=log.date).exclude(pk=log.pk).exists():
+                messages.warning(
+                    request,
+                    f"Another meeting was already logged on {_day(log.date)}. If it was "
+                    "the same meeting, remove one of them on the mentorship page.")
             if from_dashboard:
                 return redirect("dashboard")
             return redirect("mentorship_detail", pk=mentorship.pk)
     if from_dashboard:
         return render_dashboard(request, status=400, log_form=form)
     return _render_detail(request, mentorship, log_form=form, status=400)
+
+
+@login_required
+@require_POST
+def meeting_remove(request, pk: int, meeting_pk: int):
+    mentorship = _mentorship_for(request, pk)
+    meeting = get_object_or_404(MeetingLog, pk=meeting_pk, mentorship=mentorship)
+    try:
+        services.meeting_remove(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The meeting of {_day(meeting.date)} "
+                                  f"({meeting.minutes} min) was removed.")
+    return redirect("mentorship_detail", pk=mentorship.pk)
 
 
 def _other(mentorship):

@@ -359,6 +359,32 @@ def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
     return log
 
 
+def meeting_remove(*, meeting: MeetingLog, by) -> None:
+    """Remove a meeting logged by mistake (twice, or on the wrong mentorship), while the
+    mentorship runs. Only the person who logged it may, and not once a stipend request
+    covering its day was approved or paid: the organizers checked the hours against it."""
+    from payments.models import StipendRequest, StipendStatus
+
+    with transaction.atomic():
+        m = _locked(meeting.mentorship)
+        meeting = MeetingLog.objects.select_for_update().get(pk=meeting.pk)
+        if not m.is_running:
+            raise ValidationError(
+                f"This mentorship is {m.get_status_display().lower()}: its meetings can no "
+                "longer be changed.")
+        if meeting.logged_by_id != by.pk:
+            raise ValidationError("Only the person who logged a meeting can remove it: ask "
+                                  "them, or the organizers.")
+        decided = StipendRequest.objects.filter(
+            mentorship=m, status__in=[StipendStatus.APPROVED, StipendStatus.PAID],
+            period_start__lte=meeting.date, period_end__gte=meeting.date)
+        if decided.exists():
+            raise ValidationError(
+                "This meeting is counted in a stipend request that was already approved: "
+                "ask the organizers to correct it.")
+        meeting.delete()
+
+
 def final_project_save(*, mentorship: Mentorship, project: FinalProject) -> FinalProject:
     """Save the final project (a form's unsaved instance) while the mentorship runs, or
     in the months after it completed (Mentorship.project_editable)."""
