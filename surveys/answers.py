@@ -129,10 +129,18 @@ def _scale(raw, low: int, high: int) -> Decimal:
     return Decimal(value)
 
 
+# ... and before it: the questions say a rough guess is fine, and people say so.
+_ROUGHLY = re.compile(
+    r"^(about|around|approx(\.|imately)?|roughly|circa|ca\.?|c\.|~|\u2248)\s*", re.IGNORECASE)
+
+
 def _number(raw, rule: NumberRule) -> Decimal:
     text = _UNIT_WORDS.sub("", str(raw).strip()).strip()
+    text = _ROUGHLY.sub("", text).strip()
     text = text.replace("\u2212", "-").replace(" ", "")
-    if re.fullmatch(r"[+-]?\d+,\d+", text):  # a decimal comma
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):  # thousands: "1,500 hours"
+        text = text.replace(",", "")
+    elif re.fullmatch(r"[+-]?\d+,\d+", text):  # a decimal comma: "7,5"
         text = text.replace(",", ".")
     try:
         value = Decimal(text)

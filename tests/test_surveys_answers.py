@@ -41,6 +41,12 @@ def refused(question, raw) -> str:
     ("months", "6 months", Decimal("6.0")), ("months", "-2", Decimal("-2.0")),
     ("hours", "60", Decimal("60.0")), ("hours", "7.5 h", Decimal("7.5")),
     ("hours", "0", Decimal("0.0")),
+    # A rough guess is fine, the questions say, and people say it is one.
+    ("hours", "about 120", Decimal("120.0")), ("hours", "~40 hrs", Decimal("40.0")),
+    ("hours", "approx. 7,5 h", Decimal("7.5")), ("months", "roughly 2", Decimal("2.0")),
+    ("percentage_points", "≈ -10 %", Decimal("-10.0")),
+    # A thousands separator is not a decimal comma.
+    ("hours", "1,500", Decimal("1500.0")), ("hours", "about 2,000 hours", Decimal("2000.0")),
 ])
 def test_numbers_and_scales_are_accepted_as_people_type_them(type_, raw, value):
     assert clean_answer(q(type_), raw) == value
