@@ -66,7 +66,8 @@ def _mentorship_for(request, pk: int) -> Mentorship:
     user = request.user
     mentorship = get_object_or_404(
         Mentorship.objects.select_related(
-            "program", "mentor__user", "mentee__user", "mentee__application", "final_project"
+            "program", "mentor__user", "mentee__user", "mentee__application",
+            "mentor__application", "final_project"
         ).filter(Q(mentor__user=user) | Q(mentee__user=user)),
         pk=pk,
     )
@@ -204,6 +205,12 @@ def render_dashboard(request, status=200, **forms):
 
 # --- Mentorship page ---------------------------------------------------------------------
 
+def _other_areas(mentorship) -> list:
+    other = mentorship.mentee if mentorship.viewer_is_mentor else mentorship.mentor
+    application = other.application
+    return list(application.research_areas.all()) if application else []
+
+
 def _render_detail(request, mentorship, *, log_form=None, status=200):
     project = _final_project(mentorship)
     meetings = list(mentorship.meetings.select_related("logged_by"))
@@ -219,6 +226,7 @@ def _render_detail(request, mentorship, *, log_form=None, status=200):
         "hours_so_far": round(minutes / 60, 1),
         "focus_areas": mentorship.focus_areas.all(),
         "project": project,
+        "other_areas": _other_areas(mentorship),
     }
     if log_form is not None:  # a refused line comes back whatever the status now
         context["log_form"] = log_form
