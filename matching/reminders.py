@@ -131,3 +131,32 @@ def end_reminders(today: date):
                     about=m,
                     link=reverse("admin:matching_mentorship_change", args=[m.pk]),
                 )
+
+
+# The final call is often a little late; then the mentor is asked weekly, three times.
+OVERDUE_GRACE_DAYS = 7
+OVERDUE_TIMES = 3
+
+
+@rule("final-call-overdue", "reminders to record the final call")
+def overdue_reminders(today: date):
+    """Mentor: the planned end passed a week ago or more and the mentorship is still open,
+    so its final surveys never go out; weekly, at most OVERDUE_TIMES times."""
+    for program in Program.objects.all():
+        rows = _active(program).filter(
+            planned_end_date__lte=today - timedelta(days=OVERDUE_GRACE_DAYS))
+        for m in rows:
+            days = (today - m.planned_end_date).days
+            n = (days - OVERDUE_GRACE_DAYS) // 7
+            if n >= OVERDUE_TIMES:
+                continue
+            yield Due(
+                kind="final-call-overdue",
+                occasion=f"final-call-overdue/mentorship:{m.pk}/end:{m.planned_end_date}/n:{n}",
+                user=m.mentor.user,
+                template="reminder-overdue",
+                context={**_base(m, "mentor"), "end": m.planned_end_date, "days": days},
+                program=program,
+                about=m,
+                link=reverse("admin:matching_mentorship_change", args=[m.pk]),
+            )

@@ -105,6 +105,32 @@ def test_a_pair_that_agreed_to_meet_monthly_is_nudged_a_week_after_a_meeting_was
     assert "35 days" in nudge.subject
 
 
+def test_an_open_mentorship_past_its_end_asks_the_mentor_weekly_three_times(program):
+    m = mentorship(program, started_days_ago=120, end_in_days=-6)
+    MeetingLogFactory(mentorship=m, date=TODAY)  # meeting still: only this kind is due
+    assert kinds_to("final-call-overdue") == []
+    scan(TODAY)
+    assert kinds_to("final-call-overdue") == []  # six days late: not yet
+    sent = []
+    for offset in range(1, 40):
+        scan(TODAY + timedelta(days=offset))
+        sent.append(len(kinds_to("final-call-overdue")))
+    # On days 7, 14 and 21 past the planned end, then never again.
+    assert sent[0] == 1 and sent[6] == 1 and sent[7] == 2 and sent[14] == 3
+    assert sent[-1] == 3
+    assert set(kinds_to("final-call-overdue")) == {m.mentor.user.email}
+    [first, *_] = [e for e in mail.outbox if "was planned to end" in e.subject]
+    assert "record the final call?" in first.subject
+    assert f"/mentorships/{m.pk}/" in first.body
+
+
+def test_a_completed_mentorship_past_its_end_gets_no_such_reminder(program):
+    mentorship(program, started_days_ago=120, end_in_days=-10, status="completed",
+               ended_on=TODAY - timedelta(days=10))
+    scan(TODAY)
+    assert kinds_to("final-call-overdue") == []
+
+
 def test_the_terms_and_end_intervals_are_the_programs_too(program):
     program.remind_terms_days = 3
     program.remind_end_days = 30
