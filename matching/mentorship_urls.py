@@ -19,5 +19,7 @@ urlpatterns = [
     path("mentorships/<int:pk>/withdraw/", views.mentorship_withdraw,
          name="mentorship_withdraw"),
     path("mentoring/<int:mentor_pk>/add/", views.mentee_add, name="mentee_add"),
+    path("mentoring/<int:mentor_pk>/capacity/", views.mentor_capacity,
+         name="mentor_capacity"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -471,6 +471,32 @@ def mentee_add(request, mentor_pk: int):
     return render_dashboard(request, status=400, add_form=form)
 
 
+@login_required
+@require_POST
+def mentor_capacity(request, mentor_pk: int):
+    """The mentor changes how many mentees they take at once, from their dashboard."""
+    mentor = get_object_or_404(Mentor.objects.select_related("program"), pk=mentor_pk,
+                               user=request.user)
+    raw = request.POST.get("capacity", "").strip()
+    try:
+        capacity = int(raw)
+    except ValueError:
+        messages.error(request, f"“{raw[:20]}” isn't a number of mentees: enter a whole "
+                                "number, for example 2.")
+        return redirect("dashboard")
+    try:
+        services.mentor_set_capacity(mentor=mentor, capacity=capacity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"You now take up to {capacity} mentee{'s' if capacity != 1 else ''} at once "
+            f"in {mentor.program}." if capacity else
+            f"You're not taking new mentees in {mentor.program} for now.")
+    return redirect("dashboard")
+
+
 # --- The invited mentee ------------------------------------------------------------------
 
 def _invitation_problem(request, heading, text, status):

@@ -135,6 +135,27 @@ def mentorship_create(
     return mentorship
 
 
+MAX_CAPACITY = 20  # as Mentor.capacity's validators and database check
+
+
+@transaction.atomic
+def mentor_set_capacity(*, mentor: Mentor, capacity: int) -> Mentor:
+    """The mentor's own cap on mentees at once: never under the mentees they have now
+    (completing or ending a mentorship frees a place); 0 with none pauses new matches."""
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    load = mentor_load(mentor)
+    if not 0 <= capacity <= MAX_CAPACITY:
+        raise ValidationError(f"Enter a number from 0 to {MAX_CAPACITY}.")
+    if capacity < load:
+        raise ValidationError(
+            f"You have {load} mentee{'s' if load != 1 else ''} now (invited, active or "
+            f"paused), so the number can't be under {load}. Completing or ending a "
+            "mentorship frees a place.")
+    mentor.capacity = capacity
+    mentor.save(update_fields=["capacity"])
+    return mentor
+
+
 def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date) -> Mentorship:
     """A mentor adds a mentee they found themselves: one row, then the mentee confirms."""
     email = email.strip().lower()
@@ -162,7 +183,7 @@ def _for_the_mentor(exc: ValidationError, mentee: Mentee) -> ValidationError:
     if code == "capacity":
         return ValidationError(
             "All your places are taken (%(load)s of %(capacity)s). End or complete a "
-            "mentorship first, or ask the organizers to raise your capacity.",
+            "mentorship first, or raise how many mentees you take, at the top of your list.",
             code="capacity", params=exc.params,
         )
     if code == "duplicate":
