@@ -91,6 +91,10 @@ class ApplicationForm(forms.ModelForm):
             if max_length and isinstance(field.widget, forms.Textarea):
                 field.error_messages["max_length"] = _max_length_message(max_length)
                 field.widget.attrs["rows"] = 3
+            elif max_length:
+                field.error_messages["max_length"] = (
+                    f"Please keep this under {max_length:,} characters "
+                    "(it has %(show_value)s now).")
         self.fields["email"].error_messages["invalid"] = (
             "That doesn't look like an email address: check for a typo (name@example.org)."
         )

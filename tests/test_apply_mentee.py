@@ -94,6 +94,7 @@ def test_the_minimum_comes_from_the_program(submit, program, mentee_data):
         ("research_areas", [], "Pick at least one area."),
         ("goals", "", "This field is required."),
         ("goals", "x" * 3001, "Please keep this under 3,000 characters (it has 3001 now)"),
+        ("name", "Ada " * 40, "Please keep this under 150 characters (it has 159 now)"),
         ("occupation", "astronaut", "Select a valid choice"),
         ("github_url", "not a url", "Enter a valid URL."),
         ("courses_done", ["made_up"], "Select a valid choice"),

@@ -215,3 +215,25 @@ def test_the_home_page_on_a_phone(new_page, program):
     nav.get_by_role("link", name="Apply as a mentee").tap()
     expect(page).to_have_url(re.compile(r"/apply/mentee/$"))
     assert_no_browser_errors(page)
+
+
+def test_a_paste_too_long_for_an_answer_is_pointed_out(page, program, areas):
+    page.goto("/apply/mentee/")
+    goals = page.get_by_label("What do you want to get out of a mentorship?")
+    limit = int(goals.get_attribute("maxlength"))
+    # What a browser does on a paste: the paste event, then the text cut to maxlength.
+    goals.evaluate("""(area, text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data}));
+        area.value = text.slice(0, area.maxLength);
+        area.dispatchEvent(new Event("input", {bubbles: true}));
+    }""", "x" * (limit + 500))
+    note = goals.locator("xpath=following-sibling::div[contains(@class, 'mm-counter')]")
+    expect(note).to_have_text(re.compile(rf"longer than {limit:,} characters: only the "
+                                         "beginning fit"))
+    goals.fill("x" * (limit - 10))  # typing near the limit counts down instead
+    expect(note).to_have_text("10 characters left")
+    goals.fill("A sentence or two.")
+    expect(note).to_have_text("")
+    assert_no_browser_errors(page)

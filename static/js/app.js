@@ -34,6 +34,35 @@
     }
   });
 
+  // Long answers: the browser keeps only the first maxlength characters of a paste,
+  // silently. Say so when it happens, and count down near the limit.
+  document.querySelectorAll("textarea[maxlength]").forEach(function (area) {
+    var max = parseInt(area.getAttribute("maxlength"), 10);
+    if (!max) { return; }
+    var note = document.createElement("div");
+    note.className = "form-text mm-counter";
+    note.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", note);
+    var cut = false;
+    area.addEventListener("paste", function (event) {
+      var data = event.clipboardData || window.clipboardData;
+      var text = data ? data.getData("text") : "";
+      var replaced = area.selectionEnd - area.selectionStart;
+      cut = area.value.length - replaced + text.length > max;
+    });
+    area.addEventListener("input", function () {
+      var left = max - area.value.length;
+      if (cut) {
+        note.textContent = "That was longer than " + max.toLocaleString("en") +
+          " characters: only the beginning fit. Shorten it, then paste it again.";
+      } else {
+        note.textContent = left < max / 5 ? left.toLocaleString("en") + " characters left" : "";
+      }
+      note.classList.toggle("text-danger", cut);
+      cut = false;
+    });
+  });
+
   // Move keyboard and screen-reader focus to the error summary after a failed submit.
   var summary = document.querySelector(".mm-error-summary");
   if (summary) { summary.focus(); }
