@@ -215,6 +215,9 @@ def test_the_list_has_the_columns_and_filters_an_organizer_scans(organizer_clien
     assert app.name in page
     assert areas[0].name in page
     assert "under 5 h/week" in page
+    results = page[page.index('id="result_list"'):]
+    header = results[:results.index("</thead>")]
+    assert "Stipend?" in header and "I need a stipend" not in header
     for param in ("status__exact", "program__id__exact", "research_areas__id__exact",
                   "flagged_low_hours__exact", "needs_funding__exact"):
         assert param in page

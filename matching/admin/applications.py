@@ -263,7 +263,7 @@ def _csv_value(value):
 @admin.register(MenteeApplication)
 class MenteeApplicationAdmin(ApplicationAdmin):
     list_display = [
-        "name", "status_badge", "submitted_at", "hours", "areas", "flags", "needs_funding",
+        "name", "status_badge", "submitted_at", "hours", "areas", "flags", "stipend",
         "program",
     ]
     list_filter = ["status", "program", "research_areas", "flagged_low_hours",
@@ -292,6 +292,12 @@ class MenteeApplicationAdmin(ApplicationAdmin):
     @admin.display(description="h/week", ordering="hours_per_week")
     def hours(self, obj):
         return obj.hours_per_week
+
+    # A short header: the field's label ("I need a stipend to take part") made the column
+    # so wide that the flags and the program went off a laptop's screen.
+    @admin.display(description="Stipend?", boolean=True, ordering="needs_funding")
+    def stipend(self, obj):
+        return obj.needs_funding
 
     @admin.display(description="Flags")
     def flags(self, obj):
