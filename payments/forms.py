@@ -27,7 +27,7 @@ from .banking import (
     validate_routing_code,
 )
 from .models import MAX_RATE, AccountKind
-from .services.stipends import suggested_start, window
+from .services.stipends import previous_justification, suggested_start, window
 
 
 def _helper(*layout) -> FormHelper:
@@ -235,6 +235,7 @@ class StipendRequestForm(forms.Form):
                 "period_start": suggested_start(mentorship, payee),
                 "period_end": last,
                 "rate": program.stipend_rate,
+                "justification": previous_justification(mentorship, payee),
             })
         super().__init__(*args, **kwargs)
         for name in ("period_start", "period_end"):

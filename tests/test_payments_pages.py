@@ -72,6 +72,20 @@ def test_the_request_page_shows_the_rate_and_the_meetings_before_sending(client,
     assert "Where to pay you" in html and 'name="bank-iban"' in html
 
 
+def test_the_next_request_starts_from_the_last_reason(client, world):
+    client.force_login(world["ada"])
+    url = reverse("stipend_new", args=[world["m"].pk])
+    first = text(client.get(url))
+    assert "It lets me work fewer shifts." not in first  # nothing to start from yet
+    submit(world["m"], world["ada"])
+    html = text(client.get(url))
+    # The reason rarely changes between months: typing it again is paperwork.
+    assert "It lets me work fewer shifts.</textarea>" in html
+    # Only the payee's own words, for this mentorship: the mentor's page starts empty.
+    client.force_login(world["grace"])
+    assert "It lets me work fewer shifts." not in text(client.get(url))
+
+
 def test_a_refused_post_lists_the_meetings_of_the_typed_period_without_javascript(
         client, world):
     client.force_login(world["ada"])

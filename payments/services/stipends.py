@@ -86,6 +86,14 @@ def suggested_start(mentorship: Mentorship, payee) -> date:
     return min(max(start, last + timedelta(days=1)), end)
 
 
+def previous_justification(mentorship: Mentorship, payee) -> str:
+    """What the payee wrote on their last live request for this mentorship: the reason
+    rarely changes from one month to the next, so the next request starts from it."""
+    return (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
+            .order_by("-period_end", "-pk").values_list("justification", flat=True)
+            .first()) or ""
+
+
 def meetings_in(mentorship: Mentorship, start: date, end: date):
     return MeetingLog.objects.filter(mentorship=mentorship, date__range=(start, end)) \
         .order_by("date", "pk")
