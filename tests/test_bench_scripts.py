@@ -10,7 +10,7 @@ import pytest
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-@pytest.mark.parametrize("script", ["bench_web.py", "bench_submissions.py",
+@pytest.mark.parametrize("script", ["bench_web.py", "bench_submissions.py", "bench_paperwork.py",
                                     "bench_redis_outage.py", "bench_pg_restart.py"])
 def test_it_explains_itself(script):
     result = subprocess.run([sys.executable, str(BENCH / script), "--help"],

@@ -1,0 +1,311 @@
+"""How long a mentee's paperwork for the whole program takes, estimated on the real pages.
+
+    .venv/bin/python bench/bench_paperwork.py
+
+The product promises that a mentee's paperwork for the whole program takes under 10
+minutes. This script plays a mentee who needs a stipend through every form they fill, on
+a fresh SQLite database seeded with the demo (``seed_demo``), through the real views:
+
+1. the mentee interest form (only what is required, plus the areas of interest);
+2. signing in with an emailed code, once a month (sessions last two weeks);
+3. the baseline survey (the required questions);
+4. the first stipend request, with the bank details, and two monthly ones after it;
+5. the final project (kind, title, link);
+6. the final survey (the required questions; the optional texts left empty).
+
+Every answer is really sent and must be accepted (a refused one is an error), so the
+script also proves that this is all a mentee has to do. The time of each step is
+estimated from what the person reads and does, with published figures: reading the
+page's own text at 238 words a minute (Brysbaert 2019, silent reading of non-fiction;
+the time-zone list and other drop-down options are not read), the Keystroke-Level Model
+(Card, Moran & Newell 1983) for the actions (M 1.35 s to decide each answer, P 1.1 s to
+point and click, K 0.28 s a keystroke when typing what one knows, like a name or a
+number), and composing free text at 19 words a minute (Karat et al. 1999, keyboard
+composition). Pre-filled answers cost only their reading.
+
+Reading is the largest part and the least certain: a first-time applicant may read every
+word, someone coming back skims. So each step is given twice, reading every word and
+skimming at 450 words a minute (Rayner et al. 2016 put skimming at 400-700).
+
+Prints each step's estimate and the total as a share of the 10-minute budget. It is a
+model, not a stopwatch: it tracks what the forms ask (a new required field, a longer
+page or a longer survey shows up here), not how fast a given person is.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BUDGET_SECONDS = 600
+READING_WPM = 238  # careful reading of every word (Brysbaert 2019)
+SKIMMING_WPM = 450  # skimming for what matters (Rayner et al. 2016: 400-700)
+M, P, K = 1.35, 1.1, 0.28
+COMPOSING_SECONDS_PER_CHAR = 60 / (19 * 5)  # 19 words a minute, 5 characters a word
+# Signing in: type the address and send (M, keystrokes, P), switch to the mail app and
+# open the email (M, 2 P), read the code and type it (M, 9 K), send (P).
+SIGN_IN_SECONDS = M + 24 * K + P + M + 2 * P + M + 9 * K + P
+
+
+@dataclass
+class Step:
+    name: str
+    words: int = 0
+    actions: list[tuple[str, float]] = field(default_factory=list)
+
+    def type_known(self, text: str) -> None:
+        self.actions.append((f"type {text!r}", M + P + K * len(text)))
+
+    def compose(self, text: str) -> None:
+        self.actions.append((f"write {len(text)} characters",
+                             M + P + COMPOSING_SECONDS_PER_CHAR * len(text)))
+
+    def pick(self, what: str, clicks: int = 1) -> None:
+        self.actions.append((f"pick {what}", M + P * clicks))
+
+    def send(self) -> None:
+        self.actions.append(("send", P))
+
+    def seconds(self, wpm: int = READING_WPM) -> float:
+        return self.words * 60 / wpm + sum(cost for _, cost in self.actions)
+
+
+def words_on(html: str) -> int:
+    """Words a person reads on the page: its main part, without scripts, styles,
+    drop-down options (nobody reads the time-zone list) or hidden fields."""
+    main = html[html.find("<main"):html.find("</main>")] if "<main" in html else html
+    main = re.sub(r"(?is)<(script|style|select)\b.*?</\1>", " ", main)
+    main = re.sub(r'(?is)<[^>]*class="[^"]*visually-hidden[^"]*"[^>]*>.*?</[^>]+>', " ", main)
+    # The honeypot field people never see.
+    main = re.sub(r'(?is)<div[^>]*aria-hidden="true"[^>]*>.*?</div>\s*</div>', " ", main)
+    text = unescape(re.sub(r"(?s)<[^>]+>", " ", main))
+    return len(re.findall(r"\w+", text))
+
+
+def setup() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-paperwork-"))
+    os.environ.update({
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}", "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "mm_program.settings", "PAGE_CACHE": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+    })
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+
+
+def client(user=None):
+    from django.test import Client
+
+    browser = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        browser.force_login(user)
+    return browser
+
+
+def expect(response, status: int, what: str) -> None:
+    if response.status_code != status:
+        html = response.content.decode()
+        main = html[html.find("<main"):] if "<main" in html else html
+        text = " ".join(unescape(re.sub(r"(?s)<[^>]+>", " ", main)).split())
+        raise SystemExit(f"{what}: expected {status}, got {response.status_code}\n"
+                         f"{text[:1500]}")
+
+
+def apply_step() -> Step:
+    from matching.models import ResearchArea
+
+    step = Step("1. mentee interest form")
+    browser = client()
+    page = browser.get("/apply/mentee/")
+    expect(page, 200, "the form")
+    step.words = words_on(page.content.decode())
+    areas = list(ResearchArea.objects.filter(is_active=True).values_list("pk", flat=True)[:2])
+    answers = {
+        "name": "Ada Lovelace", "email": "ada.lovelace@example.org",
+        "field_of_study": "Mathematics", "hours_per_week": "8",
+        "goals": "Write a distillation of a mechanistic interpretability paper, then try "
+                 "a small replication of it.",
+    }
+    for name in ("name", "email", "field_of_study", "hours_per_week"):
+        step.type_known(answers[name])
+    step.actions.append(("time zone: preset to the browser's", 0.0))
+    step.pick("what you do now")
+    step.pick("two research areas", clicks=2)
+    step.compose(answers["goals"])
+    step.pick("full-time intent")
+    step.send()
+    response = browser.post("/apply/mentee/", {
+        **answers, "timezone": "Europe/London", "occupation": "masters",
+        "research_areas": [str(pk) for pk in areas], "fulltime_intent": "yes",
+        "website": "",
+    })
+    expect(response, 302, "sending the form")
+    return step
+
+
+def survey_step(name: str, invitation, answers: dict) -> Step:
+    from surveys.models import QuestionType
+    from surveys.tokens import survey_token
+
+    step = Step(name)
+    browser = client()
+    url = f"/surveys/{survey_token(invitation)}/"
+    page = browser.get(url)
+    expect(page, 200, name)
+    step.words = words_on(page.content.decode())
+    questions = {q.key: q for q in invitation.template.questions.all()}
+    sent = {}
+    for key, value in answers.items():
+        question = questions[key]
+        if not question.required:
+            continue  # left empty, as most people do
+        sent[f"q-{key}"] = value
+        if question.type in (QuestionType.SCALE_0_10, QuestionType.SCALE_1_10,
+                             QuestionType.SINGLE_CHOICE):
+            step.pick(key)
+        else:
+            step.type_known(value)
+    step.send()
+    response = browser.post(url, {**sent, "action": "submit"})
+    expect(response, 302, f"sending {name}")
+    invitation.refresh_from_db()
+    if not invitation.response.is_submitted:
+        raise SystemExit(f"{name}: the answers were not accepted")
+    return step
+
+
+def stipend_steps(mentorship, mentee) -> list[Step]:
+    """A request a month, each a month later (the clock moved on, as in real life)."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    steps = []
+    url = f"/stipends/new/{mentorship.pk}/"
+    for month in (1, 2, 3):
+        first = month == 1
+        later = timezone.now() + timedelta(days=31 * (month - 1))
+        with time_machine.travel(later, tick=False):
+            step = Step(f"4. stipend request, month {month}"
+                        + (" (with bank details)" if first else ""))
+            browser = client(mentee)
+            page = browser.get(url)
+            expect(page, 200, step.name)
+            html = page.content.decode()
+            step.words = words_on(html)
+            data = {name: re.search(rf'name="{name}"[^>]*value="([^"]+)"', html).group(1)
+                    for name in ("period_start", "period_end", "rate")}
+            step.actions.append(("period and rate: pre-filled", 0.0))
+            data["hours"] = "24"
+            step.type_known("24")
+            justification = "It lets me work fewer shifts at my job while I do this."
+            data["justification"] = justification
+            if first:
+                step.compose(justification)
+                step.type_known("Ada Lovelace")
+                step.pick("IBAN")
+                step.type_known("DE89370400440532013000")
+                data.update({"bank-holder_name": "Ada Lovelace", "bank-kind": "iban",
+                             "bank-iban": "DE89370400440532013000"})
+            elif justification in html:
+                step.actions.append(("reason: pre-filled from the last request", 0.0))
+            else:
+                step.compose(justification)
+            step.send()
+            expect(browser.post(url, data), 302, step.name)
+        steps.append(step)
+    return steps
+
+
+def project_step(mentorship, mentee) -> Step:
+    step = Step("5. final project")
+    browser = client(mentee)
+    url = f"/mentorships/{mentorship.pk}/project/"
+    page = browser.get(url)
+    expect(page, 200, step.name)
+    step.words = words_on(page.content.decode())
+    step.pick("the kind")
+    step.type_known("Superposition in toy models, reproduced")
+    step.type_known("https://ada.example.org/superposition")
+    step.send()
+    response = browser.post(url, {"kind": "blog_post",
+                                  "title": "Superposition in toy models, reproduced",
+                                  "url": "https://ada.example.org/superposition",
+                                  "is_public": "on"})
+    expect(response, 302, step.name)
+    return step
+
+
+def main() -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
+    setup()
+    from django.utils import timezone
+
+    from matching.models import Mentorship, MentorshipStatus
+    from surveys.dispatch import invite
+    from surveys.models import SurveyKind
+    from tests.surveys_helpers import BASELINE_OK, MENTEE_FINAL_OK
+
+    steps = [apply_step()]
+    # Sessions last two weeks: a sign-in for each monthly stipend request (the last one
+    # also records the final project). Surveys open from their emailed link.
+    sign_in = Step("2. sign in with an emailed code, three times")
+    sign_in.actions.append(("three sign-ins", 3 * SIGN_IN_SECONDS))
+    steps.append(sign_in)
+
+    m = (Mentorship.objects.filter(status=MentorshipStatus.ACTIVE,
+                                   meetings__isnull=False, stipend_requests__isnull=True)
+         .select_related("mentee__user", "program").distinct().first())
+    mentee = m.mentee.user
+    baseline = invite(m, SurveyKind.MENTEE_BASELINE, send=False)
+    if hasattr(baseline, "response"):
+        baseline.response.delete()
+    steps.append(survey_step("3. baseline survey", baseline, BASELINE_OK))
+    steps.extend(stipend_steps(m, mentee))
+    steps.append(project_step(m, mentee))
+    Mentorship.objects.filter(pk=m.pk).update(status=MentorshipStatus.COMPLETED,
+                                              ended_on=timezone.localdate())
+    final = invite(m, SurveyKind.MENTEE_FINAL, send=False)
+    steps.append(survey_step("6. final survey", final, MENTEE_FINAL_OK))
+
+    careful = sum(step.seconds(READING_WPM) for step in steps)
+    skimming = sum(step.seconds(SKIMMING_WPM) for step in steps)
+    print(f"{'step':<48}{'words':>7}{'actions':>9}{'min (read)':>12}{'min (skim)':>12}")
+    for step in steps:
+        print(f"{step.name:<48}{step.words:>7}{len(step.actions):>9}"
+              f"{step.seconds(READING_WPM) / 60:>12.1f}{step.seconds(SKIMMING_WPM) / 60:>12.1f}")
+    print(f"{'total':<64}{careful / 60:>12.1f}{skimming / 60:>12.1f}")
+    # A mentee who needs no stipend: no requests, one sign-in (for the final project).
+    others = [step for step in steps if not step.name.startswith(("2.", "4."))]
+    for wpm, label in ((READING_WPM, "reading"), (SKIMMING_WPM, "skimming")):
+        alone = sum(step.seconds(wpm) for step in others) + SIGN_IN_SECONDS
+        print(f"without a stipend (no requests, one sign-in), {label}: {alone / 60:.1f} min")
+    for label, total in (("reading every word", careful), ("skimming the text", skimming)):
+        print(f"share of the 10-minute budget, {label}: {total / BUDGET_SECONDS:.2f} "
+              f"({'within' if total <= BUDGET_SECONDS else 'OVER'} the promise)")
+    print(f"model: reading {READING_WPM} wpm or skimming {SKIMMING_WPM} wpm; KLM M {M} s, "
+          f"P {P} s, K {K} s; composing 19 wpm")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
