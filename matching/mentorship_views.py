@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mm_program import page_cache
+from mm_program.privacy import is_erased_email
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, emailed_link_limited, too_many
 
 from .mentorship_forms import (
@@ -35,6 +36,7 @@ from .mentorship_forms import (
 )
 from .models import (
     LIVE_STATUSES,
+    RUNNING_STATUSES,
     FinalProject,
     MeetingLog,
     MenteeApplication,
@@ -112,6 +114,9 @@ def _surveys_waiting(user) -> list[dict]:
     invitations = (
         Invitation.objects.filter(person=user, expires_at__gt=timezone.now())
         .exclude(response__submitted_at__isnull=False)
+        # "Where you stand at the start" means nothing once the mentorship stopped.
+        .exclude(Q(kind=SurveyKind.MENTEE_BASELINE)
+                 & ~Q(mentorship__status__in=RUNNING_STATUSES))
         .select_related("mentorship__mentor__user", "mentorship__mentee__user", "response")
         .order_by("expires_at", "pk")
     )
@@ -205,7 +210,20 @@ def render_dashboard(request, status=200, **forms):
 
 # --- Mentorship page ---------------------------------------------------------------------
 
+def _show_profile(mentorship) -> bool:
+    """The other person's application answers are shown once the two are mentor and
+    mentee: not to a mentor who only typed someone's email into an invitation (that
+    would show them any applicant's answers, and that the person applied), and not once
+    the other person's data was erased (their kept answers serve the figures only)."""
+    if mentorship.status in (MentorshipStatus.INVITED, MentorshipStatus.DECLINED):
+        return False
+    other = _other(mentorship)
+    return other.is_active and not is_erased_email(other.email)
+
+
 def _other_areas(mentorship) -> list:
+    if not _show_profile(mentorship):
+        return []
     other = mentorship.mentee if mentorship.viewer_is_mentor else mentorship.mentor
     application = other.application
     return list(application.research_areas.all()) if application else []
@@ -227,6 +245,7 @@ def _render_detail(request, mentorship, *, log_form=None, status=200):
         "focus_areas": mentorship.focus_areas.all(),
         "project": project,
         "other_areas": _other_areas(mentorship),
+        "show_profile": _show_profile(mentorship),
     }
     if log_form is not None:  # a refused line comes back whatever the status now
         context["log_form"] = log_form

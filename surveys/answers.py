@@ -131,14 +131,15 @@ def _scale(raw, low: int, high: int) -> Decimal:
 
 # ... and before it: the questions say a rough guess is fine, and people say so.
 _ROUGHLY = re.compile(
-    r"^(about|around|approx(\.|imately)?|roughly|circa|ca\.?|c\.|~|\u2248)\s*", re.IGNORECASE)
+    r"^(about|around|approx(imately|\.(?=\s))?|roughly|circa|ca(\.(?=\s))?|c\.(?=\s)|~|\u2248)"
+    r"\s*", re.IGNORECASE)
 
 
 def _number(raw, rule: NumberRule) -> Decimal:
     text = _UNIT_WORDS.sub("", str(raw).strip()).strip()
     text = _ROUGHLY.sub("", text).strip()
     text = text.replace("\u2212", "-").replace(" ", "")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):  # thousands: "1,500 hours"
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+", text):  # thousands: "1,500 hours"
         text = text.replace(",", "")
     elif re.fullmatch(r"[+-]?\d+,\d+", text):  # a decimal comma: "7,5"
         text = text.replace(",", ".")

@@ -54,3 +54,29 @@ def test_the_mentee_sees_who_their_mentor_is_and_how_they_work(matched):
     for private in ("PRIVATE-MENTOR-CONFLICT", "PRIVATE-MENTOR-NOTE", "PRIVATE-MENTEE",
                     "PRIVATE-FUNDING-REASON"):
         assert private not in html
+
+
+def test_a_mentor_who_only_invited_someone_sees_none_of_their_application(matched, program):
+    from matching.services.mentorships import invitation_decline, mentorship_invite
+
+    other_mentor = accepted_mentor(program, "Olga Other", capacity=2)
+    invited = mentorship_invite(mentor=other_mentor, name="Ada",
+                                email=matched.mentee.user.email,
+                                start_date=matched.start_date)
+    # Typing an address must not show that person's answers, nor that they applied.
+    html = page_as(other_mentor.user, invited)
+    assert "Replicate an evals paper." not in html and "github.com/ada-a" not in html
+    invitation_decline(mentorship=invited)
+    assert "Replicate an evals paper." not in page_as(other_mentor.user, invited)
+
+
+def test_an_erased_persons_kept_answers_are_not_shown_to_the_other_side(matched):
+    from mm_program.privacy.services import person_erase
+
+    from .factories import UserFactory
+
+    person_erase(user=matched.mentee.user,
+                 by=UserFactory(is_staff=True, is_superuser=True))
+    html = page_as(matched.mentor.user, matched)
+    # Erasure keeps occupation, hours and time zone for the figures, not for the page.
+    assert "Europe/Berlin" not in html and "Hours a week" not in html

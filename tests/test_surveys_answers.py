@@ -47,6 +47,10 @@ def refused(question, raw) -> str:
     ("percentage_points", "≈ -10 %", Decimal("-10.0")),
     # A thousands separator is not a decimal comma.
     ("hours", "1,500", Decimal("1500.0")), ("hours", "about 2,000 hours", Decimal("2000.0")),
+    # ... but a leading zero is a decimal comma, and a guess's dot is not a decimal point.
+    ("hours", "0,5", Decimal("0.5")), ("hours", "ca. 7", Decimal("7.0")),
+    ("hours", "approx .5", Decimal("0.5")), ("hours", "c. 120", Decimal("120.0")),
+    ("hours", "ca.5", Decimal("0.5")),  # not 5
 ])
 def test_numbers_and_scales_are_accepted_as_people_type_them(type_, raw, value):
     assert clean_answer(q(type_), raw) == value
@@ -86,6 +90,7 @@ def test_a_blank_answer_is_none_for_every_type(type_):
     ("hours", "-3", "Enter a number from 0 to 5000 hours."),
     ("hours", "1e9", "Enter a number from 0 to 5000 hours."),
     ("hours", "Infinity", "Enter a number of hours, like 60 or 7.5."),
+    ("hours", "0,125", "Round it to one decimal place at most."),  # not 125 hours
 ])
 def test_out_of_range_and_wrong_type_numbers_are_refused(type_, raw, message):
     assert refused(q(type_), raw) == message

@@ -53,3 +53,18 @@ def test_a_started_survey_says_so_and_a_sent_or_expired_one_is_gone(program):
     late.expires_at = timezone.now() - timedelta(minutes=1)
     late.save()
     assert "survey waits for you" not in page_of(other.mentee.user)
+
+
+def test_a_baseline_is_not_offered_once_the_mentorship_stopped(program):
+    from matching.models import MentorshipStatus
+
+    from .factories import MentorshipFactory
+
+    m = MentorshipFactory(program=program, status=MentorshipStatus.ACTIVE)
+    invitation(m, SurveyKind.MENTEE_BASELINE)
+    assert "Where you stand at the start" in page_of(m.mentee.user)
+    m.status = MentorshipStatus.ENDED_EARLY
+    m.end_reason = "fit"
+    m.ended_on = timezone.localdate()
+    m.save()
+    assert "survey waits for you" not in page_of(m.mentee.user)

@@ -396,10 +396,12 @@ def meeting_remove(*, meeting: MeetingLog, by) -> None:
         if meeting.logged_by_id != by.pk:
             raise ValidationError("Only the person who logged a meeting can remove it: ask "
                                   "them, or the organizers.")
-        decided = StipendRequest.objects.filter(
-            mentorship=m, status__in=[StipendStatus.APPROVED, StipendStatus.PAID],
-            period_start__lte=meeting.date, period_end__gte=meeting.date)
-        if decided.exists():
+        # Locked: an approval running at the same moment locks the same request, so one
+        # of the two waits and sees what the other did.
+        covering = list(StipendRequest.objects.select_for_update().filter(
+            mentorship=m, period_start__lte=meeting.date, period_end__gte=meeting.date)
+            .exclude(status=StipendStatus.REJECTED).values_list("status", flat=True))
+        if any(status in (StipendStatus.APPROVED, StipendStatus.PAID) for status in covering):
             raise ValidationError(
                 "This meeting is counted in a stipend request that was already approved: "
                 "ask the organizers to correct it.")
