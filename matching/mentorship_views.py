@@ -494,8 +494,8 @@ def mentee_add(request, mentor_pk: int):
 @require_POST
 def mentor_capacity(request, mentor_pk: int):
     """The mentor changes how many mentees they take at once, from their dashboard."""
-    mentor = get_object_or_404(Mentor.objects.select_related("program"), pk=mentor_pk,
-                               user=request.user)
+    mentor = get_object_or_404(Mentor.objects.select_related("program", "application"),
+                               pk=mentor_pk, user=request.user)
     raw = request.POST.get("capacity", "").strip()
     try:
         capacity = int(raw)
@@ -513,6 +513,13 @@ def mentor_capacity(request, mentor_pk: int):
             f"You now take up to {capacity} mentee{'s' if capacity != 1 else ''} at once "
             f"in {mentor.program}." if capacity else
             f"You're not taking new mentees in {mentor.program} for now.")
+        minutes = mentor.application.minutes_per_week if mentor.application else None
+        if capacity and minutes and minutes < 30 * capacity:
+            messages.warning(
+                request,
+                f"You told us you have {minutes} minutes a week: that's "
+                f"{minutes // capacity} a mentee with {capacity}. About 30 a week each "
+                "works best; meetings and messages add up.")
     return redirect("dashboard")
 
 

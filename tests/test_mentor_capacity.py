@@ -70,3 +70,15 @@ def test_nobody_else_can_change_it(client, grace, ada, program):
     assert signed_in(ada.user).post(url, {"capacity": "9"}).status_code == 404
     assert signed_in(grace.user).get(url).status_code == 405
     assert Mentor.objects.get(pk=grace.pk).capacity == 3
+
+
+def test_more_mentees_than_the_time_given_is_pointed_out(program):
+    from .matching_helpers import accepted_mentor
+
+    mentor = accepted_mentor(program, "Tim Time", capacity=1, minutes_per_week=60)
+    browser = signed_in(mentor.user)
+    assert "a mentee with" not in set_capacity(browser, mentor, "2")  # 30 each: fine
+    page = set_capacity(browser, mentor, "4")
+    assert "You told us you have 60 minutes a week: that's 15 a mentee with 4." in page
+    mentor.refresh_from_db()
+    assert mentor.capacity == 4  # their call: pointed out, not refused
