@@ -162,6 +162,10 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
         mentoring.append({
             "mentor": mentor,
             "rows": rows,
+            # Current mentees first, then the add-a-mentee row; ended ones are folded
+            # below it (on a phone they pushed the form thousands of pixels down).
+            "live_rows": [row for row in rows if row.is_live],
+            "ended_rows": [row for row in rows if not row.is_live],
             "load": load,
             "full": load >= mentor.capacity,
             "places": [number < load for number in range(max(mentor.capacity, load))],
