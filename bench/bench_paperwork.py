@@ -81,14 +81,15 @@ class Step:
 
 def words_on(html: str) -> int:
     """Words a person reads on the page: its main part, without scripts, styles,
-    drop-down options (nobody reads the time-zone list) or hidden fields."""
+    drop-down options (nobody reads the time-zone list), hidden fields or numbers."""
     main = html[html.find("<main"):html.find("</main>")] if "<main" in html else html
     main = re.sub(r"(?is)<(script|style|select)\b.*?</\1>", " ", main)
     main = re.sub(r'(?is)<[^>]*class="[^"]*visually-hidden[^"]*"[^>]*>.*?</[^>]+>', " ", main)
     # The honeypot field people never see.
     main = re.sub(r'(?is)<div[^>]*aria-hidden="true"[^>]*>.*?</div>\s*</div>', " ", main)
     text = unescape(re.sub(r"(?s)<[^>]+>", " ", main))
-    return len(re.findall(r"\w+", text))
+    # Words, not numbers: a 1-to-10 scale's buttons are seen at a glance, not read.
+    return len([word for word in re.findall(r"\w+", text) if not word.isdigit()])
 
 
 def setup() -> None:
