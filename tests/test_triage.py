@@ -331,3 +331,39 @@ def test_a_broker_outage_after_the_commit_does_not_lose_the_decision(
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == "accepted"
+
+
+def test_the_answers_are_shown_not_edited_and_the_notes_still_save(organizer_client,
+                                                                   application):
+    application.courses_done = ["agisf_alignment"]
+    application.goals = "Write a distillation."
+    application.save()
+    url = reverse("admin:matching_menteeapplication_change", args=[application.pk])
+    page = organizer_client.get(url)
+    html = page.content.decode()
+    form = page.context["adminform"].form
+    # The applicant's words are shown as text: no input to change them.
+    assert set(form.fields) == {"organizer_notes"}
+    assert "Write a distillation." in html
+    assert "AGI Safety Fundamentals: Alignment" in html and '["agisf_alignment"]' not in html
+    response = organizer_client.post(url, {"organizer_notes": "Strong maths.",
+                                           "goals": "Overwritten by an organizer"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.organizer_notes == "Strong maths."
+    assert application.goals == "Write a distillation."
+
+
+def test_a_mentor_can_be_taken_off_the_mentee_forms_list(organizer_client, program):
+    app = MentorApplicationFactory(program=program, listed_for_applicants=True,
+                                   excluded_stages=["bachelors"], expertise="Evals.")
+    url = reverse("admin:matching_mentorapplication_change", args=[app.pk])
+    page = organizer_client.get(url)
+    assert set(page.context["adminform"].form.fields) == {"organizer_notes",
+                                                          "listed_for_applicants"}
+    assert "Bachelor&#x27;s student" in page.content.decode()
+    response = organizer_client.post(url, {"organizer_notes": ""})  # the box unticked
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.listed_for_applicants is False
+    assert app.excluded_stages == ["bachelors"] and app.expertise == "Evals."

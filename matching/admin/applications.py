@@ -1,6 +1,5 @@
 import csv
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -90,6 +89,17 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
 
     # Each subclass lists the applicant's answers in `answer_fieldsets`.
     answer_fieldsets: list = []
+    # The answers are the applicant's words: shown, not edited (they can send the form
+    # again, and the owner confirms changes). Organizers edit only these.
+    editable_answers: tuple = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        answers = [name for _, options in self.answer_fieldsets for name in options["fields"]]
+        return [*fields, *(name for name in answers
+                           if name not in fields and name not in self.editable_answers)]
 
     def get_fieldsets(self, request, obj=None):
         return [
@@ -275,7 +285,7 @@ class MenteeApplicationAdmin(ApplicationAdmin):
         ("Interests and goals", {"fields": ["research_areas", "research_interests", "goals",
                                             "key_uncertainties"]}),
         ("Commitment", {"fields": ["hours_per_week", "flagged_low_hours", "fulltime_intent",
-                                   "courses_done"]}),
+                                   "courses"]}),
         ("Funding", {"fields": ["needs_funding", "funding_reason"]}),
         ("Links", {"fields": ["cv_url", "github_url", "writing_url"]}),
         ("For matching", {"fields": ["preferred_involvement", "preferred_control",
@@ -292,6 +302,10 @@ class MenteeApplicationAdmin(ApplicationAdmin):
     @admin.display(description="h/week", ordering="hours_per_week")
     def hours(self, obj):
         return obj.hours_per_week
+
+    @admin.display(description="Courses already done")
+    def courses(self, obj):
+        return ", ".join(obj.get_courses_done_display()) or "—"
 
     # A short header: the field's label ("I need a stipend to take part") made the column
     # so wide that the flags and the program went off a laptop's screen.
@@ -312,17 +326,6 @@ class MenteeApplicationAdmin(ApplicationAdmin):
         )
 
 
-class MentorApplicationAdminForm(forms.ModelForm):
-    excluded_stages = forms.MultipleChoiceField(
-        label="Career stages not taken", choices=MenteeApplication.Occupation.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
-    )
-
-    class Meta:
-        model = MentorApplication
-        fields = ["excluded_stages"]  # the admin adds the fieldsets' fields
-
-
 @admin.register(MentorApplication)
 class MentorApplicationAdmin(ApplicationAdmin):
     list_display = [
@@ -337,10 +340,16 @@ class MentorApplicationAdmin(ApplicationAdmin):
         ("Expertise", {"fields": ["research_areas", "expertise"]}),
         ("Time and style", {"fields": ["capacity", "minutes_per_week", "involvement",
                                        "creative_control", "style_notes", "wants_paid"]}),
-        ("For matching", {"fields": ["excluded_stages", "conflicts",
+        ("For matching", {"fields": ["excluded_stages_list", "conflicts",
                                      "listed_for_applicants"]}),
     ]
-    form = MentorApplicationAdminForm
+    # Organizers may take a mentor off the mentee form's list.
+    editable_answers = ("listed_for_applicants",)
+
+    @admin.display(description="Career stages not taken")
+    def excluded_stages_list(self, obj):
+        return ", ".join(obj.get_excluded_stages_display()) or "—"
+
     csv_fields = [
         "position", "organization", "capacity", "minutes_per_week", "involvement",
         "creative_control", "style_notes", "wants_paid", "expertise", "profile_url",
