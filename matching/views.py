@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from mm_program import page_cache
 from mm_program.ratelimit import emailed_link_limited, over_limit, posted_email, too_many
 
+from .dashboard import render_dashboard
 from .forms import HONEYPOT_FIELD, MenteeApplicationForm, MentorApplicationForm
-from .mentorship_views import render_dashboard
 from .models import ApplicationUpdate, Program
 from .services.applications import (
     APPLICATION_MODELS,
