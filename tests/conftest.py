@@ -104,6 +104,16 @@ def organizer_client(client, organizer):
 
 
 @pytest.fixture
+def post_committed(client, django_capture_on_commit_callbacks):
+    """``client.post(url, data)``, then what the view queued for after the commit (the
+    emails), as a real request's commit would."""
+    def post(url, data, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **extra)
+    return post
+
+
+@pytest.fixture
 def mentee_data(areas):
     """A complete, valid mentee interest form as a browser would post it."""
     return {

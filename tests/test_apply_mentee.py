@@ -11,11 +11,8 @@ URL = "/apply/mentee/"
 
 
 @pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    def _submit(data, url=URL, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data, **extra)
-    return _submit
+def submit(post_committed):
+    return lambda data, url=URL, **extra: post_committed(url, data, **extra)
 
 
 def test_it_shows_the_form_with_the_hours_warning_up_front(client, program):

@@ -7,11 +7,8 @@ URL = "/apply/mentor/"
 
 
 @pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    def _submit(data):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL, data)
-    return _submit
+def submit(post_committed):
+    return lambda data, **extra: post_committed(URL, data, **extra)
 
 
 def test_it_explains_the_time_it_takes(client, program):

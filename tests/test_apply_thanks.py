@@ -19,11 +19,8 @@ THANKS = reverse("apply_thanks", args=["mentee"])
 
 
 @pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    def _submit(data, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL, data, **extra)
-    return _submit
+def submit(post_committed):
+    return lambda data, **extra: post_committed(URL, data, **extra)
 
 
 def test_an_application_leaves_no_session_behind(client, submit, program, mentee_data):

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,18 +13,13 @@ from matching.models import MeetingLog
 from matching.services import mentorships as services
 from payments.models import StipendRequest, StipendStatus
 
-from . import test_mentorship_pages as pages
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory
+from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
+from .mentorship_fixtures import signed_in, today
 
 pytestmark = pytest.mark.django_db
 
-grace, ada, mentorship, today = pages.grace, pages.ada, pages.mentorship, pages.today
 
-
-def signed_in(user) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def log(browser, m, day):

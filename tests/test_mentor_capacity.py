@@ -4,24 +4,18 @@ mentees they have now; 0 pauses new matches; only their own."""
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from matching.models import Mentor, MentorshipSource
 from matching.services import mentorships as services
 
-from . import test_mentorship_pages as pages
 from .factories import MenteeFactory, MentorFactory
+from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
+from .mentorship_fixtures import signed_in
 
 pytestmark = pytest.mark.django_db
 
-grace, ada, mentorship, today = pages.grace, pages.ada, pages.mentorship, pages.today
 
-
-def signed_in(user) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def set_capacity(browser, mentor, value):

@@ -2,11 +2,11 @@
 folded away (on a phone they pushed the add-a-mentee row thousands of pixels down)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory
+from .mentorship_fixtures import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,7 @@ def test_current_mentees_then_the_add_row_then_the_earlier_ones(program):
                                  ended_on=timezone.localdate(),
                                  mentee=MenteeFactory(program=program))
                for _ in range(3)]
-    browser = Client()
-    browser.force_login(mentor.user)
-    html = browser.get(reverse("dashboard")).content.decode()
+    html = signed_in(mentor.user).get(reverse("dashboard")).content.decode()
     add_row = html.index("Add a mentee you found yourself")
     assert html.index(f'id="mentorship-{current.pk}"') < add_row
     folded = html.index("Earlier mentees (3)")
@@ -35,8 +33,6 @@ def test_with_only_earlier_mentees_they_are_shown_open(program):
     mentor = MentorFactory(program=program)
     MentorshipFactory(program=program, mentor=mentor, status="completed",
                       ended_on=timezone.localdate())
-    browser = Client()
-    browser.force_login(mentor.user)
-    html = browser.get(reverse("dashboard")).content.decode()
+    html = signed_in(mentor.user).get(reverse("dashboard")).content.decode()
     assert '<details class="mm-earlier mt-3" open>' in html
     assert "No mentees yet" not in html

@@ -5,27 +5,19 @@ promises a survey that an early end doesn't send."""
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from matching.models import MentorshipStatus
 from mm_program.privacy.services import person_erase
 
-from . import test_mentorship_pages as pages
-from .factories import UserFactory
-
-# The pages tests' people: Grace mentors Ada, for a month now.
-grace, ada, mentorship, today = pages.grace, pages.ada, pages.mentorship, pages.today
+from .factories import MentorshipFactory, UserFactory
+from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
+from .mentorship_fixtures import signed_in, today
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "PRIVATE-END-NOTE: she stopped replying after the second call."
 
-
-def signed_in(user) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.fixture
@@ -83,7 +75,7 @@ def test_the_pages_promise_a_survey_only_where_one_is_sent(mentorship, grace,
     finals = Invitation.objects.filter(mentorship=ended_by_the_mentor).exclude(
         kind=SurveyKind.MENTEE_BASELINE)
     assert not finals.exists()
-    other = pages.MentorshipFactory(mentor=grace, start_date=today())
+    other = MentorshipFactory(mentor=grace, start_date=today())
     end_page = signed_in(grace.user).get(reverse("mentorship_end", args=[other.pk]))
     assert ("Once it is completed you'll both get a short survey by email; ending early "
             "asks you why instead.") in end_page.content.decode()

@@ -8,12 +8,12 @@ from matching.models import MentorshipSource, MentorshipStatus
 from matching.services import mentorships as services
 from matching.tokens import invitation_token
 
-from . import test_mentorship_pages as pages
 from .factories import MentorFactory
+from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
+from .mentorship_fixtures import today
 
 pytestmark = pytest.mark.django_db
 
-grace, ada, mentorship, today = pages.grace, pages.ada, pages.mentorship, pages.today
 
 
 @pytest.fixture

@@ -2,21 +2,19 @@
 judge fit and prepare a first call, never funding, conflicts or organizers' notes."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from matching.models import MentorshipSource
 from matching.services.mentorships import mentorship_create
 
 from .matching_helpers import accepted_mentee, accepted_mentor
+from .mentorship_fixtures import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def page_as(user, m) -> str:
-    browser = Client()
-    browser.force_login(user)
-    response = browser.get(reverse("mentorship_detail", args=[m.pk]))
+    response = signed_in(user).get(reverse("mentorship_detail", args=[m.pk]))
     assert response.status_code == 200
     return response.content.decode()
 

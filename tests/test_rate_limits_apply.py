@@ -10,11 +10,8 @@ URL = "/apply/mentee/"
 
 
 @pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    def _submit(data, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL, data, **extra)
-    return _submit
+def submit(post_committed):
+    return lambda data, **extra: post_committed(URL, data, **extra)
 
 
 def test_it_takes_the_same_email_up_to_the_limit_then_keeps_the_form(

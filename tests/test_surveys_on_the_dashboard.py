@@ -11,15 +11,14 @@ from django.utils import timezone
 
 from surveys.models import SurveyKind
 
+from .mentorship_fixtures import signed_in
 from .surveys_helpers import answer, completed, invitation
 
 pytestmark = pytest.mark.django_db
 
 
 def page_of(user) -> str:
-    browser = Client()
-    browser.force_login(user)
-    return browser.get(reverse("dashboard")).content.decode()
+    return signed_in(user).get(reverse("dashboard")).content.decode()
 
 
 def test_each_side_sees_their_own_open_survey_and_its_link_works(program):
