@@ -398,9 +398,9 @@ def meeting_remove(*, meeting: MeetingLog, by) -> None:
                                   "them, or the organizers.")
         # Locked: an approval running at the same moment locks the same request, so one
         # of the two waits and sees what the other did.
-        covering = list(StipendRequest.objects.select_for_update().filter(
-            mentorship=m, period_start__lte=meeting.date, period_end__gte=meeting.date)
-            .exclude(status=StipendStatus.REJECTED).values_list("status", flat=True))
+        covering = list(StipendRequest.objects.select_for_update().live()
+                        .overlapping(meeting.date, meeting.date).filter(mentorship=m)
+                        .values_list("status", flat=True))
         if any(status in (StipendStatus.APPROVED, StipendStatus.PAID) for status in covering):
             raise ValidationError(
                 "This meeting is counted in a stipend request that was already approved: "
