@@ -6,6 +6,6 @@ class MmProgramConfig(AppConfig):
     verbose_name = "Accounts and messages"
 
     def ready(self):
-        from . import page_cache
+        from . import checks, page_cache  # noqa: F401  (checks register themselves)
 
         page_cache.connect()

@@ -268,7 +268,7 @@ RATELIMIT_USE_CACHE = "default"
 # Fernet keys, comma-separated, newest first: the first encrypts, all of them decrypt.
 # To rotate: put a new key in front, deploy, run `manage.py rotate_field_encryption`, then
 # drop the old key. Without a key bank details can be neither saved nor read, and with
-# DEBUG off `check` (so `migrate`) fails (payments.checks). Development and the test
+# DEBUG off `check` (so `migrate`) fails (mm_program.checks). Development and the test
 # suite fall back to a published key that must never protect real data.
 DEV_FIELD_ENCRYPTION_KEY = "GpDNCfmGc0DSNCamRHRyoQn4_hbAqlG2bmhw3deUVyw="
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")

@@ -6,4 +6,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Stipends"
 
     def ready(self):
-        from . import checks, reminders  # noqa: F401  (registers the checks and the rule)
+        from . import reminders  # noqa: F401  (registers the rule)

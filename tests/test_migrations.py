@@ -43,10 +43,10 @@ def test_models_and_migrations_are_compared_without_production_secrets():
     result = _manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
-    assert "payments.E001" not in result.stdout + result.stderr
+    assert "mm_program.E001" not in result.stdout + result.stderr
 
 
 def test_running_the_app_without_an_encryption_key_is_still_refused():
     result = _manage("migrate", "--check")
     assert result.returncode != 0
-    assert "payments.E001" in result.stdout + result.stderr
+    assert "mm_program.E001" in result.stdout + result.stderr

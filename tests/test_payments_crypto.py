@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template import Context, Template
 
-from payments import crypto
-from payments.checks import encryption_keys
-from payments.crypto import EncryptionKeyMissing, Sealed, UndecryptableValue
+from mm_program import crypto
+from mm_program.checks import encryption_keys
+from mm_program.crypto import EncryptionKeyMissing, Sealed, UndecryptableValue
 from payments.models import BankDetails
 from payments.services.bank import plaintext, save_bank_details
 
@@ -155,17 +155,17 @@ def test_a_malformed_key_is_refused_without_echoing_it(settings):
     with pytest.raises(EncryptionKeyMissing, match="key #2 is not a valid Fernet key") as bad:
         crypto.encrypt("x")
     assert "secret-ish" not in str(bad.value)
-    assert [e.id for e in encryption_keys()] == ["payments.E002"]
+    assert [e.id for e in encryption_keys()] == ["mm_program.E002"]
 
 
 def test_the_system_check_wants_a_real_key_when_debug_is_off(settings):
     settings.DEBUG, settings.TESTING = False, False
     settings.FIELD_ENCRYPTION_KEYS = []
-    assert [e.id for e in encryption_keys()] == ["payments.E001"]
+    assert [e.id for e in encryption_keys()] == ["mm_program.E001"]
     settings.FIELD_ENCRYPTION_KEYS = [settings.DEV_FIELD_ENCRYPTION_KEY]
-    assert [e.id for e in encryption_keys()] == ["payments.E003"]
+    assert [e.id for e in encryption_keys()] == ["mm_program.E003"]
     settings.FIELD_ENCRYPTION_KEYS = [NEW, NEW]
-    assert [e.id for e in encryption_keys()] == ["payments.E004"]
+    assert [e.id for e in encryption_keys()] == ["mm_program.E004"]
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
     assert encryption_keys() == []
     settings.DEBUG, settings.FIELD_ENCRYPTION_KEYS = True, []
@@ -185,9 +185,9 @@ def _manage(*args, **env_changes):
 def test_check_deploy_fails_without_a_key_and_passes_this_check_with_one():
     without = _manage("check", "--deploy")
     assert without.returncode != 0
-    assert "payments.E001" in without.stderr and "FIELD_ENCRYPTION_KEYS" in without.stderr
+    assert "mm_program.E001" in without.stderr and "FIELD_ENCRYPTION_KEYS" in without.stderr
     with_key = _manage("check", "--deploy", FIELD_ENCRYPTION_KEYS=f"{NEW},{OLD}")
-    assert "payments.E00" not in with_key.stderr + with_key.stdout
+    assert "mm_program.E00" not in with_key.stderr + with_key.stdout
 
 
 def test_settings_use_the_development_key_only_in_development_or_tests():

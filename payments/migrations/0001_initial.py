@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.expressions
-import payments.fields
+import mm_program.fields
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -145,11 +145,11 @@ class Migration(migrations.Migration):
                 ('country', models.CharField(max_length=2)),
                 ('masked', models.CharField(max_length=40, verbose_name='account')),
                 ('fingerprint', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('holder_name', payments.fields.EncryptedTextField(blank=True, default='', editable=False)),
-                ('iban', payments.fields.EncryptedTextField(blank=True, default='', editable=False)),
-                ('bic', payments.fields.EncryptedTextField(blank=True, default='', editable=False)),
-                ('account_number', payments.fields.EncryptedTextField(blank=True, default='', editable=False)),
-                ('routing_code', payments.fields.EncryptedTextField(blank=True, default='', editable=False)),
+                ('holder_name', mm_program.fields.EncryptedTextField(blank=True, default='', editable=False)),
+                ('iban', mm_program.fields.EncryptedTextField(blank=True, default='', editable=False)),
+                ('bic', mm_program.fields.EncryptedTextField(blank=True, default='', editable=False)),
+                ('account_number', mm_program.fields.EncryptedTextField(blank=True, default='', editable=False)),
+                ('routing_code', mm_program.fields.EncryptedTextField(blank=True, default='', editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

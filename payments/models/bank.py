@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from mm_program.fields import EncryptedTextField
+
 from ..banking import country_name
-from ..fields import EncryptedTextField
 
 # Never copied into the change history (simple_history) nor shown anywhere unmasked.
 ENCRYPTED_FIELDS = ["holder_name", "iban", "bic", "account_number", "routing_code"]

@@ -12,8 +12,8 @@ its value) and changes nothing. The fingerprints are recomputed under the new ke
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from payments import crypto
-from payments.crypto import Sealed
+from mm_program import crypto
+from mm_program.crypto import Sealed
 from payments.models import ENCRYPTED_FIELDS, BankDetails
 from payments.services.bank import account_identity
 

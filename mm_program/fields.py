@@ -1,4 +1,4 @@
-"""A text column encrypted at rest (see ``payments.crypto``)."""
+"""A text column encrypted at rest (see ``mm_program.crypto``)."""
 
 import base64
 import binascii
