@@ -29,6 +29,9 @@ from .services.bank import save_bank_details
 
 logger = logging.getLogger(__name__)
 
+# A 64-bit id has at most 19 digits.
+MAX_ID_DIGITS = 19
+
 BANK_FIELDS = [f"bank-{name}" for name in ("holder_name", "iban", "bic", "account_number",
                                            "routing_code")]
 
@@ -81,12 +84,14 @@ def stipend_list(request):
 @login_required
 @require_GET
 def stipend_pick(request):
-    """The mentor's "request a stipend" select on the dashboard lands here."""
-    try:
-        pk = int(request.GET.get("mentorship", ""))
-    except ValueError:
+    """The mentor's "request a stipend" select on the dashboard lands here. Anything but
+    a mentorship's id (a word, a negative or an over-long number) leads to the list."""
+    value = request.GET.get("mentorship", "")
+    # Only the digits the URL's <int:> takes: int() alone also reads "-1", which
+    # reverse() then refuses (a server error), and fails past 4,300 digits.
+    if not (value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS):
         return redirect("stipend_list")
-    return redirect("stipend_new", mentorship_pk=pk)
+    return redirect("stipend_new", mentorship_pk=int(value))
 
 
 @never_cache
