@@ -276,7 +276,9 @@ if not FIELD_ENCRYPTION_KEYS and (DEBUG or TESTING):
     FIELD_ENCRYPTION_KEYS = [DEV_FIELD_ENCRYPTION_KEY]
 # The change history (simple_history) is an audit trail: never restored from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
-# Error pages and error emails never list a posted account or the variables holding one.
+# Error reports never list a posted account or the variables holding one (payments.debug),
+# nor a password written in a URL: REDIS_URL, the broker's, the cache's LOCATION
+# (mm_program.error_reports).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "payments.debug.BankDetailsReporterFilter"
 
 # --- Forms, i18n, static --------------------------------------------------------------

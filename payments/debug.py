@@ -4,10 +4,11 @@
 lists every frame's local variables, and the libraries that handle an account
 (schwifty, cryptography, Django's forms) keep it in theirs. This filter hides all of
 them in a request that posts bank details, and in this app's and those libraries' frames
-anywhere (commands, tasks).
+anywhere (commands, tasks). What the project's own filter hides (passwords in URLs, see
+mm_program/error_reports.py) stays hidden.
 """
 
-from django.views.debug import SafeExceptionReporterFilter
+from mm_program.error_reports import CredentialsReporterFilter
 
 BANK_PREFIX = "bank-"
 HIDDEN_MODULES = ("payments", "schwifty", "cryptography")
@@ -22,7 +23,7 @@ def _posts_bank_details(request) -> bool:
         return True
 
 
-class BankDetailsReporterFilter(SafeExceptionReporterFilter):
+class BankDetailsReporterFilter(CredentialsReporterFilter):
     def get_post_parameters(self, request):
         params = super().get_post_parameters(request)
         if not _posts_bank_details(request):
