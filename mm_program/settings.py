@@ -335,12 +335,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Errors go to the log (stderr: the container's log), never to ADMINS by mail: Django's
+# default mails every server error, bad Host header and oversized body, unthrottled, and
+# prints to the console only with DEBUG. Replacing the "django" logger's configuration
+# drops both handlers; its records go to the root's console like everyone else's
+# (tests/test_logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_warning": {"()": "mm_program.logs.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"level": "INFO"},
+        # Requests refused as suspicious (bad Host, oversized body, too many fields): a
+        # client's doing, one warning line each instead of an error with a traceback.
+        **{f"django.security.{name}": {"filters": ["one_line_warning"]}
+           for name in ("DisallowedHost", "RequestDataTooBig", "TooManyFieldsSent",
+                        "TooManyFilesSent")},
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise in-process (development); workers log their own.
         "celery.app.trace": {"level": os.environ.get("CELERY_TRACE_LOG_LEVEL", "WARNING")},
