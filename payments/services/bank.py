@@ -1,7 +1,9 @@
-"""Saving and revealing bank details. The only code that writes or decrypts them."""
+"""Saving and revealing bank details. The only code that writes or decrypts them, and
+that records who saw them, or was refused them (``BankDetailsReveal``)."""
 
 import logging
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -77,17 +79,36 @@ class Revealed:
         return f"<Revealed bank details of user {self.details.user_id}>"
 
 
+def refuse_reveal(*, by, purpose, message: str, payee=None, batch=None,
+                  detail: str = "") -> NoReturn:
+    """Record that `by` asked for full bank details and was refused, then raise
+    ``PermissionDenied(message)``. The one place a refusal is written.
+
+    The row names what was asked for (the payee, the batch, or the requests in `detail`),
+    never an account. It is saved at once, before any transaction of the services: a
+    caller answers the exception with a 403 response rather than letting it through a
+    transaction of its own (``ATOMIC_REQUESTS``), which would roll the row back.
+    """
+    BankDetailsReveal.objects.create(
+        payee=payee, revealed_by_id=getattr(by, "pk", None), purpose=purpose,
+        outcome=BankDetailsReveal.Outcome.REFUSED, batch=batch, detail=detail[:200])
+    logger.warning("Refused bank details (%s) of %s to user %s", purpose,
+                   f"user {payee.pk}" if payee else batch or detail, getattr(by, "pk", None))
+    raise PermissionDenied(message)
+
+
 @sensitive_variables("values")
 def reveal(*, details: BankDetails, by, purpose=BankDetailsReveal.Purpose.REVEAL,
            batch=None) -> Revealed:
-    """The full bank details, for a payments officer only; every reveal is logged."""
+    """The full bank details, for a payments officer only; every reveal is logged, and
+    so is a refusal (``refuse_reveal``)."""
     if not permissions.can_reveal(by):
-        logger.warning("Refused to reveal the bank details of user %s to user %s",
-                       details.user_id, getattr(by, "pk", None))
-        raise PermissionDenied("Only payments officers can see full bank details.")
+        refuse_reveal(by=by, purpose=purpose, payee=details.user, batch=batch,
+                      message="Only payments officers can see full bank details.")
     values = plaintext(details)  # raises (and logs nothing) if no key opens them
     BankDetailsReveal.objects.create(payee_id=details.user_id, revealed_by=by,
-                                     purpose=purpose, batch=batch, account=details.masked)
+                                     purpose=purpose, batch=batch, account=details.masked,
+                                     outcome=BankDetailsReveal.Outcome.GRANTED)
     logger.info("Bank details of user %s revealed to user %s (%s)", details.user_id, by.pk,
                 purpose)
     return Revealed(details=details, **values)

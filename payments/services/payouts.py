@@ -5,6 +5,8 @@ UPDATE ``… WHERE batch IS NULL AND status = 'approved'`` under row locks), so 
 never exported into two batches, even by two officers at the same moment. The CSV holds
 full bank details: building it is a reveal, logged for every payee in it. It is built
 before the batch commits, so a key problem (bank details no key opens) exports nothing.
+Anyone but a payments officer is refused, and the refusal is recorded with the reveals
+(``check_may_export``, ``batch_csv``), before any transaction here begins.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
 from .. import permissions
 from ..banking import format_iban
 from ..models import BankDetails, BankDetailsReveal, PayoutBatch, StipendRequest, StipendStatus
-from .bank import reveal
+from .bank import refuse_reveal, reveal
 
 HEADER = ["request", "payee", "payee_email", "holder", "iban_or_account", "bic_or_swift",
           "routing_code", "country", "amount", "currency", "reference"]
@@ -57,16 +59,34 @@ def _skip_reason(req: StipendRequest, details: dict) -> str:
     return ""
 
 
+def requests_label(request_ids) -> str:
+    """``requests 3, 5, 8`` (the first 10 numbers, then how many more): what a refused
+    export asked for."""
+    ids = sorted(set(request_ids))
+    shown = ", ".join(str(pk) for pk in ids[:10])
+    more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+    return f"request{'' if len(ids) == 1 else 's'} {shown}{more}" if ids else "no requests"
+
+
+def check_may_export(*, request_ids, by) -> None:
+    """Refuse anyone but a payments officer an export of these requests, recorded as a
+    refused reveal (``PermissionDenied``); return quietly for an officer."""
+    if not permissions.can_pay(by):
+        refuse_reveal(by=by, purpose=BankDetailsReveal.Purpose.EXPORT,
+                      detail=requests_label(request_ids),
+                      message="Only payments officers export payouts.")
+
+
 @sensitive_variables("rows")
 def export(*, request_ids, by) -> Export:
     """A new batch of the approved, not yet exported requests among `request_ids`, and
     its CSV. The others are listed in ``skipped`` with the reason."""
-    if not permissions.can_pay(by):
-        raise PermissionDenied("Only payments officers export payouts.")
+    request_ids = [int(pk) for pk in request_ids]
+    check_may_export(request_ids=request_ids, by=by)
     with transaction.atomic():
         requests = list(
             StipendRequest.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(request_ids)).select_related("payee").order_by("pk")
+            .filter(pk__in=request_ids).select_related("payee").order_by("pk")
         )
         details = {d.user_id: d for d in BankDetails.objects.filter(
             user__in={r.payee_id for r in requests})}
@@ -100,9 +120,11 @@ def export(*, request_ids, by) -> Export:
 
 @sensitive_variables("rows")
 def batch_csv(*, batch: PayoutBatch, by) -> str:
-    """The CSV of an existing batch again (a download that failed): logged as a reveal."""
+    """The CSV of an existing batch again (a download that failed): logged as a reveal,
+    and refused (recorded) to anyone but a payments officer."""
     if not permissions.can_pay(by):
-        raise PermissionDenied("Only payments officers download payouts.")
+        refuse_reveal(by=by, purpose=BankDetailsReveal.Purpose.DOWNLOAD, batch=batch,
+                      message="Only payments officers download payouts.")
     requests = list(batch.requests.select_related("payee").order_by("pk"))
     details = {d.user_id: d for d in BankDetails.objects.filter(
         user__in={r.payee_id for r in requests})}
