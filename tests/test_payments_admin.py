@@ -215,7 +215,8 @@ def test_organizers_cannot_export_or_pay(organizer_client, approved):
     changelist = organizer_client.get(reverse(CHANGELIST)).content.decode()
     assert "export_payout" not in changelist and "mark_paid" not in changelist
     assert "approve" in changelist
-    response = action(organizer_client, "export_payout", [ada.pk])
+    response = action(organizer_client, "export_payout", [ada.pk])  # a crafted POST
+    assert response.status_code == 403  # and recorded: test_payments_refused_export.py
     assert not response.get("Content-Type", "").startswith("text/csv")
     assert not PayoutBatch.objects.exists()
     assert move(organizer_client, "pay", [ada.pk], paid_on=today().isoformat(),

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from mm_program.roles import PAYMENTS_OFFICERS, ensure_roles
@@ -100,3 +100,22 @@ def submit(m, payee, *, start=None, end=None, hours="10", rate=None, account=Tru
         rate=Decimal(rate) if rate is not None else m.program.stipend_rate,
         justification=justification,
     )
+
+
+@pytest.fixture
+def staff_viewer(db):
+    """Staff without a role, given Django's view permissions on every model of this app:
+    the roles decide here (``payments.permissions``), not the model permissions."""
+    user = UserFactory(email="sam@example.org", name="Sam Staff", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(
+        content_type__app_label="payments", codename__startswith="view_"))
+    return user
+
+
+@pytest.fixture
+def approved_pair(world, officer, budget):
+    """Ada's and Grace's requests, approved, with their bank details on file."""
+    ada = services.approve(request=submit(world["m"], world["ada"], hours="10"), by=officer)
+    grace = services.approve(request=submit(world["m"], world["grace"], hours="2.5"),
+                             by=officer)
+    return ada, grace

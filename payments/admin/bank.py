@@ -1,5 +1,7 @@
 """Bank details in the organizer area: payments officers only, masked, with a Reveal
-button (a POST) that shows the full account once and logs who saw whose, and when."""
+button (a POST) that shows the full account once and logs who saw whose, and when. The
+log (*Bank details reveals*, which organizers read too) also lists every refused reveal
+and payout CSV, recorded by the services."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -11,14 +13,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from mm_program.admin_history import NoVersionPagesAdmin, ViewOnlyMixin
-from mm_program.admin_html import coloured
+from mm_program.admin_html import badge, coloured
 
 from .. import permissions
 from ..banking import format_iban
 from ..crypto import EncryptionKeyMissing, UndecryptableValue
 from ..models import BankDetails, BankDetailsReveal
 from ..services.bank import reveal
-from .common import person
+from .common import person, refused
 
 
 def _officer_or_superuser(user) -> bool:
@@ -90,18 +92,18 @@ class BankDetailsAdmin(NoVersionPagesAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def reveal_view(self, request, pk):
-        """POST only: the full account, once, and a line in the reveal log."""
+        """POST only: the full account, once, and a line in the reveal log; anyone but a
+        payments officer gets the 403 page, and the service records the refusal."""
         if request.method != "POST":
             raise Http404
         details = get_object_or_404(BankDetails.objects.select_related("user"), pk=pk)
-        if not permissions.can_reveal(request.user):
-            reveal(details=details, by=request.user)  # logs the refusal, raises
-            raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.opts,
                    "title": f"Bank details of {person(details.user)}", "details": details,
                    "original": details}
         try:
             account = reveal(details=details, by=request.user)
+        except PermissionDenied as exc:
+            return refused(request, exc)
         except (UndecryptableValue, EncryptionKeyMissing) as exc:
             context["problem"] = str(exc)
             return TemplateResponse(request, "admin/payments/bankdetails/reveal.html",
@@ -118,20 +120,41 @@ class BankDetailsAdmin(NoVersionPagesAdmin):
         return response
 
 
+def _can_read_the_reveal_log(user) -> bool:
+    """Payments officers and organizers (superusers included): who saw whose bank
+    details, and who was refused them. The log holds an account masked at most."""
+    return permissions.is_payments_officer(user) or permissions.is_organizer(user)
+
+
 @admin.register(BankDetailsReveal)
 class BankDetailsRevealAdmin(ViewOnlyMixin, admin.ModelAdmin):
-    """Who saw whose full bank details, and when. Nobody edits or deletes it."""
+    """Who saw whose full bank details, and when; and who asked and was refused. Nobody
+    edits or deletes it."""
 
-    list_display = ["revealed_at", "revealed_by", "payee", "purpose", "account", "batch"]
-    list_filter = ["purpose", "revealed_by"]
+    list_display = ["revealed_at", "outcome_badge", "who", "payee", "purpose", "batch",
+                    "detail", "account"]
+    list_filter = ["outcome", "purpose", ("revealed_by", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["revealed_by", "payee", "batch"]
-    search_fields = ["payee__email", "payee__name", "revealed_by__email"]
+    search_fields = ["payee__email", "payee__name", "revealed_by__email", "detail"]
     date_hierarchy = "revealed_at"
-    fields = list_display
-    readonly_fields = list_display
+    fields = ["revealed_at", "outcome", "revealed_by", "payee", "purpose", "batch", "detail",
+              "account"]
+    readonly_fields = fields
 
     def has_module_permission(self, request):
-        return _officer_or_superuser(request.user)
+        return _can_read_the_reveal_log(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return _officer_or_superuser(request.user)
+        return _can_read_the_reveal_log(request.user)
+
+    @admin.display(description="Outcome", ordering="outcome")
+    def outcome_badge(self, obj):
+        refused = obj.outcome == BankDetailsReveal.Outcome.REFUSED
+        return badge("red" if refused else "green", obj.get_outcome_display())
+
+    @admin.display(description="Who", ordering="revealed_by__email")
+    def who(self, obj):
+        # A refusal is the row to look at twice: its person stands out in red.
+        if obj.outcome == BankDetailsReveal.Outcome.REFUSED:
+            return coloured("red", str(obj.revealed_by or "—"), strong=True)
+        return str(obj.revealed_by or "—")

@@ -1,5 +1,5 @@
-"""Payout batches (read-only, their CSV downloadable again by payments officers, logged)
-and the programs' stipend budgets."""
+"""Payout batches (read-only, their CSV downloadable again by payments officers, logged;
+a refused download is logged too) and the programs' stipend budgets."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from mm_program.admin_html import coloured
 from .. import permissions
 from ..models import PayoutBatch, StipendBudget, StipendRequest, budget_totals
 from ..services import payouts
-from .common import badge, person
+from .common import badge, person, refused
 from .requests import csv_response
 
 
@@ -113,14 +113,16 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def csv_view(self, request, pk):
-        """The batch's CSV again (POST only): a reveal, logged for each payee."""
+        """The batch's CSV again (POST only): a reveal, logged for each payee; anyone but
+        a payments officer gets the 403 page, and the service records the refusal."""
         if request.method != "POST":
             raise Http404
-        if not permissions.can_pay(request.user):
-            raise PermissionDenied
         batch = get_object_or_404(PayoutBatch, pk=pk)
-        return csv_response(payouts.batch_csv(batch=batch, by=request.user),
-                            f"payout-batch-{batch.pk}.csv")
+        try:
+            return csv_response(payouts.batch_csv(batch=batch, by=request.user),
+                                f"payout-batch-{batch.pk}.csv")
+        except PermissionDenied as exc:
+            return refused(request, exc)
 
 
 @admin.register(StipendBudget)

@@ -1,3 +1,7 @@
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.views.defaults import permission_denied
+
 from mm_program.admin_html import badge as tone_badge
 
 from ..models import StipendStatus
@@ -20,3 +24,12 @@ def plural(n: int, word: str) -> str:
 
 def person(user) -> str:
     return (user.name or user.email) if user else "—"
+
+
+def refused(request, exc: PermissionDenied) -> HttpResponse:
+    """The 403 page for what a service refused, and recorded (``refuse_reveal``).
+
+    Returned rather than raised: an exception leaving the view would roll back a
+    transaction around it (``ATOMIC_REQUESTS``, off today), and the record of the refusal
+    with it."""
+    return permission_denied(request, exc)

@@ -4,7 +4,8 @@ actions here, which call ``payments.services``.
 - Approve (organizers and payments officers; past the budget only organizers, with a
   reason), Reject… (with the reason the payee reads): one or many requests at once.
 - Export payout CSV (payments officers): the selected approved requests become a payout
-  batch and the CSV downloads; a request already in a batch is skipped.
+  batch and the CSV downloads; a request already in a batch is skipped. Anyone else who
+  posts it gets a 403, and the refusal is in *Bank details reveals*.
 - Mark paid… (payments officers): a date and the bank's payment reference.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -25,7 +27,7 @@ from .. import permissions
 from ..models import BankDetails, StipendRequest, StipendStatus, budget_totals
 from ..services import payouts
 from ..services import stipends as services
-from .common import badge, person, plural
+from .common import badge, person, plural, refused
 
 # --- the forms of the moves --------------------------------------------------------------
 
@@ -214,6 +216,17 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
             "bank confirms.", messages.SUCCESS)
         return csv_response(result.csv, f"payout-batch-{result.batch.pk}.csv")
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and _posted_action(request) == "export_payout":
+            # Django would answer anyone the action isn't offered to without a trace ("no
+            # action selected", or a 403 for staff who may not see this list): the
+            # service refuses them first, and records who asked for which requests.
+            try:
+                payouts.check_may_export(request_ids=_posted_ids(request), by=request.user)
+            except PermissionDenied as exc:
+                return refused(request, exc)
+        return super().changelist_view(request, extra_context)
+
     # --- the move page ------------------------------------------------------------------
 
     def get_urls(self):
@@ -303,6 +316,19 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
                 ],
             })
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _posted_action(request) -> str:
+    """The action of a changelist POST, picked as Django's ``response_action`` does."""
+    try:
+        return request.POST.getlist("action")[int(request.POST.get("index", 0))]
+    except (ValueError, IndexError):
+        return ""
+
+
+def _posted_ids(request) -> list[int]:
+    return [int(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            if value.isascii() and value.isdigit()]
 
 
 def csv_response(text: str, filename: str) -> HttpResponse:
