@@ -6,4 +6,4 @@ class MatchingConfig(AppConfig):
     verbose_name = "Program and applications"
 
     def ready(self):
-        from . import reminders  # noqa: F401  (registers the reminder rules)
+        from . import reminders, tokens  # noqa: F401  (register reminder rules and links)

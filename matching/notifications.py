@@ -11,11 +11,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from mm_program import emails
+from mm_program.links import PersonalLink
 from mm_program.messaging import queue
 
 from .decision_email_defaults import DEFAULTS
 from .models import ApplicationStatus, ApplicationUpdate, DecisionEmail, RedirectTarget
-from .tokens import INVITATION_MAX_AGE, UPDATE_MAX_AGE, invitation_token, update_token
+from .tokens import INVITATION_MAX_AGE, UPDATE_MAX_AGE
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +88,7 @@ def update_confirmation(update: ApplicationUpdate, application) -> None:
             "application": application,
             "program": application.program,
             "role": update.kind,
-            "confirm_url": emails.absolute_url(
-                reverse("apply_update_confirm", args=[update_token(update.pk)])
-            ),
+            "confirm_url": PersonalLink("application-update", update.pk),
             "valid_days": UPDATE_MAX_AGE // 86400,
         },
         occasion=f"application-update-confirm/update:{update.pk}",
@@ -130,9 +129,7 @@ def mentee_invitation(m, *, to: str = "") -> None:
             "name": m.mentee.user.name or "there",
             "mentor_name": m.mentor.user.name or m.mentor.user.email,
             "program": m.program,
-            "invitation_url": emails.absolute_url(
-                reverse("invitation", args=[invitation_token(m.pk)])
-            ),
+            "invitation_url": PersonalLink("mentee-invitation", m.pk),
             "valid_days": INVITATION_MAX_AGE // 86400,
         },
         occasion=f"mentee-invitation/mentorship:{m.pk}",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .emails import RenderedEmail, absolute_url
+from .messaging import queue_sealed
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,8 +17,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Sign-in codes and verification emails take the product's one messaging path
-        (logged, delivered by the worker with retries); their bodies are not kept."""
-        from .messaging import queue_rendered
+        (logged, delivered by the worker with retries), sealed: their codes are never
+        readable in the log."""
 
         # allauth's own texts name the site from the request (a bare host, or nothing
         # outside a request); ours name the program and link to the forms.
@@ -29,7 +30,7 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mime in getattr(message, "alternatives", [])
                      if mime == "text/html"), "")
-        queue_rendered(
+        queue_sealed(
             RenderedEmail(subject=message.subject, text=message.body, html=html),
             kind="account", to=email,
             occasion=f"account/{template_prefix.rsplit('/', 1)[-1]}/{uuid.uuid4().hex}",

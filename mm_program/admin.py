@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from .admin_history import ViewOnlyMixin
 from .admin_html import coloured
-from .messaging import resend
+from .messaging import resend, resend_refusal
 from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, MessageStatus, User
 from .privacy import erase_url
 from .privacy.permissions import can_erase
@@ -76,9 +76,16 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     actions = ["resend_failed"]
     change_list_template = "admin/mm_program/message/change_list.html"
     change_form_template = "admin/mm_program/message/change_form.html"
+    # The text as stored: personal links are placeholders and sign-in codes sealed
+    # (``mm_program.links``, ``messaging.queue_sealed``), so nothing here lets a reader
+    # act as the recipient.
     fields = ["kind", "occasion", "recipient", "user", "program", "about", "status",
-              "attempts", "last_error", "created_at", "sent_at", "subject", "body_text"]
+              "attempts", "last_error", "created_at", "sent_at", "subject", "text"]
     readonly_fields = fields
+
+    @admin.display(description="text")
+    def text(self, obj):
+        return obj.readable_text
 
     def get_ordering(self, request):
         # Failed messages first, then the newest (a clicked column header overrides it).
@@ -101,8 +108,9 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
         done = sum(resend(message) for message in queryset)
         skipped = queryset.count() - done
         self.message_user(request, f"Queued {done} message{'s' if done != 1 else ''} again."
-                          + (f" {skipped} were not failed and were left alone." if skipped
-                             else ""), messages.SUCCESS)
+                          + (f" {skipped} were left alone: not failed, or sign-in emails "
+                             "whose code was erased (the person asks for a new one)."
+                             if skipped else ""), messages.SUCCESS)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -130,10 +138,11 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
         if not self._can_resend(request):
             raise PermissionDenied
         message = get_object_or_404(Message, pk=pk)
-        if resend(message):
+        refusal = resend_refusal(message)
+        if not refusal and resend(message):
             self.message_user(request, "Queued again.", messages.SUCCESS)
         else:
-            self.message_user(request, "Only a failed message can be sent again.",
+            self.message_user(request, refusal or "Only a failed message can be sent again.",
                               messages.WARNING)
         return HttpResponseRedirect(reverse("admin:mm_program_message_change", args=[pk]))
 

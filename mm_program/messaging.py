@@ -9,25 +9,29 @@ whose ``occasion`` is unique in the database, and hands the row's id to the
 has a message does nothing and returns None: beat firing twice, two scans racing and a
 retried task all end with one message. Delivery (``mm_program.tasks.deliver_message``) locks
 the row and sends only a queued message, so a task that runs twice sends once.
+
+Nothing stored in the log lets its reader act as somebody else. A link that acts for the
+recipient is passed as a ``PersonalLink`` (``mm_program.links``): the log keeps a
+placeholder and a reference, and the worker builds the link as it sends. A text with a
+secret that no reference can rebuild (allauth's sign-in codes) is queued with
+``queue_sealed``: encrypted with the field keys, opened by the worker only, and erased
+once sent or failed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
+from . import crypto, links
 from .emails import RenderedEmail, render_email
 from .models import Message, MessageStatus, ReminderPause
 from .privacy import is_erased_email
 
 logger = logging.getLogger(__name__)
-
-# Kinds whose body should not stay readable in the log once sent (sign-in codes, links
-# that act for the person).
-SENSITIVE_KINDS = {"account"}
-
 
 def about_key(obj: Model | None) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else ""
@@ -52,19 +56,41 @@ def queue(name: str, *, to: str, context: dict, occasion: str, user=None, progra
           unsubscribe_url: str = "") -> Message | None:
     """Record one message for `occasion` and deliver it after commit.
 
-    Returns the new Message, or None if this occasion already has one.
+    Personal links among the context's values (and `unsubscribe_url`) are stored as
+    references. Returns the new Message, or None if this occasion already has one.
     """
     if Message.objects.filter(occasion=occasion).exists():
         return None
-    return queue_rendered(render_email(name, context), kind=kind or name, to=to,
-                          occasion=occasion, user=user, program=program, about=about,
-                          unsubscribe_url=unsubscribe_url)
+    rendered = render_email(name, context)
+    refs = links.references([*context.values(), unsubscribe_url])
+    if any(placeholder in rendered.subject for placeholder in refs):
+        raise ValueError(f"Email {name!r}: a personal link can't go in the subject")
+    return _record(kind=kind or name, to=to, occasion=occasion, user=user, program=program,
+                   about=about, subject=rendered.subject, body_text=rendered.text,
+                   body_html=rendered.html, links=refs, unsubscribe_url=unsubscribe_url)
 
 
 def queue_rendered(rendered: RenderedEmail, *, kind: str, to: str, occasion: str, user=None,
-                   program=None, about: Model | None = None,
-                   unsubscribe_url: str = "") -> Message | None:
-    """`queue` for an email rendered elsewhere (allauth's sign-in emails)."""
+                   program=None, about: Model | None = None) -> Message | None:
+    """`queue` for an email rendered elsewhere that holds no secret."""
+    return _record(kind=kind, to=to, occasion=occasion, user=user, program=program,
+                   about=about, subject=rendered.subject, body_text=rendered.text,
+                   body_html=rendered.html)
+
+
+def queue_sealed(rendered: RenderedEmail, *, kind: str, to: str, occasion: str, user=None,
+                 program=None, about: Model | None = None) -> Message | None:
+    """`queue` for an email whose text holds a secret (allauth's sign-in codes): the log
+    keeps a note; the text is encrypted with the field keys for the worker alone."""
+    sealed = crypto.encrypt(json.dumps({"text": rendered.text, "html": rendered.html,
+                                        "unsubscribe": ""}))
+    return _record(kind=kind, to=to, occasion=occasion, user=user, program=program,
+                   about=about, subject=rendered.subject, body_text=Message.SEALED_NOTE,
+                   body_html="", is_sealed=True, sealed=sealed)
+
+
+def _record(*, to: str, occasion: str, about: Model | None, subject: str,
+            **fields) -> Message | None:
     if is_erased_email(to):
         # An erased person's reminders and survey reminders still come due: they go
         # nowhere, and leave no row naming the occasion.
@@ -72,11 +98,8 @@ def queue_rendered(rendered: RenderedEmail, *, kind: str, to: str, occasion: str
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                kind=kind, occasion=occasion[:255], recipient=to, user=user,
-                program=program, about=about_key(about), subject=rendered.subject[:255],
-                body_text=rendered.text, body_html=rendered.html,
-                unsubscribe_url=unsubscribe_url,
-            )
+                occasion=occasion[:255], recipient=to, about=about_key(about),
+                subject=subject[:255], **fields)
     except IntegrityError:  # the same occasion, queued a moment ago elsewhere
         return None
     enqueue_delivery(message.pk)
@@ -87,11 +110,22 @@ def is_paused(user, kind: str) -> bool:
     return user is not None and ReminderPause.objects.filter(user=user, kind=kind).exists()
 
 
+def resend_refusal(message: Message) -> str:
+    """Why `message` can't be queued again ("" if it can)."""
+    if message.status not in (MessageStatus.FAILED, MessageStatus.CANCELLED):
+        return "Only a failed or cancelled message can be sent again."
+    if message.is_sealed and not message.sealed:
+        return ("Its text (a sign-in code) was erased when it stopped, and the code has "
+                "expired anyway: the person asks for a new code on the sign-in page.")
+    return ""
+
+
 def resend(message: Message) -> bool:
-    """Queue a failed (or cancelled) message again. Returns False if it was not failed."""
+    """Queue a failed (or cancelled) message again. Returns False if it can't be."""
     updated = Message.objects.filter(
         pk=message.pk, status__in=[MessageStatus.FAILED, MessageStatus.CANCELLED]
-    ).update(status=MessageStatus.QUEUED, attempts=0, last_error="")
+    ).exclude(is_sealed=True, sealed="").update(status=MessageStatus.QUEUED, attempts=0,
+                                                last_error="")
     if updated:
         enqueue_delivery(message.pk)
     return bool(updated)

@@ -1,7 +1,12 @@
+import json
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from . import crypto, links
+from .emails import RenderedEmail
 
 
 class UserManager(BaseUserManager):
@@ -99,11 +104,20 @@ class Message(models.Model):
     # What the message is about, as "<app_label>.<model>:<pk>" (kept after a delete).
     about = models.CharField(max_length=80, blank=True, db_index=True)
     subject = models.CharField(max_length=255)
+    # The text as organizers may read it: personal links appear as placeholders
+    # (``mm_program.links``), and a sealed email's text is a note saying so.
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # {placeholder: [builder, args]}: references, not links; the worker builds the links.
+    links = models.JSONField(default=dict, blank=True)
+    # An email whose text holds a secret no reference can rebuild (allauth's sign-in
+    # codes): the real text, encrypted with FIELD_ENCRYPTION_KEYS, opened only by the
+    # worker and erased once the message is sent, failed or cancelled.
+    is_sealed = models.BooleanField(default=False)
+    sealed = models.TextField(blank=True)
     # A reminder's one-click pause (RFC 8058): mail clients show it as an "Unsubscribe"
-    # button that POSTs to this URL, no page to open.
-    unsubscribe_url = models.URLField(max_length=500, blank=True)
+    # button that POSTs to this URL, no page to open. A placeholder, like the body's links.
+    unsubscribe_url = models.CharField(max_length=500, blank=True)
 
     status = models.CharField(max_length=10, choices=MessageStatus.choices,
                               default=MessageStatus.QUEUED, db_index=True)
@@ -118,6 +132,28 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.recipient}"
+
+    SEALED_NOTE = ("(Sealed: this email holds a sign-in code. Only the mail worker opens it, "
+                   "and it is erased once the email is sent or has failed.)")
+
+    def outgoing(self) -> tuple[RenderedEmail, str]:
+        """The email as it leaves: the seal opened, the personal links built. Returns
+        (email, unsubscribe URL). Raises ``links.LinkGone`` when a link's object is gone,
+        and ``crypto.UndecryptableValue`` when no configured key opens the seal."""
+        text, html, unsubscribe = self.body_text, self.body_html, self.unsubscribe_url
+        if self.is_sealed:
+            if not self.sealed:
+                raise LookupError("The sealed text was erased: there is nothing to send.")
+            opened = json.loads(crypto.decrypt(self.sealed))
+            text, html, unsubscribe = opened["text"], opened["html"], opened["unsubscribe"]
+        built = {placeholder: links.build(ref) for placeholder, ref in self.links.items()}
+        email = RenderedEmail(self.subject, links.fill(text, built), links.fill(html, built))
+        return email, links.fill(unsubscribe, built)
+
+    @property
+    def readable_text(self) -> str:
+        """The text for organizers: each personal link named, never built."""
+        return links.describe(self.body_text, self.links)
 
     @property
     def message_id(self) -> str:

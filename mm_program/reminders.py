@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .emails import absolute_url, render_email
+from .links import PersonalLink, personal_link
 from .models import Message, MessageStatus, ReminderPause
 
 PAUSE_SALT = "mm_program.reminder-pause"
@@ -80,6 +81,17 @@ def pause_url(user_id: int, kind: str, *, one_click: bool = False) -> str:
     return absolute_url(reverse(name, args=[pause_token(user_id, kind)]))
 
 
+# Built by the mail worker as it sends, never stored (``mm_program.links``).
+@personal_link("reminder-pause", label="pause link")
+def _pause_link(user_id: int, kind: str) -> str:
+    return pause_url(user_id, kind)
+
+
+@personal_link("reminder-pause-one-click", label="one-click pause address")
+def _one_click_link(user_id: int, kind: str) -> str:
+    return pause_url(user_id, kind, one_click=True)
+
+
 def due_items(today: date | None = None) -> Iterator[Due]:
     """Every due reminder of every rule, minus the kinds people paused."""
     today = today or timezone.localdate()
@@ -120,7 +132,7 @@ def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
             continue
         context = {
             **item.context,
-            "pause_url": pause_url(item.user.pk, item.kind),
+            "pause_url": PersonalLink("reminder-pause", item.user.pk, item.kind),
             "kind_label": KIND_LABELS.get(item.kind, item.kind),
         }
         if dry_run:
@@ -132,7 +144,8 @@ def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
             continue
         if queue(item.template, to=item.user.email, context=context, occasion=item.occasion,
                  user=item.user, program=item.program, about=item.about, kind=item.kind,
-                 unsubscribe_url=pause_url(item.user.pk, item.kind, one_click=True)):
+                 unsubscribe_url=PersonalLink("reminder-pause-one-click", item.user.pk,
+                                              item.kind)):
             result.queued += 1
         else:
             result.existing += 1

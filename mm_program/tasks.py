@@ -7,7 +7,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from .emails import RenderedEmail, send_rendered
+from .emails import send_rendered
+from .links import LinkGone
 from .models import Message, MessageStatus
 
 logger = logging.getLogger(__name__)
@@ -49,12 +50,12 @@ def deliver_message(self, message_id: int) -> str:
             return "skipped"
         message.attempts += 1
         try:
-            send_rendered(
-                RenderedEmail(message.subject, message.body_text, message.body_html),
-                message.recipient,
-                message_id=message.message_id,
-                unsubscribe_url=message.unsubscribe_url,
-            )
+            email, unsubscribe_url = message.outgoing()
+            send_rendered(email, message.recipient, message_id=message.message_id,
+                          unsubscribe_url=unsubscribe_url)
+        except LinkGone as exc:
+            message.status = MessageStatus.CANCELLED
+            message.last_error = f"Not sent: {exc}"[:2000]
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if _is_transient(exc) and message.attempts < MAX_ATTEMPTS:
@@ -68,10 +69,9 @@ def deliver_message(self, message_id: int) -> str:
             message.status = MessageStatus.SENT
             message.sent_at = timezone.now()
             message.last_error = ""
-            from .messaging import SENSITIVE_KINDS
-
-            if message.kind in SENSITIVE_KINDS:
-                message.body_text = message.body_html = "(not kept: sign-in email)"
+        if message.status != MessageStatus.QUEUED:
+            # Its secret has done its work, or never will: nothing to keep it for.
+            message.sealed = ""
         message.save()
     if retry_in is not None:
         if self.request.is_eager:

@@ -11,7 +11,8 @@ class SurveysConfig(AppConfig):
         from matching import signals
         from mm_program.models import Message
 
-        from . import dispatch, reminders  # noqa: F401  (registers the reminder rule)
+        # (registers the reminder rules and the survey link)
+        from . import dispatch, reminders, tokens  # noqa: F401
 
         signals.mentorship_started.connect(dispatch.on_mentorship_started,
                                            dispatch_uid="surveys.baseline")

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from matching.models import Mentorship, MentorshipStatus
 from mm_program import messaging
+from mm_program.links import PersonalLink
 
 from .models import MENTEE_KINDS, Invitation, QuestionType, SurveyKind, SurveyTemplate
-from .tokens import new_nonce, survey_url
+from .tokens import new_nonce
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def email_context(invitation: Invitation) -> dict:
         "is_baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
         "is_mentor": invitation.kind == SurveyKind.MENTOR_FINAL,
         "program": m.program,
-        "survey_url": survey_url(invitation),
+        "survey_url": PersonalLink("survey", invitation.pk),
         "minutes": minutes_to_answer(questions),
         "question_count": len(questions),
         "expires_at": invitation.expires_at,

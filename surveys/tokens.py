@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
 from mm_program.emails import absolute_url
+from mm_program.links import LinkGone, personal_link
+
+from .models import Invitation
 
 SALT = "surveys.invitation"
 
@@ -23,6 +26,16 @@ def survey_token(invitation) -> str:
 
 def survey_url(invitation) -> str:
     return absolute_url(reverse("survey", args=[survey_token(invitation)]))
+
+
+@personal_link("survey", label="survey link")
+def _survey_link(invitation_id: int) -> str:
+    """Built by the mail worker as it sends (``mm_program.links``), from the invitation's
+    nonce at that moment: a link renewed meanwhile goes out as the new one."""
+    invitation = Invitation.objects.filter(pk=invitation_id).only("pk", "nonce").first()
+    if invitation is None:
+        raise LinkGone("the survey invitation no longer exists")
+    return survey_url(invitation)
 
 
 def read_token(token: str) -> tuple[int, str]:

@@ -25,6 +25,16 @@ class Refused(EmailBackend):
         raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")})
 
 
+class RecordThenRefuse(EmailBackend):
+    """Keeps what it was handed in `seen` (what left the worker), then refuses it."""
+
+    seen: list = []
+
+    def send_messages(self, messages):
+        type(self).seen.extend(messages)
+        raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")})
+
+
 class AppendToFile(EmailBackend):
     """One JSON line per email in $MM_OUTBOX_FILE: an outbox that a worker process and
     the test can both see."""

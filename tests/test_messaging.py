@@ -150,7 +150,8 @@ def test_sign_in_emails_are_logged_without_their_code(client, deliver_at_once):
     assert len(mail.outbox) == 1
     message = Message.objects.get(kind="account")
     assert message.status == MessageStatus.SENT and message.recipient == user.email
-    assert "not kept" in message.body_text and "not kept" in message.body_html
+    assert message.body_text == Message.SEALED_NOTE and message.body_html == ""
+    assert message.is_sealed and message.sealed == ""  # the seal went with the email
 
 
 # ------------------------------------------------------------------------ admin

@@ -372,7 +372,7 @@ def _erase_messages(user: User, emails: set[str], pattern, found) -> int:
     # The subject stays (the export lists it) without the names in it.
     scrub_rows(mine, ["subject"], pattern, found)
     mine.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
-    mine.update(recipient="", body_text=ERASED_BODY, body_html="", last_error="")
+    mine.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="", last_error="")
     # Emails to others that name the person (an introduction, a reminder about them).
     scrub_rows(Message.objects.exclude(pk__in=own_ids), MESSAGE_TEXTS, pattern, found)
     return len(own_ids)
@@ -487,7 +487,7 @@ def application_anonymise(*, application, trigger: str = Erasure.Trigger.RETENTI
     about = Message.objects.filter(about=key)
     scrub_rows(about, ["subject"], pattern, found)
     about.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
-    messages = about.update(recipient="", body_text=ERASED_BODY, body_html="",
+    messages = about.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="",
                             last_error="")
     scrub_rows(LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
                                        object_id=str(application.pk)),
