@@ -73,6 +73,19 @@ def _surveys_waiting(user) -> list[dict]:
     return waiting
 
 
+def _invitations_for(user) -> list[Mentorship]:
+    """Mentors' invitations waiting for one of the person's verified addresses: they
+    reach the person's account only when accepted, so they are found by address."""
+    rows = list(
+        Mentorship.objects.filter(
+            status=MentorshipStatus.INVITED, mentee__isnull=True,
+            invited_email__in=user.emailaddress_set.filter(verified=True).values("email"))
+        .select_related("program", "mentor__user").order_by("created_at"))
+    for row in rows:
+        row.invitation_url = reverse("invitation", args=[invitation_token(row.pk)])
+    return rows
+
+
 def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
                       add_form: AddMenteeForm | None = None) -> dict:
     """Everything on a person's dashboard, in a fixed number of queries however many
@@ -129,6 +142,7 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
 
     return {
         "surveys_waiting": _surveys_waiting(user),
+        "invitations_for_you": _invitations_for(user),
         "mentee_applications": MenteeApplication.objects.for_user(user)
         .select_related("program").prefetch_related("research_areas"),
         "mentor_applications": MentorApplication.objects.for_user(user)

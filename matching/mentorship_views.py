@@ -7,21 +7,26 @@ only by its mentor and its mentee: anyone else gets 404, as if it did not exist.
 """
 
 import logging
+from typing import NamedTuple
 
-from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mm_program.privacy import is_erased_email
-from mm_program.ratelimit import LIMITED_FORM_MESSAGE, emailed_link_limited, too_many
+from mm_program.ratelimit import (
+    LIMITED_FORM_MESSAGE,
+    emailed_link_limited,
+    over_limit,
+    too_many,
+)
 
 from .dashboard import render_dashboard
 from .mentorship_forms import (
@@ -108,8 +113,7 @@ def _render_detail(request, mentorship, *, log_form=None, status=200):
         "m": mentorship,
         "program": mentorship.program,
         "is_mentor": mentorship.viewer_is_mentor,
-        "other": mentorship.mentee.user if mentorship.viewer_is_mentor
-        else mentorship.mentor.user,
+        "other": _other(mentorship),
         "meetings": meetings,
         "minutes_so_far": minutes,
         "hours_so_far": round(minutes / 60, 1),
@@ -187,8 +191,20 @@ def meeting_remove(request, pk: int, meeting_pk: int):
     return redirect("mentorship_detail", pk=mentorship.pk)
 
 
+class Contact(NamedTuple):
+    name: str
+    email: str
+
+
 def _other(mentorship):
-    return mentorship.mentee.user if mentorship.viewer_is_mentor else mentorship.mentor.user
+    """The other person, as the viewer may see them: to the mentor of an invitation, the
+    name and address they typed (an account with that address is none of their business
+    until its owner accepts)."""
+    if not mentorship.viewer_is_mentor:
+        return mentorship.mentor.user
+    if mentorship.is_invitation:
+        return Contact(name=mentorship.mentee_name, email=mentorship.mentee_email)
+    return mentorship.mentee.user
 
 
 @login_required
@@ -328,7 +344,7 @@ def mentorship_withdraw(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("mentorship_detail", pk=mentorship.pk)
-    messages.success(request, f"Your invitation to {person(mentorship.mentee.user)} is "
+    messages.success(request, f"Your invitation to {mentorship.mentee_name} is "
                               "withdrawn; the link in their email no longer works.")
     return redirect("dashboard")
 
@@ -344,6 +360,11 @@ def mentee_add(request, mentor_pk: int):
     form = AddMenteeForm(request.POST, mentor=mentor)
     if form.is_valid():
         data = form.cleaned_data
+        # Counted only for a valid form: each one emails an address the mentor typed.
+        if over_limit(request, group="mentee-invitations", key="user",
+                      rate=settings.INVITATION_RATE_LIMIT, count=True):
+            form.add_error(None, INVITATIONS_LIMITED)
+            return render_dashboard(request, status=429, add_form=form)
         try:
             mentorship = services.mentorship_invite(
                 mentor=mentor, name=data["name"], email=data["email"],
@@ -354,11 +375,16 @@ def mentee_add(request, mentor_pk: int):
         else:
             messages.success(
                 request,
-                f"We emailed {data['email']} a link to confirm. "
-                f"{person(mentorship.mentee.user)}'s row says “invited” until they do.",
+                f"We emailed {mentorship.invited_email} a link to confirm. "
+                f"{mentorship.mentee_name}'s row says “invited” until they do.",
             )
             return redirect("dashboard")
     return render_dashboard(request, status=400, add_form=form)
+
+
+INVITATIONS_LIMITED = (
+    "You've sent many invitations today, so adding mentees is paused until tomorrow. "
+    "What you typed is still here. If you really need more, ask the organizers.")
 
 
 @login_required
@@ -429,7 +455,6 @@ def invitation(request, token: str):
     if mentorship.status != MentorshipStatus.INVITED:
         return _answered(request, mentorship)
 
-    mentee = mentorship.mentee
     if limited:
         # Shown again with what was typed, and a message; nothing is saved.
         form = InvitationForm(request.POST)
@@ -451,21 +476,18 @@ def invitation(request, token: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    services.invitation_accept(
-                        mentorship=mentorship, name=data["name"],
-                        timezone_name=data["timezone"], goals=data["goals"],
-                    )
-                    _verify_email(mentee.user)
+                accepted = services.invitation_accept(
+                    mentorship=mentorship, name=data["name"],
+                    timezone_name=data["timezone"], goals=data["goals"],
+                )
             except ValidationError as exc:
-                if getattr(exc, "code", None) != "mentored":
+                if getattr(exc, "code", None) not in ("mentored", "staff", "self"):
                     mentorship.refresh_from_db()
                     return _answered(request, mentorship)
                 form.add_error(None, exc)  # what they typed stays, with why
                 return render(request, "matching/mentorships/invitation.html",
                               {"m": mentorship, "form": form}, status=409)
-            user = mentee.user
-            user.refresh_from_db()
+            user = accepted.mentee.user
             if _may_sign_in_by_link(user):
                 login(request, user, backend=ALLAUTH_BACKEND)
                 messages.success(
@@ -478,8 +500,9 @@ def invitation(request, token: str):
                             f"{reverse('mentorship_detail', args=[mentorship.pk])}")
         status = 400
     else:
-        form = InvitationForm(initial={"name": mentee.user.name,
-                                       "timezone": mentee.timezone, "goals": mentee.goals})
+        # The name the mentor typed: the page is for whoever holds the link, and shows
+        # nothing an account with this address holds.
+        form = InvitationForm(initial={"name": mentorship.invited_name})
         status = 200
     return render(request, "matching/mentorships/invitation.html",
                   {"m": mentorship, "form": form}, status=status)
@@ -489,19 +512,6 @@ def _answered(request, mentorship):
     return render(request, "matching/mentorships/invitation.html",
                   {"m": mentorship, "answered": True,
                    "detail_url": reverse("mentorship_detail", args=[mentorship.pk])})
-
-
-def _verify_email(user) -> None:
-    """The invitation reached this address, so the address is the mentee's."""
-    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
-    if address is None:
-        EmailAddress.objects.create(
-            user=user, email=user.email, verified=True,
-            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
-        )
-    elif not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
 
 
 def _may_sign_in_by_link(user) -> bool:

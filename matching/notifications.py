@@ -119,19 +119,21 @@ def introduction(m) -> None:
         )
 
 
-def mentee_invitation(m, *, to: str = "") -> None:
-    """A mentor added a mentee they found themselves: ask the mentee to confirm, at the
-    address the mentor typed (an account may have several)."""
+def mentee_invitation(m) -> None:
+    """A mentor added a mentee they found themselves: ask the address they typed to
+    confirm. The text is ours; what the mentor typed (their name, the invitee's) is shown
+    as their words, in quotes, so nobody can make the email say something else."""
     queue(
         "mentee-invitation",
-        to=to or m.mentee.user.email,
+        to=m.invited_email,
         context={
-            "name": m.mentee.user.name or "there",
+            "invited_name": m.invited_name,
+            "invited_email": m.invited_email,
             "mentor_name": m.mentor.user.name or m.mentor.user.email,
             "program": m.program,
             "invitation_url": PersonalLink("mentee-invitation", m.pk),
             "valid_days": INVITATION_MAX_AGE // 86400,
         },
         occasion=f"mentee-invitation/mentorship:{m.pk}",
-        user=m.mentee.user, program=m.program, about=m,
+        program=m.program, about=m,
     )

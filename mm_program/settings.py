@@ -254,6 +254,9 @@ LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "60/h")
 SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "300/h")
 # The stipend request and bank details forms: posts per signed-in account.
 STIPEND_RATE_LIMIT = os.environ.get("STIPEND_RATE_LIMIT", "20/h")
+# Invitations a mentor sends (each emails an address the mentor typed), per account,
+# whether or not the invitation is withdrawn later.
+INVITATION_RATE_LIMIT = os.environ.get("INVITATION_RATE_LIMIT", "10/d")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
 # Behind a reverse proxy every request comes from the proxy: the client's address is in
 # a header the proxy sets (e.g. X-Real-IP). Both rate limiters must read it, or one

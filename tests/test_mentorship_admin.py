@@ -388,8 +388,7 @@ def test_hand_matching_refusals_are_form_errors_and_save_nothing(
                           source="match")
     elif case == "same_pair":
         Mentor.objects.filter(pk=mentor.pk).update(capacity=2)
-        mentorship_create(mentor=mentor, mentee=mentee, source="mentor_row",
-                          status="invited")
+        mentorship_create(mentor=mentor, mentee=mentee, source="mentor_row")
     before = Mentorship.objects.count()
 
     response = add(organizer_client, mentor, mentee, notes="should not be kept")

@@ -26,6 +26,7 @@ from .factories import (
     MentorFactory,
     MentorshipFactory,
     ResearchAreaFactory,
+    UserFactory,
 )
 from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
 from .mentorship_fixtures import day, log_data, sheet_row, text, today
@@ -111,13 +112,16 @@ def test_a_mentee_waiting_for_a_match_is_reassured(mentee_client, ada):
     assert "finding the mentor who fits you best" in html
 
 
-def test_an_invited_mentee_can_confirm_from_their_dashboard(client, grace):
-    m = services.mentorship_invite(mentor=grace, name="Bob", email="bob@example.org",
-                                   start_date=today())
-    client.force_login(m.mentee.user)
+def test_an_invited_person_with_an_account_can_confirm_from_their_dashboard(client, grace):
+    bob = UserFactory(email="bob@example.org")  # an applicant, say: a verified address
+    services.mentorship_invite(mentor=grace, name="Bob", email="bob@example.org",
+                               start_date=today())
+    client.force_login(bob)
     html = text(client.get(reverse("dashboard")))
-    assert "Grace Hopper added you as their mentee" in html
+    assert "Grace Hopper invited you to be their mentee" in html
     assert "/invitation/" in html
+    client.force_login(UserFactory(email="someone@example.org"))
+    assert "/invitation/" not in text(client.get(reverse("dashboard")))
 
 
 def test_a_person_can_be_mentor_and_mentee(program, client, mentorship, grace):

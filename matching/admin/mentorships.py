@@ -328,7 +328,7 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
     list_per_page = 50
     search_fields = [
         "mentor__user__name", "mentor__user__email", "mentee__user__name",
-        "mentee__user__email",
+        "mentee__user__email", "invited_name", "invited_email",
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["mentor", "mentee"]
@@ -345,8 +345,8 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
     ]
     change_fieldsets = [
         ("Pair", {"fields": [
-            "mentor", "mentee", "program", "status", "source", "created_by", "created_at",
-            "introduced_at",
+            "mentor", "mentee", "invited_name", "invited_email", "program", "status",
+            "source", "created_by", "created_at", "introduced_at",
         ]}),
         ("Dates", {"fields": ["start_date", "planned_end_date", "ended_on",
                               "meeting_summary"]}),
@@ -416,7 +416,8 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="Mentee", ordering="mentee__user__name")
     def mentee_name(self, obj):
-        return _person(obj.mentee.user)
+        # An invitation not (yet) accepted names no account: the name the mentor typed.
+        return obj.mentee_name
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):

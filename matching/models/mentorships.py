@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -105,7 +106,13 @@ class MentorshipQuerySet(models.QuerySet):
 class Mentorship(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentorships")
     mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="mentorships")
-    mentee = models.ForeignKey(Mentee, on_delete=models.PROTECT, related_name="mentorships")
+    # Empty while a mentor's invitation waits (and if it is declined): the invitation
+    # touches no account until the address's owner accepts it. The mentor sees the name
+    # they typed, never what an existing account holds.
+    mentee = models.ForeignKey(Mentee, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="mentorships")
+    invited_name = models.CharField("name the mentor typed", max_length=150, blank=True)
+    invited_email = models.EmailField("address invited", max_length=254, blank=True)
     status = models.CharField(
         max_length=12, choices=MentorshipStatus.choices, default=MentorshipStatus.ACTIVE,
         db_index=True,
@@ -175,6 +182,15 @@ class Mentorship(models.Model):
                 name="mentorship_one_live_per_pair",
             ),
             models.CheckConstraint(
+                condition=Q(mentee__isnull=False) | Q(status__in=["invited", "declined"]),
+                name="mentorship_has_mentee_once_accepted",
+            ),
+            models.UniqueConstraint(
+                "mentor", Lower("invited_email"),
+                condition=Q(status="invited") & ~Q(invited_email=""),
+                name="mentorship_one_invitation_per_address",
+            ),
+            models.CheckConstraint(
                 condition=Q(planned_end_date__isnull=True)
                 | Q(planned_end_date__gt=models.F("start_date")),
                 name="mentorship_end_after_start",
@@ -196,7 +212,26 @@ class Mentorship(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mentor.user} → {self.mentee.user}"
+        return f"{self.mentor.user} → {self.mentee_name}"
+
+    @property
+    def is_invitation(self) -> bool:
+        """Never accepted: an invitation waiting, or one declined or withdrawn."""
+        return self.status in (MentorshipStatus.INVITED, MentorshipStatus.DECLINED)
+
+    @property
+    def mentee_name(self) -> str:
+        """Who the mentee is, as the mentor may see it: until the invitation is accepted,
+        the name the mentor typed, whatever an account with that address holds."""
+        if self.is_invitation and (self.invited_name or self.mentee_id is None):
+            return self.invited_name or self.invited_email
+        return str(self.mentee.user)
+
+    @property
+    def mentee_email(self) -> str:
+        if self.is_invitation and self.invited_email:
+            return self.invited_email
+        return self.mentee.user.email if self.mentee_id else ""
 
     def clean(self):
         if self.mentor_id and self.mentee_id and self.program_id:

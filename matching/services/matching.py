@@ -59,8 +59,9 @@ def _rematchable():
 def _taken_mentee_ids(program: Program):
     """Mentees who have (or had) a mentorship in the program: not matched again, unless
     it ended early because the mentor ran out of time or it was not a good fit."""
+    # An invitation holds no mentee until accepted: its NULL would empty a NOT IN.
     return (
-        Mentorship.objects.filter(program=program)
+        Mentorship.objects.filter(program=program, mentee__isnull=False)
         .exclude(status=MentorshipStatus.DECLINED)
         .exclude(_rematchable())
         .values("mentee_id")

@@ -13,9 +13,11 @@ rule for every write (migration ``matching 0006``), should anything bypass this 
 
 from datetime import date
 
+from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from matching import notifications, signals
@@ -59,25 +61,21 @@ def mentorship_create(
     source: str,
     created_by=None,
     start_date: date | None = None,
-    status: str = MentorshipStatus.ACTIVE,
-    invite_to: str = "",
 ) -> Mentorship:
     """Start a mentorship within the mentor's capacity, and email both sides.
 
     Raises ValidationError with a message for the person who asked when the mentor is
     inactive or full, the pair already has a live mentorship, the mentee is already
-    mentored by someone else (for matches), or the two are not in the same program.
+    mentored by someone else, or the two are not in the same program.
     """
     with transaction.atomic():
-        mentor = Mentor.objects.select_for_update().select_related("user", "program").get(
-            pk=mentor.pk
-        )
+        mentor = _locked_mentor(mentor)
         # Locked too (after the mentor, always in that order): two organizers matching
         # the same mentee to two different mentors at once are served one at a time, and
         # the second sees that the mentee is already mentored.
         mentee = Mentee.objects.select_for_update(of=("self",)).select_related("user").get(
             pk=mentee.pk)
-        who = mentor.user.name or mentor.user.email
+        who = _name(mentor.user)
         if mentee.program_id != mentor.program_id:
             raise ValidationError("The mentor and the mentee are in different programs.",
                                   code="program")
@@ -85,54 +83,67 @@ def mentorship_create(
             raise ValidationError("A person cannot mentor themselves.", code="self")
         if not mentor.is_active:
             raise ValidationError(f"{who} is not an active mentor.", code="inactive")
-        live = Mentorship.objects.filter(status__in=LIVE_STATUSES)
+        live = Mentorship.objects.live()
         if live.filter(mentor=mentor, mentee=mentee).exists():
             raise ValidationError(f"{who} and {_person(mentee)} already have a mentorship.",
                                   code="duplicate")
-        if source != MentorshipSource.MENTOR_ROW:
-            other = live.filter(mentee=mentee).select_related("mentor__user").first()
-            if other is not None:
-                raise ValidationError(
-                    f"{_person(mentee)} is already mentored by "
-                    f"{other.mentor.user.name or other.mentor.user.email}.",
-                    code="mentored",
-                )
-        load = live.filter(mentor=mentor).count()
-        if load >= mentor.capacity:
+        other = live.filter(mentee=mentee).select_related("mentor__user").first()
+        if other is not None:
             raise ValidationError(
-                f"{who} is at capacity ({load} of {mentor.capacity} "
-                f"mentee{'s' if mentor.capacity != 1 else ''}).",
-                code="capacity", params={"load": load, "capacity": mentor.capacity},
+                f"{_person(mentee)} is already mentored by {_name(other.mentor.user)}.",
+                code="mentored",
             )
-        start = start_date or timezone.localdate()
-        mentorship = Mentorship(
-            program=mentor.program, mentor=mentor, mentee=mentee, status=status,
-            source=source, created_by=created_by, start_date=start,
-            planned_end_date=default_end_date(mentor.program, start),
-            meeting_every_weeks=mentor.program.meeting_every_weeks,
-            meeting_minutes=mentor.program.meeting_minutes_min,
-            introduced_at=None if status == MentorshipStatus.INVITED else timezone.now(),
-        )
-        try:
-            with transaction.atomic():
-                mentorship.save()
-        except IntegrityError as exc:
-            if CAPACITY_TRIGGER in str(exc):  # the database's own capacity rule
-                raise ValidationError(
-                    f"{who} is at capacity ({mentor.capacity} of {mentor.capacity}).",
-                    code="capacity",
-                    params={"load": mentor.capacity, "capacity": mentor.capacity},
-                ) from exc
-            # the same pair, created a moment ago
-            raise ValidationError(
-                f"{who} and {_person(mentee)} already have a mentorship.", code="duplicate"
-            ) from exc
-        if status == MentorshipStatus.INVITED:
-            notifications.mentee_invitation(mentorship, to=invite_to)
-        else:
-            notifications.introduction(mentorship)
-            _on_commit_signal(signals.mentorship_started, mentorship)
+        mentorship = _new(mentor, start_date, mentee=mentee, source=source,
+                          created_by=created_by, status=MentorshipStatus.ACTIVE,
+                          introduced_at=timezone.now())
+        _save_within_capacity(mentorship, mentor, duplicate=ValidationError(
+            f"{who} and {_person(mentee)} already have a mentorship.", code="duplicate"))
+        notifications.introduction(mentorship)
+        _on_commit_signal(signals.mentorship_started, mentorship)
     return mentorship
+
+
+def _name(user) -> str:
+    return user.name or user.email
+
+
+def _locked_mentor(mentor: Mentor) -> Mentor:
+    return Mentor.objects.select_for_update().select_related("user", "program").get(
+        pk=mentor.pk)
+
+
+def _new(mentor: Mentor, start_date: date | None, **fields) -> Mentorship:
+    """A mentorship of `mentor`, unsaved, with the program's defaults."""
+    start = start_date or timezone.localdate()
+    return Mentorship(
+        program=mentor.program, mentor=mentor, start_date=start,
+        planned_end_date=default_end_date(mentor.program, start),
+        meeting_every_weeks=mentor.program.meeting_every_weeks,
+        meeting_minutes=mentor.program.meeting_minutes_min, **fields)
+
+
+def _save_within_capacity(mentorship: Mentorship, mentor: Mentor, *,
+                          duplicate: ValidationError) -> None:
+    """Save a new live mentorship of the locked `mentor`, or refuse in words: a full
+    mentor (counted here first, and by the database's trigger), or `duplicate`."""
+    load = Mentorship.objects.live().filter(mentor=mentor).count()
+    if load >= mentor.capacity:
+        raise ValidationError(
+            f"{_name(mentor.user)} is at capacity ({load} of {mentor.capacity} "
+            f"mentee{'s' if mentor.capacity != 1 else ''}).",
+            code="capacity", params={"load": load, "capacity": mentor.capacity},
+        )
+    try:
+        with transaction.atomic():
+            mentorship.save()
+    except IntegrityError as exc:
+        if CAPACITY_TRIGGER in str(exc):  # the database's own capacity rule
+            raise ValidationError(
+                f"{_name(mentor.user)} is at capacity ({mentor.capacity} of "
+                f"{mentor.capacity}).", code="capacity",
+                params={"load": mentor.capacity, "capacity": mentor.capacity},
+            ) from exc
+        raise duplicate from exc  # the same pair or address, a moment ago
 
 
 MAX_CAPACITY = 20  # as Mentor.capacity's validators and database check
@@ -157,44 +168,46 @@ def mentor_set_capacity(*, mentor: Mentor, capacity: int) -> Mentor:
 
 
 def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date) -> Mentorship:
-    """A mentor adds a mentee they found themselves: one row, then the mentee confirms."""
+    """A mentor adds a mentee they found themselves: one row, then the mentee confirms.
+
+    The row holds the name and address the mentor typed, and no account: whether the
+    address has one (and what it is called, and whether it is staff) is decided only
+    when its owner accepts, so the mentor learns nothing about it. Raises ValidationError
+    in the mentor's words."""
     email = email.strip().lower()
+    name = " ".join(name.split())
     if email == mentor.user.email.lower():
-        raise ValidationError({"email": "That is your own email address."})
+        raise ValidationError({"email": "That is your own email address."}, code="self")
     with transaction.atomic():
-        user = user_for_email(email=email, name=name.strip())
-        mentee, _ = Mentee.objects.get_or_create(
-            program=mentor.program, user=user,
-            defaults={"source": Mentee.Source.MENTOR_INVITE},
-        )
+        mentor = _locked_mentor(mentor)
+        if not mentor.is_active:
+            raise ValidationError("Your mentor role is paused: ask the organizers to "
+                                  "reactivate it before adding mentees.", code="inactive")
+        existing = (Mentorship.objects.live().filter(mentor=mentor)
+                    .filter(Q(invited_email__iexact=email, status=MentorshipStatus.INVITED)
+                            | Q(mentee__user__email__iexact=email))
+                    .select_related("mentee__user").first())
+        if existing is not None:
+            raise _duplicate(existing.mentee_name)
+        mentorship = _new(mentor, start_date, mentee=None, source=MentorshipSource.MENTOR_ROW,
+                          created_by=mentor.user, status=MentorshipStatus.INVITED,
+                          invited_name=name, invited_email=email)
         try:
-            return mentorship_create(
-                mentor=mentor, mentee=mentee, source=MentorshipSource.MENTOR_ROW,
-                created_by=mentor.user, start_date=start_date,
-                status=MentorshipStatus.INVITED, invite_to=email,
-            )
+            _save_within_capacity(mentorship, mentor, duplicate=_duplicate(name))
         except ValidationError as exc:
-            raise _for_the_mentor(exc, mentee) from exc
+            if getattr(exc, "code", None) == "capacity":
+                raise ValidationError(
+                    "All your places are taken (%(load)s of %(capacity)s). End or complete "
+                    "a mentorship first, or raise how many mentees you take, at the top of "
+                    "your list.", code="capacity", params=exc.params) from exc
+            raise
+        notifications.mentee_invitation(mentorship)
+    return mentorship
 
 
-def _for_the_mentor(exc: ValidationError, mentee: Mentee) -> ValidationError:
-    """The creation errors, worded for the mentor adding their own row."""
-    code = getattr(exc, "code", None)
-    if code == "capacity":
-        return ValidationError(
-            "All your places are taken (%(load)s of %(capacity)s). End or complete a "
-            "mentorship first, or raise how many mentees you take, at the top of your list.",
-            code="capacity", params=exc.params,
-        )
-    if code == "duplicate":
-        return ValidationError(
-            {"email": f"You already have a mentorship with {_person(mentee)}."},
-            code="duplicate",
-        )
-    if code == "inactive":
-        return ValidationError("Your mentor role is paused: ask the organizers to "
-                               "reactivate it before adding mentees.", code="inactive")
-    return exc
+def _duplicate(name: str) -> ValidationError:
+    return ValidationError({"email": f"You already have a mentorship with {name}."},
+                           code="duplicate")
 
 
 def _on_commit_signal(signal, mentorship: Mentorship) -> None:
@@ -214,36 +227,75 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 @transaction.atomic
 def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
                       goals: str) -> Mentorship:
-    """The invited mentee confirms and fills the minimal profile."""
+    """The invited mentee confirms and fills the minimal profile.
+
+    Only now does the invitation meet an account: the address's own, or a new one. A
+    staff account never becomes a participant this way (it signs in to the organizer
+    area, and a mentor's invitation must not give it a mentee's role)."""
     m = _locked(mentorship)
     if m.status != MentorshipStatus.INVITED:
         raise ValidationError("This invitation has already been answered.")
     m.check_move(MentorshipStatus.ACTIVE)
+    name = " ".join(name.split())
+    if m.mentee_id is None:
+        user = user_for_email(email=m.invited_email, name=name or m.invited_name)
+        if user.is_staff or user.is_superuser:
+            raise ValidationError(
+                "This address belongs to an organizer's account, which can't take part as "
+                "a mentee. Ask your mentor to invite another address of yours.",
+                code="staff")
+        if user.pk == m.mentor.user_id:
+            raise ValidationError("A person cannot mentor themselves.", code="self")
+        m.mentee, _ = Mentee.objects.get_or_create(
+            program=m.program, user=user, defaults={"source": Mentee.Source.MENTOR_INVITE})
     # One mentor per mentee. A mentor may invite someone who already has a mentor (they
     # can't know, and mustn't be told): the person decides here, on their own page.
-    Mentee.objects.select_for_update(of=("self",)).get(pk=m.mentee_id)
-    current = (Mentorship.objects.filter(mentee=m.mentee, status__in=RUNNING_STATUSES)
+    mentee = Mentee.objects.select_for_update(of=("self",)).select_related("user").get(
+        pk=m.mentee.pk)
+    current = (Mentorship.objects.filter(mentee=mentee, status__in=RUNNING_STATUSES)
                .exclude(pk=m.pk).select_related("mentor__user").first())
     if current is not None:
-        mentor = current.mentor.user
         raise ValidationError(
-            f"You already have a mentor in {m.program.name}: {mentor.name or mentor.email}. "
+            f"You already have a mentor in {m.program.name}: {_name(current.mentor.user)}. "
             "It's one mentor per mentee; to switch, end that mentorship first from your "
             "page, or ask the organizers. Otherwise, decline this invitation.",
             code="mentored")
-    user = m.mentee.user
-    if name.strip():
-        user.name = name.strip()
+    user = mentee.user
+    if name:
+        user.name = name
         user.save(update_fields=["name"])
-    m.mentee.timezone = timezone_name
-    m.mentee.goals = goals.strip()
-    m.mentee.save(update_fields=["timezone", "goals"])
+    mentee.timezone = timezone_name
+    mentee.goals = goals.strip()
+    mentee.save(update_fields=["timezone", "goals"])
+    _verify_address(user, m.invited_email or user.email)
+    m.mentee = mentee
     m.status = MentorshipStatus.ACTIVE
     m.introduced_at = timezone.now()
-    m.save(update_fields=["status", "introduced_at", "updated_at"])
+    # The account holds the person's name and address from now on.
+    m.invited_name = m.invited_email = ""
+    try:
+        with transaction.atomic():
+            m.save(update_fields=["mentee", "status", "introduced_at", "invited_name",
+                                  "invited_email", "updated_at"])
+    except IntegrityError as exc:  # this mentor already mentors this account
+        raise ValidationError(
+            f"You and {_name(m.mentor.user)} already have a mentorship in "
+            f"{m.program.name}: decline this invitation.", code="mentored") from exc
     notifications.introduction(m)
     _on_commit_signal(signals.mentorship_started, m)
     return m
+
+
+def _verify_address(user, email: str) -> None:
+    """The invitation reached this address, so the address is the person's."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user, email=email, verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists())
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
 
 
 @transaction.atomic
@@ -252,7 +304,9 @@ def invitation_decline(*, mentorship: Mentorship) -> Mentorship:
     m = _locked(mentorship)
     m.check_move(MentorshipStatus.DECLINED)
     m.status = MentorshipStatus.DECLINED
-    m.save(update_fields=["status", "updated_at"])
+    # The mentor's row keeps the name they typed; the address is no longer needed.
+    m.invited_email = ""
+    m.save(update_fields=["status", "invited_email", "updated_at"])
     return m
 
 

@@ -92,6 +92,17 @@ def _final_project(m: Mentorship) -> dict | None:
             "mentor_feedback": project.mentor_feedback}
 
 
+def _invitations(user: User) -> list[dict]:
+    """Mentors' invitations to one of the person's addresses, not (yet) accepted."""
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    rows = (Mentorship.objects.filter(invited_email__in=addresses)
+            .select_related("program", "mentor__user").order_by("created_at", "pk"))
+    return [{"program": m.program.name, "from": _person(m.mentor.user),
+             "name_typed": m.invited_name, "address": m.invited_email,
+             "status": m.get_status_display(), "sent": _when(m.created_at)}
+            for m in rows]
+
+
 def _mentorships(user: User) -> list[dict]:
     mentorships = (
         Mentorship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
@@ -104,7 +115,8 @@ def _mentorships(user: User) -> list[dict]:
         rows.append({
             "program": m.program.name,
             "as": "mentor" if as_mentor else "mentee",
-            "with": _person(m.mentee.user if as_mentor else m.mentor.user),
+            "with": (m.mentee_name if as_mentor and m.is_invitation
+                     else _person(m.mentee.user if as_mentor else m.mentor.user)),
             "status": m.get_status_display(),
             "start_date": _when(m.start_date),
             "planned_end_date": _when(m.planned_end_date),
@@ -206,6 +218,7 @@ def person_export(*, user: User) -> dict:
         "applications": _applications(user),
         "roles": _roles(user),
         "mentorships": _mentorships(user),
+        "invitations_to_you": _invitations(user),
         "survey_answers": _survey_answers(user),
         "stipend_requests": _stipend_requests(user),
         "bank_details": _bank_details(user),

@@ -42,6 +42,7 @@ from matching.models import (
     Mentor,
     MentorApplication,
     Mentorship,
+    MentorshipStatus,
     Proposal,
 )
 from mm_program.emails import absolute_url
@@ -279,6 +280,7 @@ def _erase_person(*, user: User, by: User | None, trigger: str,
 
     counts["applications"] = _erase_applications(user, applications, pattern, found)
     counts["mentorships"] = _erase_mentorships(user)
+    counts["invitations"] = _erase_invitations(emails)
     counts["survey_answers"] = _erase_survey_answers(user)
     counts.update(_erase_payments(user))
     counts["messages"] = _erase_messages(user, emails, pattern, found)
@@ -320,6 +322,15 @@ def _forget_held_updates(model, ids: list[int]) -> None:
     held = ApplicationUpdate.objects.filter(kind=kind, application_id__in=ids)
     clear(ApplicationUpdate, held.values_list("pk", flat=True), data={})
     held.delete()
+
+
+def _erase_invitations(emails: set[str]) -> int:
+    """Mentors' invitations to one of the person's addresses: a waiting one is
+    withdrawn; each keeps neither the address nor the name the mentor typed."""
+    to_them = Q(invited_email__in=emails)
+    Mentorship.objects.filter(to_them, status=MentorshipStatus.INVITED).update(
+        status=MentorshipStatus.DECLINED)
+    return clear(Mentorship, to_them, invited_email="", invited_name=ERASED_NAME)
 
 
 def _erase_mentorships(user: User) -> int:

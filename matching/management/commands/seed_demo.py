@@ -153,7 +153,7 @@ class Command(BaseCommand):
 
     def _preload(self, program):
         """What the demo already has, in a few queries, so that a second run is cheap."""
-        emails = [ORGANIZER_EMAIL, OFFICER_EMAIL, INVITED[2], WITHDRAWN[2]]
+        emails = [ORGANIZER_EMAIL, OFFICER_EMAIL]
         emails += [email_for(row[0]) for row in MENTORS + MENTEES]
         self._users = {u.email: u for u in User.objects.filter(email__in=emails)}
         self._addresses = set(
@@ -299,14 +299,14 @@ class Command(BaseCommand):
         refuse (say, a matching run already matched that mentee) is skipped with a note.
         """
         demo_mentors = [m.pk for m in mentors.values()]
-        existing = set(
-            Mentorship.objects.filter(mentor__in=demo_mentors)
-            .values_list("mentor__user__email", "mentee__user__email")
-        )
+        rows = Mentorship.objects.filter(mentor__in=demo_mentors)
+        existing = set(rows.values_list("mentor__user__email", "mentee__user__email"))
+        # An invitation names nobody's account, only what the mentor typed.
+        invited = set(rows.values_list("mentor__user__email", "invited_name"))
         today = timezone.localdate()
         for (mentor_name, invitee, invitee_email), withdraw in ((INVITED, False),
                                                                 (WITHDRAWN, True)):
-            if (email_for(mentor_name), invitee_email) in existing:
+            if (email_for(mentor_name), invitee) in invited:
                 continue
 
             def invite(mentor=mentors[mentor_name], name=invitee, email=invitee_email,
