@@ -14,10 +14,10 @@ from django.utils.html import format_html
 
 from mm_program.admin_history import NoVersionPagesAdmin, ViewOnlyMixin
 from mm_program.admin_html import badge, coloured
+from mm_program.crypto import EncryptionKeyMissing, UndecryptableValue
 
 from .. import permissions
 from ..banking import format_iban
-from ..crypto import EncryptionKeyMissing, UndecryptableValue
 from ..models import BankDetails, BankDetailsReveal
 from ..services.bank import reveal
 from .common import person, refused

@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from .. import crypto, notifications, permissions
+from mm_program import crypto
+
+from .. import notifications, permissions
 from ..banking import Account
 from ..models import ENCRYPTED_FIELDS, BankDetails, BankDetailsReveal
 
