@@ -1,4 +1,6 @@
-"""The app's URLs, plus ``/bare-write``: the least a form POST that saves can cost.
+"""The app's URLs, plus the two yardsticks the load benchmarks compare pages to, which
+a deployment never serves: ``/bare``, a bare response, and ``/bare-write``, the least a
+form POST that saves can cost.
 
 It goes through the same middleware as the mentee form's POST (sessions, CSRF, the
 client-address header, the page cache's write watch), reads the same posted body and
@@ -8,7 +10,7 @@ the logged confirmation email) is the difference between the two figures.
 """
 
 from django.db import connection, transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,10 @@ CREATE_TABLE = (f"CREATE TABLE IF NOT EXISTS {TABLE} "
                 "(id bigserial PRIMARY KEY, email text NOT NULL UNIQUE)")
 
 
+def bare(request):
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 @require_POST
 def bare_write(request):
     with transaction.atomic(), connection.cursor() as cursor:
@@ -27,4 +33,4 @@ def bare_write(request):
     return HttpResponseRedirect("/bare")
 
 
-urlpatterns = [*app_urlpatterns, path("bare-write", bare_write)]
+urlpatterns = [*app_urlpatterns, path("bare", bare), path("bare-write", bare_write)]

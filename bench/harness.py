@@ -185,7 +185,7 @@ class Gunicorn:
         """Wait for the requests wrk left queued when it stopped (a slow page leaves up to
         one per connection), so that they don't count against the next measurement."""
         for _ in range(2):  # one request per worker could still be ahead of the first
-            get(self.url + "/bare", timeout=120)
+            get(self.url + "/healthz", timeout=120)
 
     def worker_pids(self) -> set[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")

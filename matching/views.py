@@ -121,6 +121,11 @@ def default_program() -> Program | None:
         programs[-1] if programs else None)
 
 
+def home(request):
+    """The front page: what the program is, and the way into both forms."""
+    return render(request, "home.html", {"program": default_program()})
+
+
 def program_by_slug(slug: str) -> Program:
     program = next((p for p in _programs() if p.slug == slug), None)
     if program is None:

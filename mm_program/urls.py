@@ -14,9 +14,8 @@ admin.site.site_title = "Organizers"
 admin.site.index_title = "Run the program"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", matching_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("bare", views.bare, name="bare"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", views.favicon),
     path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),

@@ -9,17 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matching.views import default_program
-
 from .models import ReminderPause
 from .ratelimit import emailed_link_limited, too_many
 from .reminders import KIND_LABELS, read_pause_token
 
 User = get_user_model()
-
-
-def home(request):
-    return render(request, "home.html", {"program": default_program()})
 
 
 @never_cache
@@ -34,11 +28,6 @@ def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (the admin's). The
     static URL is looked up per request: the manifest may not exist at import time."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
-
-
-def bare(request):
-    """A bare response: the yardstick the load benchmarks compare real pages to."""
-    return HttpResponse(b"ok", content_type="text/plain")
 
 
 def _pause_target(token: str):

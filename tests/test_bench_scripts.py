@@ -29,9 +29,11 @@ def test_the_write_yardstick_exists_only_under_the_bench_settings(client, settin
 
     from bench.bench_urls import CREATE_TABLE, TABLE
 
-    with pytest.raises(Resolver404):
-        resolve("/bare-write")  # the app's own URLs: a deployment never serves it
+    for yardstick in ("/bare", "/bare-write"):
+        with pytest.raises(Resolver404):
+            resolve(yardstick)  # the app's own URLs: a deployment never serves them
     settings.ROOT_URLCONF = "bench.bench_urls"
+    assert client.get("/bare").content == b"ok"
     with connection.cursor() as cursor:
         cursor.execute(CREATE_TABLE)
     assert client.get("/bare-write").status_code == 405
