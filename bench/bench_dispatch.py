@@ -66,9 +66,9 @@ def main() -> int:
     from django.core.management import call_command
 
     from mm_program.celery import app as celery_app
+    from mm_program.delivery import deliver_message
     from mm_program.emails import RenderedEmail, render_email
     from mm_program.models import Message, MessageStatus
-    from mm_program.tasks import deliver_message
 
     call_command("migrate", verbosity=0)
     queue = f"bench-{uuid.uuid4().hex[:6]}"

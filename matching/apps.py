@@ -6,4 +6,5 @@ class MatchingConfig(AppConfig):
     verbose_name = "Program and applications"
 
     def ready(self):
-        from . import reminders, tokens  # noqa: F401  (register reminder rules and links)
+        # (they register reminder rules, personal links and privacy hooks)
+        from . import privacy, reminders, tokens  # noqa: F401

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mm_program.privacy import is_erased_email
+from mm_program.erased import is_erased_email
 from mm_program.ratelimit import (
     LIMITED_FORM_MESSAGE,
     emailed_link_limited,

@@ -7,7 +7,7 @@ renders the template triple (``mm_program.emails``), stores the result as a ``Me
 whose ``occasion`` is unique in the database, and hands the row's id to the
 ``deliver_message`` task once the transaction commits. Queueing an occasion that already
 has a message does nothing and returns None: beat firing twice, two scans racing and a
-retried task all end with one message. Delivery (``mm_program.tasks.deliver_message``) locks
+retried task all end with one message. Delivery (``mm_program.delivery.deliver_message``) locks
 the row and sends only a queued message, so a task that runs twice sends once.
 
 Nothing stored in the log lets its reader act as somebody else. A link that acts for the
@@ -27,9 +27,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from . import crypto, links
+from .delivery import deliver_message
 from .emails import RenderedEmail, render_email
+from .erased import is_erased_email
 from .models import Message, MessageStatus, ReminderPause
-from .privacy import is_erased_email
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ def about_key(obj: Model | None) -> str:
 def enqueue_delivery(message_id: int) -> None:
     """Deliver after the commit; a broker outage is logged, and the next reminder scan
     picks the still-queued message up again."""
-    from .tasks import deliver_message
-
     def send():
         try:
             deliver_message.delay(message_id)

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -97,8 +98,10 @@ class Message(models.Model):
         "mm_program.User", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="messages",
     )
+    # The app that runs programs is named in settings (PROGRAM_MODEL), as the user model
+    # is: the ground knows that messages belong to a program, not which app holds them.
     program = models.ForeignKey(
-        "matching.Program", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.PROGRAM_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="messages",
     )
     # What the message is about, as "<app_label>.<model>:<pk>" (kept after a delete).
@@ -158,8 +161,6 @@ class Message(models.Model):
     @property
     def message_id(self) -> str:
         """The email's Message-ID header: the same on every attempt."""
-        from django.conf import settings
-
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
         return f"<message-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
 

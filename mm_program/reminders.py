@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from .emails import absolute_url, render_email
 from .links import PersonalLink, personal_link
+from .messaging import enqueue_delivery, queue
 from .models import Message, MessageStatus, ReminderPause
 
 PAUSE_SALT = "mm_program.reminder-pause"
@@ -121,8 +122,6 @@ def _existing(occasions: list[str]) -> set[str]:
 
 def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
     """Queue what is due. With dry_run, return what would be sent and change nothing."""
-    from .messaging import enqueue_delivery, queue
-
     result = ScanResult()
     items = list(due_items(today))
     existing = _existing([item.occasion for item in items])

@@ -51,6 +51,10 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Mentors & Mentees")
 
+# The model of a program, for the ground's models that belong to one (the message log),
+# as AUTH_USER_MODEL names the user model: the ground never imports an app.
+PROGRAM_MODEL = "matching.Program"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

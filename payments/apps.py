@@ -6,4 +6,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Stipends"
 
     def ready(self):
-        from . import reminders  # noqa: F401  (registers the rule)
+        # (they register privacy hooks, a reminder rule, and checks matching asks for)
+        from . import hooks, privacy, reminders  # noqa: F401

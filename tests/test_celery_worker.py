@@ -13,7 +13,7 @@ from django.core import mail
 
 from matching.models import MenteeApplication
 from matching.services.applications import application_submit
-from mm_program import messaging, tasks
+from mm_program import delivery, messaging
 from mm_program.celery import app as celery_app
 from mm_program.models import MessageStatus
 
@@ -88,7 +88,7 @@ def test_transient_errors_are_retried_through_the_broker_then_capped(
     settings.EMAIL_BACKEND = "tests.email_backends.Flaky"
     monkeypatch.setattr(Flaky, "failures", failures)
     monkeypatch.setattr(Flaky, "calls", 0)
-    monkeypatch.setattr(tasks, "backoff_seconds", lambda attempts: 0)  # no waiting here
+    monkeypatch.setattr(delivery, "backoff_seconds", lambda attempts: 0)  # no waiting here
     runs, record = _runs_of("mm_program.tasks.deliver_message")
     task_prerun.connect(record, weak=False)
     try:

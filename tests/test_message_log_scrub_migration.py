@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 
-from mm_program import tasks
+from mm_program import delivery
 from mm_program.models import Message, MessageStatus
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_a_waiting_message_is_sealed_and_still_goes_out_with_its_link(monkeypatc
     run_migration()
     waiting.refresh_from_db()
     assert waiting.is_sealed and waiting.sealed and PAUSE not in waiting.body_text
-    tasks.deliver_message.apply(args=[waiting.pk]).get()
+    delivery.deliver_message.apply(args=[waiting.pk]).get()
     waiting.refresh_from_db()
     assert waiting.status == MessageStatus.SENT and waiting.sealed == ""
     assert PAUSE in mail.outbox[-1].body

@@ -19,7 +19,7 @@ from django.urls import reverse
 from matching import notifications
 from matching.models import ApplicationUpdate
 from matching.services import mentorships as mentorship_services
-from mm_program import crypto, tasks
+from mm_program import crypto, delivery
 from mm_program.links import PersonalLink
 from mm_program.messaging import queue
 from mm_program.models import Message, MessageStatus
@@ -50,7 +50,7 @@ def on_commit_at_once(monkeypatch):
 @pytest.fixture
 def worker_stopped(monkeypatch, on_commit_at_once):
     """Messages are logged, and nothing takes them off the queue."""
-    monkeypatch.setattr(tasks.deliver_message, "delay", lambda *a, **k: None)
+    monkeypatch.setattr(delivery.deliver_message, "delay", lambda *a, **k: None)
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def everything_the_snoop_sees(browser, message: Message) -> str:
 
 
 def deliver(message: Message) -> None:
-    tasks.deliver_message.apply(args=[message.pk]).get()
+    delivery.deliver_message.apply(args=[message.pk]).get()
     message.refresh_from_db()
 
 
@@ -154,7 +154,7 @@ def mentee_invitation(grace, ada, mentorship) -> Message:
 
 
 def survey_invitation(grace, ada, mentorship) -> Message:
-    invite(mentorship, SurveyKind.MENTEE_BASELINE)
+    invite(mentorship=mentorship, kind=SurveyKind.MENTEE_BASELINE)
     return Message.objects.get(kind="survey-invitation")
 
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from mm_program import messaging, tasks
+from mm_program import delivery, messaging
 from mm_program.models import Message, MessageStatus
 from mm_program.reminders import scan
 
@@ -47,7 +47,7 @@ def test_an_occasion_is_queued_and_sent_once(deliver_at_once):
 
 def test_delivering_the_same_message_twice_sends_it_once(deliver_at_once):
     message = queue_one()
-    assert tasks.deliver_message.apply(args=[message.pk]).get() == "skipped"
+    assert delivery.deliver_message.apply(args=[message.pk]).get() == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -76,7 +76,7 @@ def test_retries_stop_at_the_cap_and_the_message_is_marked_failed(settings, deli
     message = queue_one()
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
-    assert message.attempts == tasks.MAX_ATTEMPTS
+    assert message.attempts == delivery.MAX_ATTEMPTS
     assert "SMTPServerDisconnected" in message.last_error
     assert mail.outbox == []
 
@@ -90,11 +90,11 @@ def test_a_permanent_error_fails_at_once(settings, deliver_at_once):
 
 
 def test_backoff_grows_and_is_capped_inside_the_visibility_timeout(settings):
-    delays = [tasks.backoff_seconds(n) for n in range(1, 10)]
+    delays = [delivery.backoff_seconds(n) for n in range(1, 10)]
     assert delays[:4] == [30, 60, 120, 240]
-    assert max(delays) == tasks.BACKOFF_MAX_SECONDS
+    assert max(delays) == delivery.BACKOFF_MAX_SECONDS
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS[
-        "visibility_timeout"] > tasks.BACKOFF_MAX_SECONDS
+        "visibility_timeout"] > delivery.BACKOFF_MAX_SECONDS
 
 
 def test_a_failed_message_can_be_sent_again(settings, deliver_at_once):
@@ -113,7 +113,7 @@ def test_a_broker_outage_leaves_the_message_queued_and_the_scan_delivers_it(monk
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.deliver_message, "delay", broker_down)
+    monkeypatch.setattr(delivery.deliver_message, "delay", broker_down)
     message = queue_one()
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED and mail.outbox == []
@@ -131,7 +131,7 @@ def test_a_broker_outage_leaves_the_message_queued_and_the_scan_delivers_it(monk
 def test_how_long_a_message_waits_before_the_scan_hands_it_over_is_a_setting(
         settings, monkeypatch, deliver_at_once):
     settings.MESSAGE_REQUEUE_AFTER_SECONDS = 30
-    monkeypatch.setattr(tasks.deliver_message, "delay", lambda *a, **k: None)
+    monkeypatch.setattr(delivery.deliver_message, "delay", lambda *a, **k: None)
     message = queue_one()
     monkeypatch.undo()
     monkeypatch.setattr("mm_program.messaging.transaction.on_commit",

@@ -318,12 +318,12 @@ def test_applications_cannot_be_added_or_re_addressed_in_admin(organizer_client,
 def test_a_broker_outage_after_the_commit_does_not_lose_the_decision(
     organizer_client, application, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from mm_program import tasks
+    from mm_program import delivery
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.deliver_message, "delay", broker_down)
+    monkeypatch.setattr(delivery.deliver_message, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(
             CHANGELIST, {"action": "accept", "_selected_action": [application.pk]}

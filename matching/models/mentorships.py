@@ -94,6 +94,10 @@ class MentorshipQuerySet(models.QuerySet):
     def for_mentee_user(self, user):
         return self.filter(mentee__user=user)
 
+    def of_person(self, user):
+        """The person's mentorships, as mentor or as mentee."""
+        return self.filter(Q(mentor__user=user) | Q(mentee__user=user))
+
     def with_meeting_stats(self):
         """Meetings so far, minutes so far and the last meeting's date, in the same query."""
         return self.annotate(

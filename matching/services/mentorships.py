@@ -11,6 +11,7 @@ one sees the first one's mentorship when it counts. A database trigger holds the
 rule for every write (migration ``matching 0006``), should anything bypass this module.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 from allauth.account.models import EmailAddress
@@ -434,12 +435,25 @@ def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
     return log
 
 
+# Other apps may hold a logged meeting in place (payments: a stipend request approved for
+# its day). Each guard is called with the mentorship locked and returns why the meeting
+# must stay, or "" if it doesn't object; it locks what it reads, so that an approval
+# running at the same moment waits for the removal or is seen by it.
+MeetingGuard = Callable[[Mentorship, MeetingLog], str]
+MEETING_REMOVAL_GUARDS: list[MeetingGuard] = []
+
+
+def meeting_removal_guard(fn: MeetingGuard) -> MeetingGuard:
+    """Register a check that can refuse removing a meeting (once per function)."""
+    if fn not in MEETING_REMOVAL_GUARDS:
+        MEETING_REMOVAL_GUARDS.append(fn)
+    return fn
+
+
 def meeting_remove(*, meeting: MeetingLog, by) -> None:
     """Remove a meeting logged by mistake (twice, or on the wrong mentorship), while the
-    mentorship runs. Only the person who logged it may, and not once a stipend request
-    covering its day was approved or paid: the organizers checked the hours against it."""
-    from payments.models import StipendRequest, StipendStatus
-
+    mentorship runs. Only the person who logged it may, and not when another app holds it
+    in place (``MEETING_REMOVAL_GUARDS``: a stipend request covering its day approved)."""
     with transaction.atomic():
         m = _locked(meeting.mentorship)
         meeting = MeetingLog.objects.select_for_update().get(pk=meeting.pk)
@@ -450,15 +464,10 @@ def meeting_remove(*, meeting: MeetingLog, by) -> None:
         if meeting.logged_by_id != by.pk:
             raise ValidationError("Only the person who logged a meeting can remove it: ask "
                                   "them, or the organizers.")
-        # Locked: an approval running at the same moment locks the same request, so one
-        # of the two waits and sees what the other did.
-        covering = list(StipendRequest.objects.select_for_update().live()
-                        .overlapping(meeting.date, meeting.date).filter(mentorship=m)
-                        .values_list("status", flat=True))
-        if any(status in (StipendStatus.APPROVED, StipendStatus.PAID) for status in covering):
-            raise ValidationError(
-                "This meeting is counted in a stipend request that was already approved: "
-                "ask the organizers to correct it.")
+        for guard in MEETING_REMOVAL_GUARDS:
+            why = guard(m, meeting)
+            if why:
+                raise ValidationError(why)
         meeting.delete()
 
 

@@ -13,24 +13,11 @@ law) and survey numbers feed the impact figures, so rows keep their ids, dates, 
 and answers' numbers while the person's name, addresses and words go.
 """
 
-# Addresses of erased people and applications live under a reserved domain (RFC 2606):
-# nothing is ever delivered there, and the messaging path refuses to queue to it.
-ERASED_DOMAIN = "invalid.example"
-ERASED_NAME = "(erased)"
-
-
-def erased_email(label: str) -> str:
-    return f"erased-{label}@{ERASED_DOMAIN}"
-
-
-def is_erased_email(address: str) -> bool:
-    return (address or "").lower().endswith("@" + ERASED_DOMAIN)
+from django.urls import reverse
 
 
 def erase_url(*, users=(), requests=()) -> str:
     """The organizers' confirmation page that erases people (admin, erasure requests)."""
-    from django.urls import reverse
-
     query = []
     if users:
         query.append("users=" + ",".join(str(pk) for pk in users))

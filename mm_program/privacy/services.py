@@ -1,5 +1,4 @@
-"""Erasure: a participant's request, and the organizers' erasure of a person or of one
-application.
+"""Erasure: a participant's request, and the organizers' erasure of a person.
 
 A person is erased in place, in one transaction: their account can no longer sign in and
 holds no name or address; their applications, mentorships, survey answers, stipends and
@@ -9,13 +8,14 @@ they wrote. Wherever the product copied their name or address into someone else'
 (an email to their mentor, a matching run's inputs, the admin's change log, another
 applicant's conflicts of interest), it is cut out. Each step also rewrites the model's
 change history (``scrub``), so no old version keeps what the current row dropped.
+
+The ground does its own part (the account, its addresses and sessions, the message log,
+the change log) and asks every app's registered hooks for theirs (``hooks``).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-from dataclasses import dataclass, field
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
@@ -26,26 +26,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import (
-    LIVE_STATUSES,
-    OPEN_STATUSES,
-    ApplicationUpdate,
-    FinalProject,
-    MatchingRun,
-    MeetingLog,
-    Mentee,
-    MenteeApplication,
-    Mentor,
-    MentorApplication,
-    Mentorship,
-    MentorshipStatus,
-    Proposal,
-)
 from mm_program.emails import absolute_url
+from mm_program.erased import ERASED_NAME, erased_email, is_erased_email
 from mm_program.messaging import about_key, queue
 from mm_program.models import (
     Erasure,
@@ -56,36 +42,13 @@ from mm_program.models import (
     ReminderPause,
     User,
 )
-from payments.models import BankDetails, BankDetailsReveal, StipendRequest, StipendStatus
-from surveys.models import TEXT_TYPES, Answer, Invitation
 
-from . import ERASED_NAME, erased_email, is_erased_email
+from .hooks import HOOKS, Erasing, ErasurePlan
 from .permissions import can_erase
-from .scrub import clear, first_names, name_pattern, needles, pattern_for, scrub, scrub_rows
+from .scrub import clear, first_names, name_pattern, needles, pattern_for, scrub_rows
 
 # What a cleared email body says in the message log.
 ERASED_BODY = "(erased)"
-
-# An application's answers that say who the applicant is or what they wrote; choices and
-# numbers (occupation, hours, areas, intent) stay for the program's figures.
-APPLICATION_CLEARED = {"heard_about": "", "decision_message": "", "organizer_notes": ""}
-MENTEE_APPLICATION_CLEARED = {
-    **APPLICATION_CLEARED, "field_of_study": "", "research_interests": "", "goals": "",
-    "key_uncertainties": "", "funding_reason": "", "cv_url": "", "github_url": "",
-    "writing_url": "", "conflicts": "",
-}
-MENTOR_APPLICATION_CLEARED = {
-    **APPLICATION_CLEARED, "organization": "", "expertise": "", "style_notes": "",
-    "profile_url": "", "conflicts": "",
-    # An erased mentor is no longer shown on the mentee form.
-    "listed_for_applicants": False,
-}
-APPLICATION_MODELS = {MenteeApplication: MENTEE_APPLICATION_CLEARED,
-                      MentorApplication: MENTOR_APPLICATION_CLEARED}
-# The texts of a mentorship describe the mentee's work, so they go with the mentee; an
-# erased mentor takes only what they wrote (their meeting notes and project feedback).
-MENTORSHIP_TEXTS = {"focus": "", "next_steps_notes": "", "end_notes": "",
-                    "organizer_notes": ""}
 MESSAGE_TEXTS = ["subject", "body_text", "body_html", "last_error"]
 DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db",
                             "django.contrib.sessions.backends.cached_db",
@@ -125,22 +88,7 @@ def erasure_request_create(*, user: User, reason: str = "") -> tuple[ErasureRequ
 
 # --- what erasing a person does ----------------------------------------------------------
 
-@dataclass
-class ErasurePlan:
-    """What `person_erase` would do to one person, in words, for the confirmation page."""
-
-    user: User
-    steps: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    # Reasons it cannot be done at all.
-    blockers: list[str] = field(default_factory=list)
-
-    @property
-    def allowed(self) -> bool:
-        return not self.blockers
-
-
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
@@ -153,101 +101,39 @@ def _blockers(user: User) -> list[str]:
     return []
 
 
-def _applications(user: User) -> list:
-    return [app for model in APPLICATION_MODELS
-            for app in model.objects.filter(user=user).select_related("program")]
-
-
-def _mentorships(user: User):
-    return Mentorship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
-
-
 def person_erasure_plan(*, user: User) -> ErasurePlan:
     plan = ErasurePlan(user=user, blockers=_blockers(user))
     if plan.blockers:
         return plan
-    applications = _applications(user)
-    mentorships = list(_mentorships(user).select_related(
-        "program", "mentor__user", "mentee__user"))
-    responses = Invitation.objects.filter(person=user, response__isnull=False).count()
-    requests = list(StipendRequest.objects.filter(payee=user).order_by("pk"))
-    emails = Message.objects.filter(_own_messages(user, _emails(user))).count()
-
     plan.steps.append(
-        f"Sign-in becomes impossible: {_plural(_count_addresses(user), 'email address')} "
-        f"and every session and sign-in code are removed, the account is deactivated and "
-        f"its address becomes {erased_email(str(user.pk))}.")
-    if applications:
-        plan.steps.append(
-            f"{_plural(len(applications), 'application')}: the name, email, links and every "
-            "text they wrote are cleared, with the organizers' notes on them; status, "
-            "dates and choices stay for the program's figures.")
-    if mentorships:
-        plan.steps.append(
-            f"{_plural(len(mentorships), 'mentorship')}: the texts about their work "
-            "(focus, notes, final project title and link) or the notes they wrote are "
-            "cleared; dates, statuses and meeting minutes stay.")
-    if responses:
-        plan.steps.append(
-            f"{_plural(responses, 'survey response')}: free-text answers are cleared; "
-            "numbers and choices stay, anonymous, in the impact figures.")
-    if requests:
-        plan.steps.append(
-            f"{_plural(len(requests), 'stipend request')}: kept as accounting law requires "
-            "(amounts, dates, payment references, status); the justification and reasons "
-            "are cleared.")
-    if BankDetails.objects.filter(user=user).exists():
-        plan.steps.append("Bank details: deleted.")
+        f"Sign-in becomes impossible: "
+        f"{plural(EmailAddress.objects.filter(user=user).count(), 'email address')} and "
+        f"every session and sign-in code are removed, the account is deactivated and its "
+        f"address becomes {erased_email(str(user.pk))}.")
+    for hooks in HOOKS:
+        hooks.plan(user, plan)
+    emails = Message.objects.filter(_own_messages(user, _emails(user))).count()
     if emails:
-        plan.steps.append(f"{_plural(emails, 'email')} in the message log: recipient and "
+        plan.steps.append(f"{plural(emails, 'email')} in the message log: recipient and "
                           "body are cleared; queued ones are cancelled.")
     plan.steps.append("Their name and address are cut out of emails to others, matching "
                       "runs, the change log and other applicants' conflicts of interest, "
                       "and their first name too out of what others wrote in their "
                       "mentorships (meeting notes, survey answers, stipend requests).")
-
-    for m in mentorships:
-        if m.status in LIVE_STATUSES:
-            is_mentor = m.mentor.user_id == user.pk
-            other = m.mentee.user if is_mentor else m.mentor.user
-            plan.warnings.append(
-                f"Their mentorship {'of' if is_mentor else 'with'} {other.name or other.email} "
-                f"is {m.get_status_display().lower()}: it stays so, with an anonymous "
-                f"{'mentor' if is_mentor else 'mentee'}. End it first if it should stop.")
-    for req in requests:
-        if req.status == StipendStatus.APPROVED:
-            plan.warnings.append(
-                f"Stipend request {req.pk} ({req.amount} {req.currency}) is approved but "
-                "not paid: without bank details it can no longer be paid out. Pay or "
-                "reject it first.")
-        elif req.status == StipendStatus.SUBMITTED:
-            plan.warnings.append(
-                f"Stipend request {req.pk} ({req.amount} {req.currency}) waits for a "
-                "decision: reject it first, or it stays waiting.")
-    for app in applications:
-        if app.status in OPEN_STATUSES:
-            plan.warnings.append(
-                f"Their {app.kind} application to {app.program} is "
-                f"{app.get_status_display().lower()}: it stays so, anonymous. Decline it "
-                "first if it should leave triage.")
     return plan
 
 
 # --- erasing a person --------------------------------------------------------------------
 
 def _emails(user: User) -> set[str]:
-    """Every address the person used: account, sign-in addresses, applications."""
+    """Every address the person used: the account's, its sign-in addresses, and those
+    the apps hold (an application's)."""
     found = {user.email.lower()}
     found |= {e.lower() for e in EmailAddress.objects.filter(user=user)
               .values_list("email", flat=True)}
-    for model in APPLICATION_MODELS:
-        found |= {e.lower() for e in model.objects.filter(user=user)
-                  .values_list("email", flat=True)}
+    for hooks in HOOKS:
+        found |= {e.lower() for e in hooks.addresses(user)}
     return {e for e in found if e and not is_erased_email(e)}
-
-
-def _count_addresses(user: User) -> int:
-    return EmailAddress.objects.filter(user=user).count()
 
 
 def _own_messages(user: User, emails: set[str]) -> Q:
@@ -273,20 +159,17 @@ def _erase_person(*, user: User, by: User | None, trigger: str,
     if blockers:
         raise ValidationError(blockers)
     emails = _emails(user)
-    applications = _applications(user)
-    found = needles(user.name, *emails, *(app.name for app in applications))
-    pattern = pattern_for(found)
+    names = [name for hooks in HOOKS for name in hooks.names(user)]
+    found = needles(user.name, *emails, *names)
+    first = first_names(user.name, *names)
+    erasing = Erasing(user=user, emails=emails, found=found, pattern=pattern_for(found),
+                      first=first, first_pattern=name_pattern(first))
     counts: dict[str, int] = {}
-
-    counts["applications"] = _erase_applications(user, applications, pattern, found)
-    counts["mentorships"] = _erase_mentorships(user)
-    counts["invitations"] = _erase_invitations(emails)
-    counts["survey_answers"] = _erase_survey_answers(user)
-    counts.update(_erase_payments(user))
-    counts["messages"] = _erase_messages(user, emails, pattern, found)
-    counts["copies_elsewhere"] = _scrub_copies(user, pattern, found)
-    counts["texts_by_others"] = _scrub_their_mentorships(
-        user, pattern, found, first_names(user.name, *(app.name for app in applications)))
+    for hooks in HOOKS:
+        counts.update(hooks.erase(erasing))
+    counts["messages"] = _erase_messages(erasing)
+    counts["copies_elsewhere"] = _scrub_copies(erasing)
+    counts["texts_by_others"] = sum(hooks.scrub_texts_by_others(erasing) for hooks in HOOKS)
     counts.update(_close_sign_in(user, emails))
 
     now = timezone.now()
@@ -305,139 +188,39 @@ def _erase_person(*, user: User, by: User | None, trigger: str,
     return erasure
 
 
-def _erase_applications(user: User, applications: list, pattern, found) -> int:
-    address = erased_email(str(user.pk))
-    for model, values in APPLICATION_MODELS.items():
-        ids = [app.pk for app in applications if isinstance(app, model)]
-        clear(model, Q(user=user), name=ERASED_NAME, email=address, **values)
-        _forget_held_updates(model, ids)
-        # Other applicants' conflicts of interest may name the person.
-        scrub_rows(model.objects.exclude(user=user), ["conflicts"], pattern, found)
-    return len(applications)
+def person_erase_for_retention(*, user: User) -> Erasure:
+    """Erase a person whose only trace the retention period has ended (no organizer)."""
+    return _erase_person(user=user, by=None, trigger=Erasure.Trigger.RETENTION)
 
 
-def _forget_held_updates(model, ids: list[int]) -> None:
-    """Answers sent again for these applications and held for confirmation."""
-    kind = model.kind
-    held = ApplicationUpdate.objects.filter(kind=kind, application_id__in=ids)
-    clear(ApplicationUpdate, held.values_list("pk", flat=True), data={})
-    held.delete()
+def person_keeps_records(user: User, *, ignoring: Model | None = None) -> bool:
+    """Whether the program keeps anything of the person besides `ignoring`: a staff
+    account, or a record an app keeps (a role, a stipend, a survey, an application)."""
+    if user.is_staff or user.is_superuser or is_erased_email(user.email):
+        return True
+    return any(hooks.keeps(user, ignoring=ignoring) for hooks in HOOKS)
 
 
-def _erase_invitations(emails: set[str]) -> int:
-    """Mentors' invitations to one of the person's addresses: a waiting one is
-    withdrawn; each keeps neither the address nor the name the mentor typed."""
-    to_them = Q(invited_email__in=emails)
-    Mentorship.objects.filter(to_them, status=MentorshipStatus.INVITED).update(
-        status=MentorshipStatus.DECLINED)
-    return clear(Mentorship, to_them, invited_email="", invited_name=ERASED_NAME)
-
-
-def _erase_mentorships(user: User) -> int:
-    as_mentee = Q(mentorship__mentee__user=user)
-    as_mentor = Q(mentorship__mentor__user=user)
-    count = clear(Mentorship, Q(mentee__user=user), **MENTORSHIP_TEXTS)
-    count += Mentorship.objects.filter(mentor__user=user).count()
-    clear(Mentorship, Q(ended_by=user), end_notes="")  # their note to the organizers
-    clear(MeetingLog, as_mentee | (as_mentor & Q(logged_by=user)), note="")
-    clear(FinalProject, as_mentee, title=ERASED_NAME, url="", mentor_feedback="")
-    clear(FinalProject, as_mentor, mentor_feedback="")
-    clear(Mentee, Q(user=user), timezone="", goals="")
-    # Never proposed in a matching run again.
-    clear(Mentor, Q(user=user), is_active=False)
-    return count
-
-
-def _erase_survey_answers(user: User) -> int:
-    """Free-text answers of the person, and the mentor's free text about them as a
-    mentee; numbers and choices stay for the figures. Their survey links stop working."""
-    about_them = (Q(response__invitation__person=user)
-                  | Q(response__invitation__mentorship__mentee__user=user))
-    cleared = clear(Answer, about_them & Q(question__type__in=TEXT_TYPES) & ~Q(text=""),
-                    text="")
-    for pk in Invitation.objects.filter(person=user).values_list("pk", flat=True):
-        clear(Invitation, [pk], nonce=secrets.token_hex(16))
-    return cleared
-
-
-def _erase_payments(user: User) -> dict[str, int]:
-    """Stipend records stay (amounts, dates, references, status: the accounting law's
-    part) without the person's words; their bank details go."""
-    theirs = Q(payee=user)
-    count = clear(StipendRequest, theirs, justification="", paid_to="")
-    # A rejected request must keep a reason (a database rule): the placeholder is one.
-    clear(StipendRequest, theirs & ~Q(rejection_reason=""), rejection_reason=ERASED_NAME)
-    clear(StipendRequest, theirs & ~Q(budget_override_reason=""),
-          budget_override_reason=ERASED_NAME)
-    # Cleared before the delete, so the history's "deleted" row copies nothing either.
-    details = clear(BankDetails, Q(user=user), masked="", country="")
-    BankDetails.objects.filter(user=user).delete()
-    clear(BankDetailsReveal, theirs, account="")
-    return {"stipend_requests": count, "bank_details": details}
-
-
-def _erase_messages(user: User, emails: set[str], pattern, found) -> int:
-    own = Message.objects.filter(_own_messages(user, emails))
+def _erase_messages(erasing: Erasing) -> int:
+    own = Message.objects.filter(_own_messages(erasing.user, erasing.emails))
     own_ids = list(own.values_list("pk", flat=True))
     mine = Message.objects.filter(pk__in=own_ids)
     # The subject stays (the export lists it) without the names in it.
-    scrub_rows(mine, ["subject"], pattern, found)
+    scrub_rows(mine, ["subject"], erasing.pattern, erasing.found)
     mine.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
     mine.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="", last_error="")
     # Emails to others that name the person (an introduction, a reminder about them).
-    scrub_rows(Message.objects.exclude(pk__in=own_ids), MESSAGE_TEXTS, pattern, found)
+    scrub_rows(Message.objects.exclude(pk__in=own_ids), MESSAGE_TEXTS, erasing.pattern,
+               erasing.found)
     return len(own_ids)
 
 
-def _scrub_copies(user: User, pattern, found) -> int:
-    """Where the product copied the person's name or address into rows about others."""
+def _scrub_copies(erasing: Erasing) -> int:
+    """Where the product copied the person's name or address into rows about others:
+    the change log here, and what each app copied."""
     changed = scrub_rows(LogEntry.objects.all(), ["object_repr", "change_message"],
-                         pattern, found)
-    programs = set(Mentee.objects.filter(user=user).values_list("program_id", flat=True))
-    programs |= set(Mentor.objects.filter(user=user).values_list("program_id", flat=True))
-    for run in MatchingRun.objects.filter(program__in=programs):
-        inputs, unmatched = scrub(run.inputs, pattern), scrub(run.unmatched, pattern)
-        if (inputs, unmatched) != (run.inputs, run.unmatched):
-            clear(MatchingRun, [run.pk], inputs=inputs, unmatched=unmatched)
-            changed += 1
-    proposals = Proposal.objects.filter(run__program__in=programs).only(
-        "pk", "summary", "components")
-    for proposal in proposals:
-        summary = scrub(proposal.summary, pattern)
-        components = scrub(proposal.components, pattern)
-        if (summary, components) != (proposal.summary, proposal.components):
-            clear(Proposal, [proposal.pk], summary=summary, components=components)
-            changed += 1
-    return changed
-
-
-# What others write in a mentorship: the other side's meeting notes, survey answers and
-# stipend requests, and the organizers' and mentor's notes on the mentorship itself.
-SHARED_TEXTS = (
-    (Mentorship, "pk", list(MENTORSHIP_TEXTS)),
-    (MeetingLog, "mentorship", ["note"]),
-    (FinalProject, "mentorship", ["title", "mentor_feedback"]),
-    (StipendRequest, "mentorship", ["justification", "rejection_reason",
-                                    "budget_override_reason"]),
-)
-
-
-def _scrub_their_mentorships(user: User, pattern, found, first: list[str]) -> int:
-    """Cut the person out of what others wrote in their mentorships: the full name and
-    addresses, and the first name on its own, where it is written as a name ("met Amara
-    on Tuesday"). Elsewhere a first name alone could be anyone's, so it stays."""
-    ids = list(_mentorships(user).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    changed = 0
-    for needles_, pattern_ in ((found, pattern), (first, name_pattern(first))):
-        for model, link, fields in SHARED_TEXTS:
-            changed += scrub_rows(model.objects.filter(**{f"{link}__in": ids}), fields,
-                                  pattern_, needles_)
-        answers = Answer.objects.filter(response__invitation__mentorship__in=ids,
-                                        question__type__in=TEXT_TYPES)
-        changed += scrub_rows(answers, ["text"], pattern_, needles_)
-    return changed
+                         erasing.pattern, erasing.found)
+    return changed + sum(hooks.scrub_copies(erasing) for hooks in HOOKS)
 
 
 def _close_sign_in(user: User, emails: set[str]) -> dict[str, int]:
@@ -477,32 +260,21 @@ def _delete_sessions(user: User, emails: set[str]) -> int:
     return len(doomed)
 
 
-# --- one application (the retention job) -------------------------------------------------
+# --- what one row was about (the retention job, an app's anonymising) ---------------------
 
-@transaction.atomic
-def application_anonymise(*, application, trigger: str = Erasure.Trigger.RETENTION,
-                          by: User | None = None) -> Erasure | None:
-    """Anonymise one application in place: what `_erase_person` does to each of a
-    person's applications, and to the emails about it. None if it already was."""
-    model = type(application)
-    application = model.objects.select_for_update().get(pk=application.pk)
-    if is_erased_email(application.email):
-        return None
-    found = needles(application.name, application.email)
+def messages_about_erase(about: Model, *, found: list[str]) -> int:
+    """The emails about one row (an application): recipients and bodies cleared, names
+    cut from their subjects, queued ones cancelled. Returns how many."""
     pattern = pattern_for(found)
-    key = about_key(application)
-    clear(model, [application.pk], name=ERASED_NAME,
-          email=erased_email(f"{application.kind}-application-{application.pk}"),
-          **APPLICATION_MODELS[model])
-    _forget_held_updates(model, [application.pk])
-    about = Message.objects.filter(about=key)
-    scrub_rows(about, ["subject"], pattern, found)
-    about.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
-    messages = about.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="",
-                            last_error="")
-    scrub_rows(LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
-                                       object_id=str(application.pk)),
-               ["object_repr", "change_message"], pattern, found)
-    return Erasure.objects.create(
-        scope=Erasure.Scope.APPLICATION, about=key, user_id=application.user_id,
-        trigger=trigger, performed_by=by, counts={"applications": 1, "messages": messages})
+    messages = Message.objects.filter(about=about_key(about))
+    scrub_rows(messages, ["subject"], pattern, found)
+    messages.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
+    return messages.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="",
+                           last_error="")
+
+
+def log_entries_scrub(about: Model, *, found: list[str]) -> int:
+    """Names cut out of the admin change log's lines about one row."""
+    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(about),
+                                      object_id=str(about.pk))
+    return scrub_rows(entries, ["object_repr", "change_message"], pattern_for(found), found)
