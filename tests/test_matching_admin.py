@@ -25,13 +25,19 @@ def cast(program):
     return {"ines": ines, "gil": gil, "ada": ada, "bob": bob, "cy": cy}
 
 
-def start_run(client, program, **overrides):
-    data = {
-        "program": program.pk, "threshold": "20", "weight_areas": "4", "weight_timezone": "2",
-        "weight_commitment": "1", "weight_style": "1", "weight_preference": "2",
-        **overrides,
-    }
-    return client.post(START, data)
+@pytest.fixture
+def start_run(django_capture_on_commit_callbacks):
+    """Post the start form; the run's task runs when the view's transaction commits (in
+    this process, as in development: the test's own transaction would hold it back)."""
+    def start(client, program, **overrides):
+        data = {
+            "program": program.pk, "threshold": "20", "weight_areas": "4",
+            "weight_timezone": "2", "weight_commitment": "1", "weight_style": "1",
+            "weight_preference": "2", **overrides,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(START, data)
+    return start
 
 
 def detail(run):
@@ -45,7 +51,8 @@ def test_the_start_page_has_the_weights_and_threshold_prefilled(organizer_client
     assert "Nothing is approved or emailed" in page
 
 
-def test_bad_weights_are_refused_with_a_message_and_keep_the_rest(organizer_client, program):
+def test_bad_weights_are_refused_with_a_message_and_keep_the_rest(organizer_client, program,
+                                                                  start_run):
     response = start_run(organizer_client, program, weight_areas="-1", threshold="35")
     assert response.status_code == 200
     page = response.content.decode()
@@ -58,7 +65,8 @@ def test_bad_weights_are_refused_with_a_message_and_keep_the_rest(organizer_clie
     assert not MatchingRun.objects.exists()
 
 
-def test_a_run_shows_proposals_with_reasons_unmatched_and_load(organizer_client, program, cast):
+def test_a_run_shows_proposals_with_reasons_unmatched_and_load(organizer_client, program, cast,
+                                                                start_run):
     response = start_run(organizer_client, program)
     run = MatchingRun.objects.get()
     assert response.url == detail(run)
@@ -72,7 +80,8 @@ def test_a_run_shows_proposals_with_reasons_unmatched_and_load(organizer_client,
 
 
 def test_lock_forbid_rerun_approve_as_an_organizer_would(organizer_client, program, cast,
-                                                         django_capture_on_commit_callbacks):
+                                                         django_capture_on_commit_callbacks,
+                                                         start_run):
     start_run(organizer_client, program)
     run = MatchingRun.objects.get()
     rule_url = reverse("admin:matching_matchingrun_rule", args=[run.pk])
@@ -91,7 +100,9 @@ def test_lock_forbid_rerun_approve_as_an_organizer_would(organizer_client, progr
     assert "re-run matching before approving" in response.content.decode()
     assert not Mentorship.objects.exists()
 
-    response = organizer_client.post(reverse("admin:matching_matchingrun_rerun", args=[run.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            reverse("admin:matching_matchingrun_rerun", args=[run.pk]))
     new = MatchingRun.objects.latest()
     assert response.url == detail(new)
     proposed = {(p.mentee_id, p.mentor_id) for p in new.proposals.all()}
@@ -113,7 +124,7 @@ def test_lock_forbid_rerun_approve_as_an_organizer_would(organizer_client, progr
         [cast["cy"].user.email, cast["ines"].user.email])
 
 
-def test_a_bad_rule_form_shows_its_errors(organizer_client, program, cast):
+def test_a_bad_rule_form_shows_its_errors(organizer_client, program, cast, start_run):
     start_run(organizer_client, program)
     run = MatchingRun.objects.get()
     response = organizer_client.post(
@@ -124,7 +135,8 @@ def test_a_bad_rule_form_shows_its_errors(organizer_client, program, cast):
     assert not PairRule.objects.exists()
 
 
-def test_rule_buttons_cannot_reach_another_programs_people(organizer_client, program, cast):
+def test_rule_buttons_cannot_reach_another_programs_people(organizer_client, program, cast,
+                                                           start_run):
     from .factories import ProgramFactory
 
     other = ProgramFactory()
@@ -160,7 +172,8 @@ def test_only_organizers_reach_matching_runs(client, program, cast, organizer, w
     assert not Mentorship.objects.exists() and MatchingRun.objects.count() == 1
 
 
-def test_an_organizer_asks_why_a_pair_was_not_proposed(organizer_client, program, cast):
+def test_an_organizer_asks_why_a_pair_was_not_proposed(organizer_client, program, cast,
+                                                       start_run):
     PairRule.objects.create(program=program, mentee=cast["bob"], mentor=cast["ines"],
                             kind="forbid")
     start_run(organizer_client, program)
@@ -178,7 +191,7 @@ def test_an_organizer_asks_why_a_pair_was_not_proposed(organizer_client, program
 
 
 def test_matching_runs_on_the_demo_program_and_approval_introduces_both_sides(
-        organizer_client, django_capture_on_commit_callbacks):
+        organizer_client, django_capture_on_commit_callbacks, start_run):
     """The demo as a new organizer finds it: run, read reasons, approve, emails out."""
     call_command("seed_demo", force=True)
     program = Program.objects.order_by("created_at", "pk").first()

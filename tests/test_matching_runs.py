@@ -17,10 +17,11 @@ from matching.services.matching import (
     StaleRun,
     is_stale,
     pair_rule_set,
-    rerun,
     run_approve,
     run_matching,
+    run_queue_again,
     run_replay,
+    run_solve,
 )
 from matching.services.mentorships import mentorship_create, mentorship_end_early
 
@@ -176,7 +177,7 @@ def test_a_stale_run_cannot_be_approved(program, organizer, cast):
         run_approve(run=r, by=organizer)
     assert not Mentorship.objects.exists()
     # The re-run is fresh and keeps weights and threshold.
-    again = rerun(r, by=organizer)
+    again = run_solve(run_id=run_queue_again(run=r, by=organizer).pk)
     assert not is_stale(again)
     assert (again.weights, again.threshold) == (r.weights, r.threshold)
     assert again.matched_count == 3

@@ -1,13 +1,18 @@
-"""Admin for matching runs: start one, read the proposals and their reasons, lock or
-forbid pairs, re-run, and approve all or some proposals."""
+"""Admin for matching runs: start one (a worker solves it while the page shows its
+progress), read the proposals and their reasons a page at a time, lock or forbid pairs,
+re-run, and approve all or some proposals."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from matching import scoring
 from matching.models import MatchingRun, Mentee, Mentor, PairRule, Program
@@ -17,16 +22,33 @@ from matching.services.matching import (
     eligible_mentees,
     is_stale,
     pair_rule_set,
-    rerun,
     run_approve,
-    run_matching,
-    run_table,
+    run_explain,
+    run_queue,
+    run_queue_again,
 )
+from matching.tasks import solve_matching_run
 from mm_program.admin_history import NoVersionPagesAdmin, ReadOnlyHistoryAdmin
+
+# Rows per page of each list on the run page: a large program's run has thousands of
+# proposals and unmatched mentees, and the whole page must stay small and quick.
+PROPOSALS_PER_PAGE = 50
+ROWS_PER_PAGE = 50
+# Up to this many people, a drop-down to pick one from; beyond it, a box that takes a
+# name, an email or a number (a drop-down of thousands of names weighs megabytes).
+PICK_FROM_LIST_UP_TO = 300
+# Shown when a name matches several people.
+MATCHES_SHOWN = 5
 
 
 def _person(user) -> str:
     return user.name or user.email
+
+
+def _matches_text(query: str, matches: list[str], role: str, more: bool) -> str:
+    listed = ", ".join(matches) + (", …" if more else "")
+    return (f"Several {role}s match “{query}”: {listed}. Type more of the name, or the "
+            "email.")
 
 
 class RunStartForm(forms.Form):
@@ -57,19 +79,111 @@ class RunStartForm(forms.Form):
         return data
 
 
+class PersonField(forms.ModelChoiceField):
+    """A mentee or a mentor of the program: picked from a drop-down while there are few,
+    typed (name, email or number) when there are many."""
+
+    def __init__(self, *, role: str, **kwargs):
+        super().__init__(queryset=Mentee.objects.none(), **kwargs)
+        self.role = role
+
+    def offer(self, queryset) -> None:
+        self.queryset = queryset
+        self.label_from_instance = lambda person: _person(person.user)
+        if queryset.count() > PICK_FROM_LIST_UP_TO:
+            self.widget = forms.TextInput(attrs={"size": 30, "autocomplete": "off"})
+            self.help_text = "A name, an email address or a number."
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        if "\x00" in value:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if value.isascii() and value.isdigit():
+            found = self.queryset.filter(pk=int(value)).first()
+            if found is not None:
+                return found
+        people = self.queryset.select_related("user")
+        matches = list(people.filter(Q(user__email__iexact=value)
+                                     | Q(user__name__iexact=value))[:MATCHES_SHOWN + 1])
+        if not matches:
+            matches = list(people.filter(Q(user__email__icontains=value)
+                                         | Q(user__name__icontains=value))[:MATCHES_SHOWN + 1])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(f"No {self.role} of this program matches “{value}”.")
+        raise ValidationError(_matches_text(
+            value, [_person(m.user) for m in matches[:MATCHES_SHOWN]], self.role,
+            len(matches) > MATCHES_SHOWN))
+
+
 class PairRuleForm(forms.Form):
-    mentee = forms.ModelChoiceField(queryset=Mentee.objects.none())
-    mentor = forms.ModelChoiceField(queryset=Mentor.objects.none())
+    mentee = PersonField(role="mentee")
+    mentor = PersonField(role="mentor")
     kind = forms.ChoiceField(choices=PairRule.Kind.choices)
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].queryset = eligible_mentees(program)
-        self.fields["mentee"].label_from_instance = lambda m: _person(m.user)
-        self.fields["mentor"].queryset = Mentor.objects.filter(
-            program=program, is_active=True
-        ).select_related("user")
-        self.fields["mentor"].label_from_instance = lambda m: _person(m.user)
+        self.fields["mentee"].offer(eligible_mentees(program))
+        self.fields["mentor"].offer(
+            Mentor.objects.filter(program=program, is_active=True).select_related("user"))
+
+
+def _pick(people: list[dict], query: str, role: str) -> tuple[str | None, str]:
+    """The person of a run a query names (an id, or a name or email, whole or in part),
+    or why none could be picked."""
+    if any(person["id"] == query for person in people):
+        return query, ""
+    needle = query.casefold()
+    matches = [p for p in people if needle in (p["name"].casefold(), p["email"].casefold())]
+    if not matches:
+        matches = [p for p in people
+                   if needle in p["name"].casefold() or needle in p["email"].casefold()]
+    if len(matches) == 1:
+        return matches[0]["id"], ""
+    if not matches:
+        return None, f"No {role} of this run matches “{query}”."
+    return None, _matches_text(query, [p["name"] for p in matches[:MATCHES_SHOWN]], role,
+                               len(matches) > MATCHES_SHOWN)
+
+
+def status_words(run: MatchingRun) -> str:
+    """Where a run is, in a sentence, for its page and the page's status requests."""
+    now = timezone.now()
+    if run.status == MatchingRun.Status.QUEUED:
+        since = date_format(timezone.localtime(run.created_at), "TIME_FORMAT")
+        return (f"Waiting for a worker since {since} "
+                f"({(now - run.created_at).total_seconds():.0f} s).")
+    if run.status == MatchingRun.Status.SOLVING:
+        started = run.solve_started_at or run.created_at
+        return (f"{run.progress or 'Solving'} (for {(now - started).total_seconds():.0f} s "
+                "so far).")
+    if run.status == MatchingRun.Status.FAILED:
+        return run.failure or "The run failed."
+    if run.solve_started_at and run.solve_finished_at:
+        took = (run.solve_finished_at - run.solve_started_at).total_seconds()
+        return f"Solved in {took:.1f} s."
+    return "Solved."
+
+
+def _paged(request, items, param: str, per_page: int, anchor: str) -> dict:
+    """One page of a list, with links to the others that keep the rest of the query."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def url(number):
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}#{anchor}"
+
+    return {
+        "page": page,
+        "first_url": url(1) if page.has_previous() else "",
+        "prev_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+        "last_url": url(page.paginator.num_pages) if page.has_next() else "",
+    }
 
 
 @admin.register(MatchingRun)
@@ -78,13 +192,19 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
     list_filter = ["program", "status"]
     list_select_related = ["program", "created_by"]
 
+    def get_queryset(self, request):
+        # A run keeps megabytes of inputs and unmatched reasons; no list needs them.
+        return super().get_queryset(request).defer("inputs", "unmatched")
+
     @admin.display(description="matched")
     def matched(self, run):
+        if not run.is_solved:
+            return "—"
         return f"{run.matched_count} of {run.mentee_count}"
 
     @admin.display(description="total score", ordering="total_score")
     def total(self, run):
-        return f"{run.total_score:.1f}"
+        return f"{run.total_score:.1f}" if run.is_solved else "—"
 
     def has_change_permission(self, request, obj=None):
         return False  # runs are records: they change only by approving
@@ -99,26 +219,43 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
             path("<int:pk>/approve/", wrap(self.approve_view), name=f"{prefix}_approve"),
             path("<int:pk>/rule/", wrap(self.rule_view), name=f"{prefix}_rule"),
             path("<int:pk>/rerun/", wrap(self.rerun_view), name=f"{prefix}_rerun"),
+            path("<int:pk>/status/", wrap(self.status_view), name=f"{prefix}_status"),
             *super().get_urls(),
         ]
 
     def _detail_url(self, run):
         return reverse("admin:matching_matchingrun_change", args=[run.pk])
 
-    def _run_or_404(self, request, pk):
+    def _run_or_404(self, request, pk, *, defer=("inputs",)):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(MatchingRun.objects.select_related("program"), pk=pk)
+        runs = MatchingRun.objects.select_related("program", "created_by").defer(*defer)
+        return get_object_or_404(runs, pk=pk)
 
     def _check_add(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
 
+    def _queued(self, request, run, done: str):
+        """After queueing: the worker solves it once the transaction commits (at once,
+        in this process, where tasks run eagerly)."""
+        solve_matching_run.delay_on_commit(run.pk)
+        run.refresh_from_db(fields=["status", "matched_count", "mentee_count", "failure"])
+        if run.is_solved:
+            self.message_user(request, done.format(run=run), messages.SUCCESS)
+        elif run.status == MatchingRun.Status.FAILED:
+            self.message_user(request, f"The run failed: {run.failure}", messages.ERROR)
+        else:
+            self.message_user(request, "The run is queued; this page follows it and shows "
+                              "the proposals once it is solved.", messages.INFO)
+        return HttpResponseRedirect(self._detail_url(run))
+
     # -- start a run -------------------------------------------------------------
 
     def add_view(self, request, form_url="", extra_context=None):
         self._check_add(request)
-        last = MatchingRun.objects.order_by("-created_at", "-pk").first()
+        last = MatchingRun.objects.defer("inputs", "unmatched").order_by(
+            "-created_at", "-pk").first()
         initial = {"threshold": last.threshold if last else DEFAULT_THRESHOLD}
         program = last.program if last else Program.objects.order_by("created_at").first()
         if program:
@@ -126,12 +263,11 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         weights = last.weights if last else None
         form = RunStartForm(request.POST or None, initial=initial, initial_weights=weights)
         if request.method == "POST" and form.is_valid():
-            run = run_matching(program=form.cleaned_data["program"],
-                               weights=form.cleaned_data["weights"],
-                               threshold=form.cleaned_data["threshold"], by=request.user)
-            self.message_user(request, f"Matched {run.matched_count} of {run.mentee_count} "
-                              "mentees. Nothing is approved yet.", messages.SUCCESS)
-            return HttpResponseRedirect(self._detail_url(run))
+            run = run_queue(program=form.cleaned_data["program"],
+                            weights=form.cleaned_data["weights"],
+                            threshold=form.cleaned_data["threshold"], by=request.user)
+            return self._queued(request, run, "Matched {run.matched_count} of "
+                                "{run.mentee_count} mentees. Nothing is approved yet.")
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "form": form,
             "title": "Start a matching run",
@@ -145,76 +281,125 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         run = self._run_or_404(request, object_id)
         return self._render_detail(request, run)
 
+    def status_view(self, request, pk):
+        """Where the run is, for the run page's script while a worker solves it."""
+        run = self._run_or_404(request, pk, defer=("inputs", "unmatched"))
+        return JsonResponse({  # never cached: admin_view marks every admin response so
+            "status": run.status, "label": run.get_status_display(),
+            "under_way": run.is_under_way, "text": status_words(run),
+        })
+
     def _render_detail(self, request, run, rule_form=None, status=200):
-        proposals = list(
-            run.proposals.select_related("mentee__user", "mentor__user", "mentorship")
-            .order_by("-locked", "-score", "pk")
-        )
-        mentee_names = {m["id"]: m["name"] for m in run.inputs.get("mentees", [])}
-        mentors = run.inputs.get("mentors", [])
-        proposed_per_mentor: dict[str, int] = {}
-        for p in proposals:
-            proposed_per_mentor[str(p.mentor_id)] = proposed_per_mentor.get(
-                str(p.mentor_id), 0) + 1
-        load_rows = [
-            {
-                "name": m["name"], "capacity": m["capacity"], "load": m["load"],
-                "proposed": proposed_per_mentor.get(m["id"], 0),
-                "after": m["load"] + proposed_per_mentor.get(m["id"], 0),
-            }
-            for m in sorted(mentors, key=lambda m: m["name"].lower())
-        ]
+        can_approve = self.has_add_permission(request)
         rules = (
             PairRule.objects.filter(program=run.program)
             .select_related("mentee__user", "mentor__user").order_by("kind", "pk")
         )
-        rule_state = {(r.mentee_id, r.mentor_id): r.kind for r in rules}
-        for p in proposals:
-            p.rule = rule_state.get((p.mentee_id, p.mentor_id))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": str(run),
             "run": run,
-            "stale": is_stale(run),
-            "proposals": proposals,
-            "pending_count": sum(1 for p in proposals if p.approved_at is None),
-            "unmatched": [
-                {"name": mentee_names.get(u["mentee"], u["mentee"]), "reason": u["reason"]}
-                for u in run.unmatched
-            ],
-            "load_rows": load_rows,
-            "rules": rules,
-            "rule_form": rule_form or PairRuleForm(program=run.program),
+            "status_words": status_words(run),
+            "rules": _paged(request, rules, "rules", ROWS_PER_PAGE, "rules"),
+            "rule_form": (rule_form or PairRuleForm(program=run.program)) if can_approve
+            else None,
             "weights": [
                 (label, run.weights.get(key, 0)) for key, label in scoring.COMPONENTS
             ],
-            "can_approve": self.has_add_permission(request),
-            **self._explained(request, run),
+            "can_approve": can_approve,
         }
+        if run.is_solved:
+            context.update(self._results(request, run))
         return TemplateResponse(request, "admin/matching/matchingrun_detail.html", context,
                                 status=status)
 
-    def _explained(self, request, run) -> dict:
-        """"Why (not) this pair?": any pair of the run, explained from its stored inputs."""
-        people = {
-            "mentees": sorted(((m["id"], m["name"]) for m in run.inputs.get("mentees", [])),
-                              key=lambda p: p[1].lower()),
-            "mentors": sorted(((m["id"], m["name"]) for m in run.inputs.get("mentors", [])),
-                              key=lambda p: p[1].lower()),
+    def _results(self, request, run) -> dict:
+        """A solved run's proposals, unmatched mentees and mentors' load, a page of each,
+        in the same few queries however large the run."""
+        proposals = _paged(
+            request,
+            run.proposals.select_related("mentee__user", "mentor__user")
+            .order_by("-locked", "-score", "pk"),
+            "proposals", PROPOSALS_PER_PAGE, "proposals",
+        )
+        shown = proposals["page"].object_list
+        rule_state = dict(
+            ((mentee, mentor), kind) for mentee, mentor, kind in PairRule.objects.filter(
+                program=run.program, mentee_id__in={p.mentee_id for p in shown},
+            ).values_list("mentee_id", "mentor_id", "kind")
+        )
+        for p in shown:
+            p.rule = rule_state.get((p.mentee_id, p.mentor_id))
+
+        # Only the parts of the stored inputs that these lists need, not every profile.
+        mentors, warnings = MatchingRun.objects.filter(pk=run.pk).values_list(
+            "inputs__mentors", "inputs__warnings").get()
+        proposed = dict(run.proposals.values_list("mentor_id").annotate(n=Count("pk"))
+                        .values_list("mentor_id", "n"))
+        load_rows = [
+            {
+                "name": m["name"], "capacity": m["capacity"], "load": m["load"],
+                "proposed": proposed.get(int(m["id"]), 0),
+                "after": m["load"] + proposed.get(int(m["id"]), 0),
+            }
+            for m in sorted(mentors or [], key=lambda m: m["name"].lower())
+        ]
+
+        unmatched = _paged(request, run.unmatched, "unmatched", ROWS_PER_PAGE, "unmatched")
+        rows = list(unmatched["page"].object_list)
+        if any("name" not in u for u in rows):  # a run stored before entries had names
+            mentees = MatchingRun.objects.filter(pk=run.pk).values_list(
+                "inputs__mentees", flat=True).get()
+            names = {m["id"]: m["name"] for m in mentees or []}
+            rows = [{**u, "name": names.get(u["mentee"], u["mentee"])} for u in rows]
+        unmatched["rows"] = rows
+
+        return {
+            "stale": is_stale(run),
+            "warnings": warnings or [],
+            "proposals": proposals,
+            "pending_count": run.proposals.filter(approved_at__isnull=True).count(),
+            "unmatched": unmatched,
+            "load": _paged(request, load_rows, "load", ROWS_PER_PAGE, "load"),
+            **self._explained(request, run, mentors or []),
         }
-        mentee, mentor = request.GET.get("mentee"), request.GET.get("mentor")
-        if not (mentee and mentor):
-            return {"explain_people": people}
-        try:
-            explanation = run_table(run).explain(mentee, mentor)
-        except KeyError:
-            return {"explain_people": people,
-                    "explain_error": "Pick a mentee and a mentor who were in this run."}
+
+    def _explained(self, request, run, mentors: list[dict]) -> dict:
+        """"Why (not) this pair?": any pair of the run, explained from its stored inputs."""
+        mentee_query = request.GET.get("mentee", "").strip()
+        mentor_query = request.GET.get("mentor", "").strip()
+        asked = bool(mentee_query and mentor_query)
+        few = (run.mentee_count <= PICK_FROM_LIST_UP_TO
+               and len(mentors) <= PICK_FROM_LIST_UP_TO)
+        result = {"explain_mentee": mentee_query, "explain_mentor": mentor_query}
+        if not (asked or few):
+            return result
+        # Every profile the run kept: only to explain a pair, or to list a small run's.
+        mentees = run.inputs.get("mentees", [])
+        if few:
+            result["explain_people"] = {
+                role: sorted(((p["id"], p["name"]) for p in people),
+                             key=lambda p: p[1].lower())
+                for role, people in (("mentees", mentees), ("mentors", mentors))
+            }
+        if not asked:
+            return result
+        mentee_id, mentee_error = _pick(mentees, mentee_query, "mentee")
+        mentor_id, mentor_error = _pick(mentors, mentor_query, "mentor")
+        if mentee_id is None or mentor_id is None:
+            if few:  # the drop-downs only offer the run's people: a hand-made link
+                return {**result, "explain_error": "Pick a mentee and a mentor who were "
+                                                   "in this run."}
+            return {**result, "explain_error": " ".join(filter(None, (mentee_error,
+                                                                      mentor_error)))}
+        explanation = run_explain(run=run, mentee_id=mentee_id, mentor_id=mentor_id)
         # Mentees and mentors are numbered apart: the same id can name one of each.
-        return {"explain_people": people, "explained": explanation,
-                "explained_names": (dict(people["mentees"])[mentee],
-                                    dict(people["mentors"])[mentor])}
+        names = ({p["id"]: p["name"] for p in mentees}[mentee_id],
+                 {p["id"]: p["name"] for p in mentors}[mentor_id])
+        return {**result, "explained": explanation, "explained_names": names,
+                "explain_mentee": mentee_id if few else names[0],
+                "explain_mentor": mentor_id if few else names[1]}
 
     # -- act on a run ------------------------------------------------------------
 
@@ -222,7 +407,7 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         if request.method != "POST":
             raise Http404
         self._check_add(request)
-        run = self._run_or_404(request, pk)
+        run = self._run_or_404(request, pk, defer=("inputs", "unmatched"))
         ids = None if "approve_all" in request.POST else request.POST.getlist("proposal")
         try:
             created = run_approve(run=run, by=request.user, proposal_ids=ids)
@@ -273,11 +458,10 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         if request.method != "POST":
             raise Http404
         self._check_add(request)
-        run = self._run_or_404(request, pk)
-        new = rerun(run, by=request.user)
-        self.message_user(request, f"Re-ran: matched {new.matched_count} of "
-                          f"{new.mentee_count} mentees.", messages.SUCCESS)
-        return HttpResponseRedirect(self._detail_url(new))
+        run = self._run_or_404(request, pk, defer=("inputs", "unmatched"))
+        new = run_queue_again(run=run, by=request.user)
+        return self._queued(request, new, "Re-ran: matched {run.matched_count} of "
+                            "{run.mentee_count} mentees.")
 
 
 @admin.register(PairRule)
@@ -292,4 +476,3 @@ class PairRuleAdmin(ReadOnlyHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-

@@ -42,17 +42,36 @@ class PairRule(models.Model):
 
 
 class MatchingRun(models.Model):
+    """One run: queued, then solved by a worker (``matching.tasks``), then approved.
+
+    Queued and solving runs have no inputs or proposals yet; a failed run keeps why."""
+
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SOLVING = "solving", "Solving"
+        FAILED = "failed", "Failed"
         PROPOSED = "proposed", "Proposed"
         PARTLY_APPROVED = "partly_approved", "Partly approved"
         APPROVED = "approved", "Approved"
+
+    # Solved: the run has its inputs and proposals, and can be read and approved.
+    SOLVED = (Status.PROPOSED, Status.PARTLY_APPROVED, Status.APPROVED)
+    # Still with the worker: the run page follows it.
+    UNDER_WAY = (Status.QUEUED, Status.SOLVING)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="matching_runs")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # What the worker is doing now, in words ("scoring 4,020 mentees against 509
+    # mentors"), while the run is solving.
+    progress = models.CharField(max_length=200, blank=True)
+    solve_started_at = models.DateTimeField(null=True, blank=True)
+    solve_finished_at = models.DateTimeField(null=True, blank=True)
+    # Why a failed run failed, for the organizer who reads the run page.
+    failure = models.TextField(blank=True)
 
     weights = models.JSONField()
     threshold = models.FloatField()
@@ -69,8 +88,9 @@ class MatchingRun(models.Model):
     # [{"mentee": id, "reason": words}] for mentees the run left without a mentor.
     unmatched = models.JSONField(default=list)
 
-    # The inputs never change after the run, and are large: the row keeps them.
-    history = HistoricalRecords(excluded_fields=["inputs"])
+    # The inputs never change after the run, and are large: the row keeps them. Progress
+    # words change every few seconds while solving, and are gone once it is done.
+    history = HistoricalRecords(excluded_fields=["inputs", "progress"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -78,6 +98,14 @@ class MatchingRun(models.Model):
 
     def __str__(self):
         return f"Run {self.pk} for {self.program} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_solved(self) -> bool:
+        return self.status in self.SOLVED
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in self.UNDER_WAY
 
 
 class Proposal(models.Model):

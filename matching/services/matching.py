@@ -1,21 +1,23 @@
 """Matching runs: score the program's open pairs, solve, keep the proposals, approve them.
 
-A run reads the accepted mentees who have no mentorship yet and the active mentors with
-their remaining places, scores every pair (``matching.scoring``), solves exactly
-(``matching.solver``) and stores its inputs, proposals and the reasons mentees were left
-out. Approval turns proposals into mentorships through ``mentorship_create`` (so the
-capacity rule holds there too), inside one transaction that first locks the program:
-two organizers approving at the same moment are served in turn, and the second finds
-the run stale.
+A run is queued (``run_queue``) and solved by a worker (``matching.tasks`` calls
+``run_solve``): it reads the accepted mentees who have no mentorship yet and the active
+mentors with their remaining places, scores every pair (``matching.scoring``), solves
+exactly (``matching.solver``) and stores its inputs, proposals and the reasons mentees
+were left out, or why it failed. Approval, of a solved run only, turns proposals into
+mentorships through ``mentorship_create`` (so the capacity rule holds there too), inside
+one transaction that first locks the program: two organizers approving at the same
+moment are served in turn, and the second finds the run stale.
 """
 
 import hashlib
 import json
-from dataclasses import asdict, fields
+import logging
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -38,6 +40,8 @@ from matching.models import (
 from .mentorships import mentorship_create
 
 DEFAULT_THRESHOLD = 20.0
+
+logger = logging.getLogger(__name__)
 
 
 class StaleRun(ValidationError):
@@ -206,16 +210,63 @@ def _jsonable(profile) -> dict:
 # --------------------------------------------------------------------------- run
 
 
+def run_queue(*, program: Program, weights: scoring.Weights, threshold: float,
+              by) -> MatchingRun:
+    """A run waiting for a worker: what to solve, not yet its inputs or proposals.
+
+    The caller enqueues ``matching.tasks.solve_matching_run`` for it on commit (the task
+    calls ``run_solve``); ``run_matching`` does both in this process."""
+    return MatchingRun.objects.create(
+        program=program, created_by=by, weights=weights.to_dict(), threshold=threshold,
+        inputs={}, state_fingerprint="", status=MatchingRun.Status.QUEUED,
+    )
+
+
+def run_queue_again(*, run: MatchingRun, by) -> MatchingRun:
+    """A new queued run with the same weights and threshold, on the program as it is now."""
+    return run_queue(program=run.program, weights=scoring.Weights.from_dict(run.weights),
+                     threshold=run.threshold, by=by)
+
+
 def run_matching(*, program: Program, weights: scoring.Weights, threshold: float, by,
                  on_date: date | None = None) -> MatchingRun:
-    """Score, solve and store a run with its proposals. Nothing is approved here."""
-    on_date = on_date or timezone.localdate()
+    """Queue a run and solve it at once, in this process (scripts and tests; the admin
+    hands the solving to a worker). Nothing is approved here."""
+    run = run_queue(program=program, weights=weights, threshold=threshold, by=by)
+    return run_solve(run_id=run.pk, on_date=on_date)
+
+
+@dataclass
+class _Solved:
+    """What solving a run produced, before it is stored."""
+
+    fingerprint: str
+    inputs: dict
+    unmatched: list
+    proposals: list[Proposal]
+    solution: solver.Solution
+    mentee_count: int
+    pair_count: int
+
+
+def _progress(run: MatchingRun, words: str) -> None:
+    # An UPDATE of its own, outside any transaction: the run page reads it while the
+    # worker is still busy (and it makes no history entry).
+    MatchingRun.objects.filter(pk=run.pk).update(progress=words[:200])
+
+
+def _solve(run: MatchingRun, on_date: date) -> _Solved:
+    """Score and solve the run's program as it is now (reads only; writes only progress)."""
+    program, threshold = run.program, run.threshold
+    weights = scoring.Weights.from_dict(run.weights)
+    _progress(run, "Reading the mentees' and mentors' profiles")
     fingerprint = state_fingerprint(program)
     mentees, mentors, mentee_profiles, mentor_profiles = load_profiles(program)
     remaining = {str(m.pk): max(m.capacity - m.load, 0) for m in mentors}
     mentee_ids = {p.id for p in mentee_profiles}
 
-    rules = PairRule.objects.filter(program=program).order_by("pk")
+    rules = PairRule.objects.filter(program=program).select_related(
+        "mentee__user", "mentor__user").order_by("pk")
     forbidden = [(str(r.mentee_id), str(r.mentor_id)) for r in rules if r.kind == "forbid"]
     forbidden_why = _earlier_pairs(program, mentee_ids, remaining)
     forbidden += [pair for pair in forbidden_why if pair not in forbidden]
@@ -240,11 +291,15 @@ def run_matching(*, program: Program, weights: scoring.Weights, threshold: float
         locks_per_mentor[pair[1]] = locks_per_mentor.get(pair[1], 0) + 1
         locked.append(pair)
 
+    _progress(run, f"Scoring {len(mentee_profiles):,} mentees against "
+                   f"{len(mentor_profiles):,} mentors")
     table = scoring.score_table(
         mentee_profiles, mentor_profiles, weights, threshold=threshold,
         min_hours=program.min_hours_per_week, on_date=on_date, locked=locked,
         forbidden=forbidden, forbidden_why=forbidden_why,
     )
+    _progress(run, f"Solving: {len(table.pairs):,} allowed pairs of {len(mentee_profiles):,} "
+                   f"mentees and {len(mentor_profiles):,} mentors")
     solution = solver.solve(solver.Problem(
         mentors=sorted(remaining.items()), mentees=sorted(mentee_ids),
         scores=table.pairs, locked=locked,
@@ -265,28 +320,88 @@ def run_matching(*, program: Program, weights: scoring.Weights, threshold: float
         "forbidden_why": [[*pair, words] for pair, words in sorted(forbidden_why.items())],
         "warnings": warnings,
     }
+    names = {p.id: p.name for p in mentee_profiles}
+    # Each entry names the mentee as the run saw them, so the run page can list a page
+    # of them without reading every profile the run kept.
     unmatched = [
-        {"mentee": mentee_id, "reason": table.unmatched_reason(mentee_id, remaining)}
+        {"mentee": mentee_id, "name": names[mentee_id],
+         "reason": table.unmatched_reason(mentee_id, remaining)}
         for mentee_id in solution.unassigned
     ]
+    locked_set = set(locked)
+    proposals = []
+    for a in solution.assignments:
+        explanation = table.explain(a.mentee, a.mentor)
+        proposals.append(Proposal(
+            run=run, mentee_id=int(a.mentee), mentor_id=int(a.mentor), score=a.score,
+            components=[asdict(c) for c in explanation.components],
+            summary=explanation.summary, locked=(a.mentee, a.mentor) in locked_set,
+        ))
+    return _Solved(fingerprint=fingerprint, inputs=inputs, unmatched=unmatched,
+                   proposals=proposals, solution=solution, mentee_count=len(mentee_ids),
+                   pair_count=len(table.pairs))
+
+
+def _failure_words(exc: Exception) -> str:
+    if isinstance(exc, solver.ProblemError | ValueError):
+        return f"The run could not be scored or solved: {exc}"
+    return (f"Solving stopped on an unexpected error ({type(exc).__name__}: {exc}). "
+            "The details are in the worker's log; re-run to try again.")
+
+
+def run_solve(*, run_id: int, on_date: date | None = None) -> MatchingRun | None:
+    """Score and solve a queued run and store its inputs, proposals and the reasons
+    mentees were left out; or record why it failed. Nothing is approved here.
+
+    Safe to call twice for the same run (a task delivered again): a run already solved
+    or failed is left as it is, and of two workers solving the same run at once only the
+    first to finish stores its result. ``None`` if the run no longer exists.
+    """
     with transaction.atomic():
-        run = MatchingRun.objects.create(
-            program=program, created_by=by, weights=weights.to_dict(), threshold=threshold,
-            inputs=inputs, state_fingerprint=fingerprint, total_score=solution.total_score,
-            matched_count=solution.matched, mentee_count=len(mentee_ids),
-            pair_count=len(table.pairs), solve_seconds=solution.solve_seconds,
-            unmatched=unmatched,
-        )
-        locked_set = set(locked)
-        proposals = []
-        for a in solution.assignments:
-            explanation = table.explain(a.mentee, a.mentor)
-            proposals.append(Proposal(
-                run=run, mentee_id=int(a.mentee), mentor_id=int(a.mentor), score=a.score,
-                components=[asdict(c) for c in explanation.components],
-                summary=explanation.summary, locked=(a.mentee, a.mentor) in locked_set,
-            ))
-        Proposal.objects.bulk_create(proposals)
+        run = (MatchingRun.objects.select_for_update().select_related("program")
+               .defer("inputs").filter(pk=run_id).first())
+        if run is None or not run.is_under_way:
+            return run
+        run.status, run.solve_started_at = MatchingRun.Status.SOLVING, timezone.now()
+        run.save(update_fields=["status", "solve_started_at"])
+    try:
+        solved = _solve(run, on_date or timezone.localdate())
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task tries again (matching.tasks)
+    except Exception as exc:  # noqa: BLE001 - the run's own failure, recorded on it
+        logger.exception("Matching run %s failed", run.pk)
+        return run_fail(run_id=run.pk, failure=_failure_words(exc))
+    with transaction.atomic():
+        run = MatchingRun.objects.select_for_update().defer("inputs").get(pk=run.pk)
+        if run.status != MatchingRun.Status.SOLVING:
+            return run  # another delivery of the task stored its result first
+        solution = solved.solution
+        run.status = MatchingRun.Status.PROPOSED
+        run.inputs, run.state_fingerprint = solved.inputs, solved.fingerprint
+        run.total_score, run.matched_count = solution.total_score, solution.matched
+        run.mentee_count, run.pair_count = solved.mentee_count, solved.pair_count
+        run.solve_seconds, run.unmatched = solution.solve_seconds, solved.unmatched
+        run.progress, run.solve_finished_at = "", timezone.now()
+        run.save(update_fields=[
+            "status", "inputs", "state_fingerprint", "total_score", "matched_count",
+            "mentee_count", "pair_count", "solve_seconds", "unmatched", "progress",
+            "solve_finished_at",
+        ])
+        Proposal.objects.bulk_create(solved.proposals, batch_size=1000)
+    return run
+
+
+def run_fail(*, run_id: int, failure: str) -> MatchingRun | None:
+    """Record why a run could not be solved, in words the organizer reads on the run
+    page; a run already solved or failed is left as it is."""
+    with transaction.atomic():
+        run = MatchingRun.objects.select_for_update().defer("inputs").filter(
+            pk=run_id).first()
+        if run is None or not run.is_under_way:
+            return run
+        run.status, run.failure = MatchingRun.Status.FAILED, failure
+        run.progress, run.solve_finished_at = "", timezone.now()
+        run.save(update_fields=["status", "failure", "progress", "solve_finished_at"])
     return run
 
 
@@ -312,6 +427,29 @@ def run_table(run: MatchingRun) -> scoring.ScoreTable:
     )
 
 
+def run_explain(*, run: MatchingRun, mentee_id: str, mentor_id: str) -> scoring.PairExplanation:
+    """One pair of a run explained from its stored inputs, as ``run_table(run).explain``
+    would, without scoring the run's other pairs (millions, in a large program).
+
+    Raises KeyError if either person was not in the run."""
+    data = run.inputs
+    mentee = next((p for p in data.get("mentees", ()) if p["id"] == mentee_id), None)
+    mentor = next((p for p in data.get("mentors", ()) if p["id"] == mentor_id), None)
+    if mentee is None or mentor is None:
+        raise KeyError((mentee_id, mentor_id))
+    pair = [mentee_id, mentor_id]
+    table = scoring.score_table(
+        [_profile(scoring.MenteeProfile, mentee)], [_profile(scoring.MentorProfile, mentor)],
+        scoring.Weights.from_dict(run.weights), threshold=run.threshold,
+        min_hours=data["min_hours"], on_date=date.fromisoformat(data["on_date"]),
+        locked=[tuple(p) for p in data["locked"] if p == pair],
+        forbidden=[tuple(p) for p in data["forbidden"] if p == pair],
+        forbidden_why={(a, b): words for a, b, words in data.get("forbidden_why", [])
+                       if [a, b] == pair},
+    )
+    return table.explain(mentee_id, mentor_id)
+
+
 def run_replay(run: MatchingRun) -> tuple[scoring.ScoreTable, solver.Solution]:
     """Score and solve a run again from its stored inputs: the same proposals."""
     table = run_table(run)
@@ -321,12 +459,6 @@ def run_replay(run: MatchingRun) -> tuple[scoring.ScoreTable, solver.Solution]:
         locked=[tuple(p) for p in run.inputs["locked"]],
     ))
     return table, solution
-
-
-def rerun(run: MatchingRun, *, by) -> MatchingRun:
-    """The same weights and threshold on the program as it is now."""
-    return run_matching(program=run.program, weights=scoring.Weights.from_dict(run.weights),
-                        threshold=run.threshold, by=by)
 
 
 # --------------------------------------------------------------------------- rules
@@ -357,13 +489,19 @@ def pair_rule_set(*, program: Program, mentee: Mentee, mentor: Mentor, kind: str
 def run_approve(*, run: MatchingRun, by, proposal_ids=None) -> list[Mentorship]:
     """Create the mentorships of the chosen proposals (all not yet approved if None).
 
-    Raises StaleRun if capacities, statuses or rules changed since the run (anyone else's
-    change: this run's own approvals are taken into account), and ValidationError if a
-    mentorship cannot be created; then nothing is approved.
+    Raises ValidationError if the run is not solved (queued, solving or failed), StaleRun
+    if capacities, statuses or rules changed since the run (anyone else's change: this
+    run's own approvals are taken into account), and ValidationError if a mentorship
+    cannot be created; then nothing is approved.
     """
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=run.program_id)
-        run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+        run = MatchingRun.objects.select_for_update().defer("inputs").get(pk=run.pk)
+        if not run.is_solved:
+            raise ValidationError(
+                "This run failed: re-run it." if run.status == MatchingRun.Status.FAILED
+                else "This run is still being solved: approve its proposals once it is done."
+            )
         if state_fingerprint(program) != run.state_fingerprint:
             raise StaleRun(
                 "Mentors' capacity, mentorships or locks have changed since this run: "
