@@ -42,6 +42,7 @@ e2e: $(STAMP) browsers
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Headless Chromium for the browser tests (Debian's package; Playwright cannot
 # download its own browser on these machines).

@@ -1,21 +1,24 @@
 """A signed-in person's dashboard: the mentor's spreadsheet of mentees, the mentee's
-mentorship, their applications and the surveys they still owe.
+mentorship, their applications, and the blocks other apps add (``dashboard_extra``: the
+surveys they still owe, their stipend requests).
 
 Built in a fixed number of queries however many mentees and meetings there are, and kept
 in the page cache until the next write (mm_program/page_cache.py).
 """
 
-from django.db.models import Case, IntegerField, Prefetch, Q, When
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, IntegerField, Prefetch, When
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from mm_program import page_cache
 
 from .mentorship_forms import AddMenteeForm, MeetingLogForm
 from .models import (
     LIVE_STATUSES,
-    RUNNING_STATUSES,
     MeetingLog,
     MenteeApplication,
     MentorApplication,
@@ -23,6 +26,49 @@ from .models import (
     MentorshipStatus,
 )
 from .tokens import invitation_token
+
+# --- what other apps add to the page -------------------------------------------------------
+
+@dataclass(frozen=True)
+class DashboardExtra:
+    """A block another app adds to the dashboard (surveys still owed, stipend requests).
+
+    `place` says where, and what `build` is given and returns, computed once per page:
+    - "top": build(user) -> the block's context, or None for no block;
+    - "mentee_card": build(user, rows) -> {mentorship id: context}, one block under each
+      of the person's mentorships as a mentee;
+    - "mentor_sheet": build(user, sections) -> {mentor id: context}, one block under each
+      of their mentor sheets (a section: {"mentor", "rows", ...}).
+    The template gets the context as `extra`."""
+
+    place: str
+    template: str
+    build: Callable[..., Any]
+
+
+EXTRAS: list[DashboardExtra] = []
+PLACES = ("top", "mentee_card", "mentor_sheet")
+
+
+def dashboard_extra(*, place: str, template: str):
+    """Register a block another app adds to the dashboard (see DashboardExtra)."""
+    if place not in PLACES:
+        raise ValueError(f"No dashboard place {place!r}; one of {PLACES}")
+
+    def register(build: Callable[..., Any]) -> Callable[..., Any]:
+        if not any(extra.build is build for extra in EXTRAS):
+            EXTRAS.append(DashboardExtra(place=place, template=template, build=build))
+        return build
+
+    return register
+
+
+def _extras(place: str) -> list[DashboardExtra]:
+    return [extra for extra in EXTRAS if extra.place == place]
+
+
+def _block(extra: DashboardExtra, context) -> dict:
+    return {"template": extra.template, "context": context}
 
 
 def _live_first():
@@ -42,35 +88,6 @@ def _rows(queryset) -> list[Mentorship]:
     for row in rows:
         row.hours_so_far = round((row.meetings_minutes or 0) / 60, 1)
     return rows
-
-
-def _surveys_waiting(user) -> list[dict]:
-    """The person's own survey invitations not yet sent back and still open: the emailed
-    link may be in a spam folder, so the page offers the same link (one query)."""
-    from surveys.models import MENTEE_KINDS, Invitation, SurveyKind
-    from surveys.tokens import survey_token
-
-    invitations = (
-        Invitation.objects.filter(person=user, expires_at__gt=timezone.now())
-        .exclude(response__submitted_at__isnull=False)
-        # "Where you stand at the start" means nothing once the mentorship stopped.
-        .exclude(Q(kind=SurveyKind.MENTEE_BASELINE)
-                 & ~Q(mentorship__status__in=RUNNING_STATUSES))
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "response")
-        .order_by("expires_at", "pk")
-    )
-    waiting = []
-    for invitation in invitations:
-        m = invitation.mentorship
-        other = m.mentor.user if invitation.kind in MENTEE_KINDS else m.mentee.user
-        waiting.append({
-            "url": reverse("survey", args=[survey_token(invitation)]),
-            "baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
-            "other": other.name or other.email,
-            "until": invitation.expires_at,
-            "started": hasattr(invitation, "response"),
-        })
-    return waiting
 
 
 def _invitations_for(user) -> list[Mentorship]:
@@ -140,8 +157,22 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
     mentee_sections = [{"mentee": mentee, "rows": mentored[mentee.pk]}
                        for mentee in mentee_roles]
 
+    for extra in _extras("mentor_sheet"):
+        by_mentor = extra.build(user, mentoring)
+        for section in mentoring:
+            if by_mentor.get(section["mentor"].pk) is not None:
+                section.setdefault("extras", []).append(
+                    _block(extra, by_mentor[section["mentor"].pk]))
+    mentee_rows = [row for section in mentee_sections for row in section["rows"]]
+    for extra in _extras("mentee_card"):
+        by_row = extra.build(user, mentee_rows)
+        for row in mentee_rows:
+            if by_row.get(row.pk) is not None:
+                row.extras = [*getattr(row, "extras", []), _block(extra, by_row[row.pk])]
+
     return {
-        "surveys_waiting": _surveys_waiting(user),
+        "extras_top": [_block(extra, context) for extra in _extras("top")
+                       if (context := extra.build(user)) is not None],
         "invitations_for_you": _invitations_for(user),
         "mentee_applications": MenteeApplication.objects.for_user(user)
         .select_related("program").prefetch_related("research_areas"),

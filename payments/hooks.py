@@ -1,10 +1,12 @@
-"""Where payments plugs into matching: the checks and dashboard blocks matching asks its
-registries for. Imported (and so registered) by ``PaymentsConfig.ready()``."""
+"""Where payments plugs into matching: a check on removing meetings, and the stipend
+blocks of the dashboard. Imported (and so registered) by ``PaymentsConfig.ready()``."""
 
+from matching.dashboard import dashboard_extra
 from matching.models import MeetingLog, Mentorship
 from matching.services.mentorships import meeting_removal_guard
 
 from .models import StipendRequest, StipendStatus
+from .services.stipends import can_request
 
 
 @meeting_removal_guard
@@ -19,3 +21,45 @@ def approved_stipend_counts_the_day(mentorship: Mentorship, meeting: MeetingLog)
         return ("This meeting is counted in a stipend request that was already approved: "
                 "ask the organizers to correct it.")
     return ""
+
+
+# --- the dashboard's stipend blocks ---------------------------------------------------------
+
+def _requests_by_mentorship(user, role: str) -> dict[int, list[StipendRequest]]:
+    """The person's own requests as `role`, newest first, by mentorship (one query)."""
+    grouped: dict[int, list[StipendRequest]] = {}
+    for req in StipendRequest.objects.filter(payee=user, payee_role=role).only(
+        "pk", "mentorship_id", "payee_role", "period_start", "period_end", "hours",
+        "amount", "currency", "status", "paid_on",
+    ).order_by("-period_start", "-pk"):
+        grouped.setdefault(req.mentorship_id, []).append(req)
+    return grouped
+
+
+@dashboard_extra(place="mentee_card", template="payments/_dashboard_requests.html")
+def mentee_stipends(user, rows) -> dict[int, dict]:
+    """Under each mentorship card of a mentee: their requests, and a way to make one."""
+    grouped = _requests_by_mentorship(user, "mentee") if rows else {}
+    return {m.pk: {"m": m, "requests": grouped.get(m.pk, []), "can_request": can_request(m)}
+            for m in rows if m.status != "invited" and m.status != "declined"}
+
+
+@dashboard_extra(place="mentor_sheet", template="payments/_mentor_requests.html")
+def mentor_stipends(user, sections) -> dict[int, dict]:
+    """Under each mentor sheet: their own requests as a mentor, and the mentorships they
+    can request one for."""
+    grouped = _requests_by_mentorship(user, "mentor") if sections else {}
+    blocks = {}
+    for section in sections:
+        requests = []
+        for m in section["rows"]:
+            for req in grouped.get(m.pk, []):
+                req.mentee_name = m.mentee_name
+                requests.append(req)
+        requests.sort(key=lambda r: (r.period_start, r.pk), reverse=True)
+        requestable = [m for m in section["rows"] if can_request(m)]
+        if requests or requestable:
+            blocks[section["mentor"].pk] = {"program": section["mentor"].program,
+                                            "mentor": section["mentor"],
+                                            "requests": requests, "requestable": requestable}
+    return blocks

@@ -11,8 +11,8 @@ class SurveysConfig(AppConfig):
         from matching import signals
         from mm_program.models import Message
 
-        # (they register the reminder rules, the survey link and the privacy hooks)
-        from . import dispatch, privacy, reminders, tokens  # noqa: F401
+        # (they register reminder rules, the survey link, privacy hooks, a dashboard block)
+        from . import dashboard, dispatch, privacy, reminders, tokens  # noqa: F401
 
         signals.mentorship_started.connect(dispatch.on_mentorship_started,
                                            dispatch_uid="surveys.baseline")

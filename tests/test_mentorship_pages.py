@@ -174,7 +174,8 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, program,
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     count = len(small_queries)
-    assert count <= 15, [q["sql"] for q in small_queries]
+    # (16: a mentor who is also a mentee gets each role's stipend block by its own query.)
+    assert count <= 16, [q["sql"] for q in small_queries]
 
     client.force_login(large)
     with django_assert_num_queries(count):
