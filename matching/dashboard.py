@@ -107,7 +107,7 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
                       add_form: AddMenteeForm | None = None) -> dict:
     """Everything on a person's dashboard, in a fixed number of queries however many
     mentees and meetings there are. A bound form (a refused post) replaces its row's."""
-    mentor_roles = list(user.mentor_roles.select_related("program", "user"))
+    mentor_roles = list(user.mentor_roles.select_related("program", "user").with_load())
     mentee_roles = list(user.mentee_roles.select_related("program"))
 
     rows_by_mentor: dict[int, list[Mentorship]] = {mentor.pk: [] for mentor in mentor_roles}
@@ -126,7 +126,7 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
     mentoring = []
     for mentor in mentor_roles:
         rows = rows_by_mentor[mentor.pk]
-        load = sum(1 for row in rows if row.is_live)
+        load = mentor.load
         bound = add_form is not None and add_form.mentor.pk == mentor.pk
         mentoring.append({
             "mentor": mentor,

@@ -26,6 +26,7 @@ from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge
 from mm_program.privacy import erase_url
 from mm_program.privacy.permissions import can_erase
+from mm_program.query_ids import query_ids
 
 STATUS_TONES = {
     ApplicationStatus.PENDING: "grey",
@@ -163,11 +164,7 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
         """One decision, with an optional personal message, for one or more applications."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        raw_ids = request.GET.get("ids", "")
-        try:
-            ids = [int(pk) for pk in raw_ids.split(",") if pk]
-        except ValueError:
-            ids = []
+        ids = query_ids(request.GET.get("ids", ""))
         queryset = self.get_queryset(request).filter(pk__in=ids)
         changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         if not queryset.exists():
@@ -415,7 +412,7 @@ class MentorAdmin(ReadOnlyHistoryAdmin):
         super().save_model(request, obj, form, change)
         # Lowering a capacity below the mentor's current mentees is allowed (it only
         # stops new ones), but the organizer should know that nobody's mentorship ended.
-        load = obj.mentorships.live().count() if change else 0
+        load = Mentor.objects.load_of(obj) if change else 0
         if load > obj.capacity:
             self.message_user(
                 request,

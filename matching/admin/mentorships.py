@@ -19,7 +19,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -50,6 +49,7 @@ from matching.services.mentorships import (
 )
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge, coloured
+from mm_program.query_ids import query_ids
 
 # No meeting for this many days makes an active mentorship "quiet": the default of the
 # mentor's meeting nudge, counted the same way (21 days exactly is quiet).
@@ -159,13 +159,7 @@ class CapacityFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("full", "free"):
             return queryset
-        full = (
-            Mentor.objects.annotate(
-                live=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES))
-            )
-            .filter(live__gte=F("capacity"))
-            .values("pk")
-        )
+        full = Mentor.objects.full().values("pk")
         live = queryset.filter(status__in=LIVE_STATUSES)
         if self.value() == "full":
             return live.filter(mentor__in=full)
@@ -531,10 +525,7 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
         if key not in MOVES:
             raise PermissionDenied
         move = MOVES[key]
-        try:
-            ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk]
-        except ValueError:
-            ids = []
+        ids = query_ids(request.GET.get("ids", ""))
         mentorships = list(
             Mentorship.objects.filter(pk__in=ids).select_related(
                 "program", "mentor__user", "mentee__user")

@@ -10,22 +10,20 @@ from .applications import (
 )
 from .emails import DecisionEmail
 from .mentorships import (
-    LIVE_STATUSES,
     MAX_MEETING_MINUTES,
-    RUNNING_STATUSES,
     TRANSITIONS,
     EndReason,
     FinalProject,
     MeetingLog,
     Mentorship,
     MentorshipSource,
-    MentorshipStatus,
     NextStep,
     OnTrack,
 )
 from .participants import Mentee, Mentor
 from .programs import Program, ResearchArea
 from .runs import MatchingRun, PairRule, Proposal
+from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
     "LIVE_STATUSES",

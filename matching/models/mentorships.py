@@ -20,23 +20,11 @@ from simple_history.models import HistoricalRecords
 
 from .participants import Mentee, Mentor
 from .programs import Program, ResearchArea
+from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 MAX_MEETING_MINUTES = 8 * 60
 
 
-class MentorshipStatus(models.TextChoices):
-    INVITED = "invited", "Invited, waiting for the mentee"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    ENDED_EARLY = "ended_early", "Ended early"
-    DECLINED = "declined", "Invitation declined"
-
-
-# A live mentorship holds one of the mentor's places and blocks a second one for the pair.
-LIVE_STATUSES = (MentorshipStatus.INVITED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
-# Meetings, terms and final projects can be recorded while the mentorship runs.
-RUNNING_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
 PROJECT_DAYS_AFTER_COMPLETION = 90
 
 TRANSITIONS: dict[str, set[str]] = {

@@ -7,11 +7,27 @@ from mm_program.validators import validate_timezone
 
 from .applications import MenteeApplication, MentorApplication
 from .programs import Program
+from .statuses import LIVE_STATUSES
 
 
 class MentorQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def with_load(self):
+        """Each mentor's load: the places taken, by live mentorships (invited, active,
+        paused), as `load`. The one definition; the database's capacity trigger counts
+        the same statuses (migration 0006)."""
+        return self.annotate(load=models.Count(
+            "mentorships", filter=models.Q(mentorships__status__in=LIVE_STATUSES)))
+
+    def full(self):
+        """Mentors with no free place (load at or over capacity)."""
+        return self.with_load().filter(load__gte=models.F("capacity"))
+
+    def load_of(self, mentor: "Mentor") -> int:
+        """One mentor's load, counted now (after their row is locked, in the services)."""
+        return self.with_load().values_list("load", flat=True).get(pk=mentor.pk)
 
 
 class Mentor(models.Model):

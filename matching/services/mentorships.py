@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from matching import notifications, signals
 from matching.models import (
-    LIVE_STATUSES,
     RUNNING_STATUSES,
     FinalProject,
     MeetingLog,
@@ -43,8 +42,8 @@ CAPACITY_TRIGGER = "mentorship_mentor_capacity"
 
 
 def mentor_load(mentor: Mentor) -> int:
-    """How many of the mentor's places are taken."""
-    return Mentorship.objects.filter(mentor=mentor, status__in=LIVE_STATUSES).count()
+    """How many of the mentor's places are taken (``Mentor.objects.with_load``)."""
+    return Mentor.objects.load_of(mentor)
 
 
 def default_end_date(program, start: date) -> date:
@@ -127,7 +126,7 @@ def _save_within_capacity(mentorship: Mentorship, mentor: Mentor, *,
                           duplicate: ValidationError) -> None:
     """Save a new live mentorship of the locked `mentor`, or refuse in words: a full
     mentor (counted here first, and by the database's trigger), or `duplicate`."""
-    load = Mentorship.objects.live().filter(mentor=mentor).count()
+    load = mentor_load(mentor)
     if load >= mentor.capacity:
         raise ValidationError(
             f"{_name(mentor.user)} is at capacity ({load} of {mentor.capacity} "

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -45,7 +45,6 @@ from matching.demo_data import (
     email_for,
 )
 from matching.models import (
-    LIVE_STATUSES,
     ApplicationStatus,
     FinalProject,
     Mentee,
@@ -127,8 +126,7 @@ class Command(BaseCommand):
         free = sum(
             max(0, m.capacity - m.load) for m in Mentor.objects.filter(
                 program=program, is_active=True,
-            ).annotate(load=Count("mentorships",
-                                  filter=Q(mentorships__status__in=LIVE_STATUSES)))
+            ).with_load()
         )
         stages = ", ".join(f"{by_status[s]} {s.replace('_', ' ')}"
                            for s in MentorshipStatus.values if by_status.get(s))
