@@ -18,12 +18,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from matching import scoring, solver
 from matching.models import (
-    LIVE_STATUSES,
     ApplicationStatus,
     EndReason,
     MatchingRun,
@@ -101,7 +100,7 @@ def mentors_with_load(program: Program):
     return (
         Mentor.objects.filter(program=program, is_active=True, application__isnull=False)
         .select_related("user", "application")
-        .annotate(load=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES)))
+        .with_load()
         .order_by("pk")
     )
 
@@ -111,7 +110,7 @@ def state_fingerprint(program: Program) -> str:
     mentor's capacity, activity and load, and the organizers' locks and forbids."""
     mentors = list(
         Mentor.objects.filter(program=program)
-        .annotate(load=Count("mentorships", filter=Q(mentorships__status__in=LIVE_STATUSES)))
+        .with_load()
         .order_by("pk")
         .values_list("pk", "capacity", "is_active", "load")
     )
