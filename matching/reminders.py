@@ -6,8 +6,6 @@ come from the mentorship's program, so organizers can change them per program.
 
 from datetime import date, timedelta
 
-from django.db.models import F, Max
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from mm_program.emails import absolute_url
@@ -39,52 +37,32 @@ def _base(m: Mentorship, role: str) -> dict:
     }
 
 
-# A pair that agreed to meet less often than the program's nudge interval is nudged a
-# week after a meeting they agreed on was due, not before.
-AGREED_CADENCE_GRACE_DAYS = 7
-
-
-def quiet_days_allowed(m: Mentorship, program: Program) -> int:
-    """Days without a logged meeting before the mentor is nudged: the program's interval,
-    or the pair's agreed cadence plus a week's grace if that is longer."""
-    agreed = (m.meeting_every_weeks * 7 + AGREED_CADENCE_GRACE_DAYS
-              if m.meeting_every_weeks else 0)
-    return max(program.remind_no_meeting_days, agreed)
-
-
 @rule("meeting-nudge", "reminders to log a meeting")
 def meeting_nudges(today: date):
-    """Mentor: no meeting logged for N days (since the start if none), N being the
-    program's interval or the pair's agreed cadence with a week's grace, whichever is
-    longer; again every M days while that lasts. A new meeting starts the count again."""
-    for program in Program.objects.all():
-        cutoff = today - timedelta(days=program.remind_no_meeting_days)
-        rows = (
-            _active(program)
-            .annotate(last=Coalesce(Max("meetings__date"), F("start_date")))
-            .filter(last__lte=cutoff)
+    """Mentor: the mentorship went quiet (``Mentorship.quiet_days_allowed``: the
+    program's interval, or the pair's agreed cadence with a week's grace, whichever is
+    longer, since the last meeting or the start); again every M days while that lasts. A
+    new meeting starts the count again."""
+    rows = (Mentorship.objects.quiet(today)
+            .select_related("mentor__user", "mentee__user", "program"))
+    for m in rows:
+        silent = (today - m.quiet_since).days
+        n = (silent - m.quiet_days_allowed()) // m.program.remind_no_meeting_repeat_days
+        yield Due(
+            kind="meeting-nudge",
+            occasion=f"meeting-nudge/mentorship:{m.pk}/since:{m.quiet_since}/n:{n}",
+            user=m.mentor.user,
+            template="reminder-meeting",
+            context={
+                **_base(m, "mentor"),
+                "days": silent,
+                "last": m.quiet_since,
+                "had_meeting": m.quiet_since != m.start_date,
+            },
+            program=m.program,
+            about=m,
+            link=reverse("admin:matching_mentorship_change", args=[m.pk]),
         )
-        for m in rows:
-            silent = (today - m.last).days
-            allowed = quiet_days_allowed(m, program)
-            if silent < allowed:
-                continue
-            n = (silent - allowed) // program.remind_no_meeting_repeat_days
-            yield Due(
-                kind="meeting-nudge",
-                occasion=f"meeting-nudge/mentorship:{m.pk}/since:{m.last}/n:{n}",
-                user=m.mentor.user,
-                template="reminder-meeting",
-                context={
-                    **_base(m, "mentor"),
-                    "days": silent,
-                    "last": m.last,
-                    "had_meeting": m.last != m.start_date,
-                },
-                program=program,
-                about=m,
-                link=reverse("admin:matching_mentorship_change", args=[m.pk]),
-            )
 
 
 @rule("terms-reminder", "reminders to record the first call")

@@ -14,12 +14,10 @@ counts, minutes and the last meeting come from one annotated query
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -50,10 +48,6 @@ from matching.services.mentorships import (
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge, coloured
 from mm_program.query_ids import query_ids
-
-# No meeting for this many days makes an active mentorship "quiet": the default of the
-# mentor's meeting nudge, counted the same way (21 days exactly is quiet).
-QUIET_AFTER_DAYS = 21
 
 STATUS_TONES = {
     MentorshipStatus.INVITED: "grey",
@@ -88,22 +82,21 @@ def _plural(n: int, word: str) -> str:
 
 
 class QuietFilter(admin.SimpleListFilter):
-    """Active mentorships whose last meeting (or start, if none yet) is 3 weeks old or
-    more. Paused ones are left out: no meetings is what pausing means."""
+    """Quiet mentorships, as the mentor's meeting nudge counts them
+    (``Mentorship.quiet_days_allowed``: the program's interval, or the pair's agreed
+    cadence with a week's grace). Paused ones are never quiet."""
 
     title = "meetings"
     parameter_name = "quiet"
 
     def lookups(self, request, model_admin):
-        return [("3w", "No meeting in the last 3 weeks")]
+        return [("yes", "Quiet: no meeting in the agreed time")]
 
     def queryset(self, request, queryset):
-        if self.value() != "3w":
+        if self.value() != "yes":
             return queryset
-        cutoff = timezone.localdate() - timedelta(days=QUIET_AFTER_DAYS)
-        return queryset.annotate(
-            quiet_since=Coalesce("last_meeting_on", "start_date"),
-        ).filter(status=MentorshipStatus.ACTIVE, quiet_since__lte=cutoff)
+        quiet = Mentorship.objects.quiet(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=quiet)
 
 
 class TermsFilter(admin.SimpleListFilter):
@@ -434,13 +427,14 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
     def last_meeting(self, obj):
         if obj.last_meeting_on is None:
             return "—"
+        allowed = obj.quiet_days_allowed()
         quiet = (
             obj.status == MentorshipStatus.ACTIVE
-            and (timezone.localdate() - obj.last_meeting_on).days >= QUIET_AFTER_DAYS
+            and (timezone.localdate() - obj.last_meeting_on).days >= allowed
         )
         if quiet:
             return coloured("red", date_format(obj.last_meeting_on),
-                            title=f"{QUIET_AFTER_DAYS} days or more ago")
+                            title=f"{allowed} days or more ago: quiet")
         return obj.last_meeting_on
 
     @admin.display(description="Terms", boolean=True, ordering="terms_recorded_at")

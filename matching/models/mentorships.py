@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +23,10 @@ from .programs import Program, ResearchArea
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 MAX_MEETING_MINUTES = 8 * 60
+MAX_MEETING_EVERY_WEEKS = 8
+# A pair that agreed to meet less often than the program's nudge interval is quiet a
+# week after a meeting they agreed on was due, not before.
+AGREED_CADENCE_GRACE_DAYS = 7
 
 
 PROJECT_DAYS_AFTER_COMPLETION = 90
@@ -86,6 +90,22 @@ class MentorshipQuerySet(models.QuerySet):
         """The person's mentorships, as mentor or as mentee."""
         return self.filter(Q(mentor__user=user) | Q(mentee__user=user))
 
+    def quiet(self, today: date):
+        """Active mentorships that went quiet by `today` (``Mentorship.quiet_days_allowed``
+        written as one query): their last meeting, or their start, is at least their
+        allowed days ago. Paused ones are never quiet: no meetings is what pausing means."""
+        rows = self.filter(status=MentorshipStatus.ACTIVE).annotate(
+            quiet_since=Coalesce(Max("meetings__date"), F("start_date")))
+        by_program = Q(pk__in=[])
+        for program_id, days in Program.objects.values_list("pk", "remind_no_meeting_days"):
+            by_program |= Q(program_id=program_id,
+                            quiet_since__lte=today - timedelta(days=days))
+        by_cadence = Q(meeting_every_weeks__isnull=True)
+        for weeks in range(1, MAX_MEETING_EVERY_WEEKS + 1):
+            by_cadence |= Q(meeting_every_weeks=weeks, quiet_since__lte=today - timedelta(
+                days=weeks * 7 + AGREED_CADENCE_GRACE_DAYS))
+        return rows.filter(by_program & by_cadence)
+
     def with_meeting_stats(self):
         """Meetings so far, minutes so far and the last meeting's date, in the same query."""
         return self.annotate(
@@ -128,7 +148,7 @@ class Mentorship(models.Model):
     )
     meeting_every_weeks = models.PositiveSmallIntegerField(
         "meet every (weeks)", null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MEETING_EVERY_WEEKS)],
     )
     meeting_minutes = models.PositiveSmallIntegerField(
         "minutes per meeting", null=True, blank=True,
@@ -260,6 +280,15 @@ class Mentorship(models.Model):
     @property
     def terms_recorded(self) -> bool:
         return self.terms_recorded_at is not None
+
+    def quiet_days_allowed(self) -> int:
+        """Days without a logged meeting (since the start if none) before this
+        mentorship is quiet, and its mentor is nudged: the program's interval, or the
+        pair's agreed cadence plus a week's grace if that is longer. The one rule;
+        ``MentorshipQuerySet.quiet`` is the same written as a query."""
+        agreed = (self.meeting_every_weeks * 7 + AGREED_CADENCE_GRACE_DAYS
+                  if self.meeting_every_weeks else 0)
+        return max(self.program.remind_no_meeting_days, agreed)
 
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
