@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from mm_program.form_fields import TimezoneField
 
 from .models import (
+    MIN_MINUTES_PER_MENTEE,
+    MINUTES_PER_MENTEE,
     ApplicationStatus,
     MenteeApplication,
     Mentor,
@@ -274,7 +276,7 @@ class MentorApplicationForm(ApplicationForm):
         }
         help_texts = {
             "capacity": "Your own cap. You can change it later.",
-            "minutes_per_week": "30 minutes a week per mentee is enough.",
+            "minutes_per_week": f"{MINUTES_PER_MENTEE} minutes a week per mentee is enough.",
             "style_notes": "Helps applicants judge personal fit.",
             "wants_paid": "Most mentors volunteer; we can pay you if you prefer.",
             "heard_about": "",
@@ -333,13 +335,13 @@ class MentorApplicationForm(ApplicationForm):
         cleaned = super().clean()
         capacity, minutes = cleaned.get("capacity"), cleaned.get("minutes_per_week")
         # Out-of-range values get their own message from the field; only judge the ratio.
-        # 30 minutes a week per mentee is what works; under half of that is refused.
-        if capacity and minutes and 10 <= minutes < 15 * capacity:
+        if capacity and minutes and 10 <= minutes < MIN_MINUTES_PER_MENTEE * capacity:
             self.add_error(
                 "minutes_per_week",
-                f"{capacity} mentees need at least {15 * capacity} minutes a week, and "
-                f"about {30 * capacity} works best (30 per mentee); {minutes} is too "
-                "little. Lower the number of mentees or raise the time.",
+                f"{capacity} mentees need at least {MIN_MINUTES_PER_MENTEE * capacity} "
+                f"minutes a week, and about {MINUTES_PER_MENTEE * capacity} works best "
+                f"({MINUTES_PER_MENTEE} per mentee); {minutes} is too little. Lower the "
+                "number of mentees or raise the time.",
             )
         return cleaned
 

@@ -39,6 +39,7 @@ from .mentorship_forms import (
     TermsForm,
 )
 from .models import (
+    MINUTES_PER_MENTEE,
     FinalProject,
     MeetingLog,
     Mentor,
@@ -411,12 +412,12 @@ def mentor_capacity(request, mentor_pk: int):
             f"in {mentor.program}." if capacity else
             f"You're not taking new mentees in {mentor.program} for now.")
         minutes = mentor.application.minutes_per_week if mentor.application else None
-        if capacity and minutes and minutes < 30 * capacity:
+        if capacity and minutes and minutes < MINUTES_PER_MENTEE * capacity:
             messages.warning(
                 request,
                 f"You told us you have {minutes} minutes a week: that's "
-                f"{minutes // capacity} a mentee with {capacity}. About 30 a week each "
-                "works best; meetings and messages add up.")
+                f"{minutes // capacity} a mentee with {capacity}. About {MINUTES_PER_MENTEE} "
+                "a week each works best; meetings and messages add up.")
     return redirect("dashboard")
 
 

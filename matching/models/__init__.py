@@ -1,5 +1,7 @@
 from .applications import (
     ALLOWED_DECISIONS,
+    MIN_MINUTES_PER_MENTEE,
+    MINUTES_PER_MENTEE,
     OPEN_STATUSES,
     Application,
     ApplicationStatus,
@@ -26,6 +28,8 @@ from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
+    "MIN_MINUTES_PER_MENTEE",
+    "MINUTES_PER_MENTEE",
     "LIVE_STATUSES",
     "MAX_MEETING_MINUTES",
     "RUNNING_STATUSES",

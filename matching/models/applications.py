@@ -243,6 +243,13 @@ class MenteeApplication(Application):
         return [labels.get(c, c) for c in self.courses_done]
 
 
+# The program's rule of thumb (seed 000): 30 minutes a week per mentee is enough. A
+# mentor who offers under half of that for their mentees is refused on the form, and one
+# who raises their cap past it is warned.
+MINUTES_PER_MENTEE = 30
+MIN_MINUTES_PER_MENTEE = MINUTES_PER_MENTEE // 2
+
+
 class MentorApplication(Application):
     class Position(models.TextChoices):
         PHD = "phd", "PhD student"

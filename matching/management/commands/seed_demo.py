@@ -45,6 +45,7 @@ from matching.demo_data import (
     email_for,
 )
 from matching.models import (
+    MINUTES_PER_MENTEE,
     ApplicationStatus,
     FinalProject,
     Mentee,
@@ -223,7 +224,7 @@ class Command(BaseCommand):
                 app = MentorApplication.objects.create(
                     program=program, email=email, user=user, name=name, timezone=zone,
                     position=position, organization=org, capacity=capacity,
-                    minutes_per_week=30 * capacity, involvement=involvement,
+                    minutes_per_week=MINUTES_PER_MENTEE * capacity, involvement=involvement,
                     creative_control=control, style_notes=notes, heard_about="A colleague",
                     status=ApplicationStatus.ACCEPTED, decided_by=organizer,
                     decided_at=now - timedelta(days=60 - i), **profile,
@@ -401,7 +402,7 @@ class Command(BaseCommand):
             apps.append(MentorApplication(
                 program=program, user=users[email], email=email, name=users[email].name,
                 timezone=rng.choice(zones), position=rng.choice(MentorApplication.Position.values),
-                capacity=cap, minutes_per_week=30 * cap,
+                capacity=cap, minutes_per_week=MINUTES_PER_MENTEE * cap,
                 involvement=rng.choice(MentorApplication.Involvement.values),
                 creative_control=rng.choice(MentorApplication.CreativeControl.values),
                 excluded_stages=rng.sample(stages, rng.choice([0, 0, 0, 1, 2])),
