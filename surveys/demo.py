@@ -36,8 +36,7 @@ from matching.models import (
     MentorshipStatus,
 )
 
-from . import seed
-from .answers import to_fields
+from . import question_types, seed
 from .dispatch import LINK_DAYS, current_template
 from .models import Answer, Invitation, Question, Response, SurveyKind, SurveyTemplate
 from .tokens import new_nonce
@@ -224,7 +223,8 @@ def _answer(invitation: Invitation, values: dict, submitted_on, *, partial=False
     if partial:
         questions = questions[: len(questions) // 2]
     Answer.objects.bulk_create([
-        Answer(response=response, question=q, **to_fields(q, values[q.key]))
+        Answer(response=response, question=q,
+               **question_types.of(q).to_fields(values[q.key]))
         for q in questions if values.get(q.key) not in (None, "")
     ])
     stamp = _when(submitted_on)

@@ -23,7 +23,8 @@ from matching.models import Mentorship, MentorshipStatus
 from mm_program import messaging
 from mm_program.links import PersonalLink
 
-from .models import MENTEE_KINDS, Invitation, QuestionType, SurveyKind, SurveyTemplate
+from . import question_types
+from .models import MENTEE_KINDS, Invitation, SurveyKind, SurveyTemplate
 from .tokens import new_nonce
 
 logger = logging.getLogger(__name__)
@@ -34,18 +35,11 @@ LINK_DAYS = 45
 # form asks why instead); add ENDED_EARLY here to survey those too.
 FINAL_SURVEY_STATUSES = (MentorshipStatus.COMPLETED,)
 
-# Seconds a question takes, by type, for the "about N minutes" on the page and in emails
-# (rounded up, forgiving the first quarter minute over).
-SECONDS = {
-    QuestionType.SCALE_0_10: 8, QuestionType.SCALE_1_10: 8,
-    QuestionType.SINGLE_CHOICE: 8, QuestionType.MULTIPLE_CHOICE: 12,
-    QuestionType.PERCENTAGE_POINTS: 20, QuestionType.MONTHS: 20, QuestionType.HOURS: 20,
-    QuestionType.SHORT_TEXT: 30, QuestionType.LONG_TEXT: 60,
-}
-
 
 def minutes_to_answer(questions) -> int:
-    seconds = sum(SECONDS.get(q.type, 20) for q in questions)
+    """The "about N minutes" on the page and in emails: each type's seconds, rounded up,
+    forgiving the first quarter minute over."""
+    seconds = sum(question_types.of(q).seconds for q in questions)
     return max(1, math.ceil(seconds / 60 - 0.25))
 
 

@@ -8,6 +8,9 @@ signed link; their ``Response`` holds one ``Answer`` per question, saved as they
 A template that already has responses is never edited in place: the admin saves a change
 as a new version (``surveys.services.versioning``), and old responses keep pointing at the
 version (and the questions) they answered.
+
+What a question's type means (validation, storage, widget, reporting) is its class in
+``surveys.question_types``.
 """
 
 from django.conf import settings
@@ -18,6 +21,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from matching.models import Mentorship, Program
+
+from . import question_types
 
 
 class SurveyKind(models.TextChoices):
@@ -31,23 +36,13 @@ MENTEE_KINDS = (SurveyKind.MENTEE_BASELINE, SurveyKind.MENTEE_FINAL)
 FINAL_KINDS = (SurveyKind.MENTEE_FINAL, SurveyKind.MENTOR_FINAL)
 
 
-class QuestionType(models.TextChoices):
-    SCALE_0_10 = "scale_0_10", "Scale 0–10"
-    SCALE_1_10 = "scale_1_10", "Scale 1–10"
-    PERCENTAGE_POINTS = "percentage_points", "Percentage points"
-    MONTHS = "months", "Months"
-    HOURS = "hours", "Hours"
-    SINGLE_CHOICE = "single_choice", "Single choice"
-    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-    SHORT_TEXT = "short_text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
+# The registered types as constants (QuestionType.LONG_TEXT == "long_text"), for code and
+# queries that name one.
+QuestionType = models.TextChoices(
+    "QuestionType", [(t.name.upper(), (t.name, t.label)) for t in question_types.all_types()])
 
-
-SCALE_TYPES = (QuestionType.SCALE_0_10, QuestionType.SCALE_1_10)
-NUMBER_TYPES = (QuestionType.PERCENTAGE_POINTS, QuestionType.MONTHS, QuestionType.HOURS)
-NUMERIC_TYPES = SCALE_TYPES + NUMBER_TYPES
-CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
-TEXT_TYPES = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+# The types whose answers are a person's own words (the privacy erasure clears them).
+TEXT_TYPES = question_types.names_where(free_text=True)
 
 
 class SurveyTemplateQuerySet(models.QuerySet):
@@ -125,7 +120,8 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     text = models.CharField("question", max_length=300)
     help_text = models.CharField(max_length=300, blank=True)
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    # A callable: registering a new type in surveys.question_types needs no migration.
+    type = models.CharField(max_length=20, choices=question_types.choices)
     required = models.BooleanField(default=True)
     choices = models.TextField(
         blank=True,
@@ -158,9 +154,7 @@ class Question(models.Model):
 
     def choice_list(self) -> list[tuple[str, str]]:
         """[(value, label)] from the one-per-line text."""
-        from .answers import parse_choices
-
-        return parse_choices(self.choices)
+        return question_types.parse_choices(self.choices)
 
 
 class Invitation(models.Model):
@@ -224,8 +218,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One answer: a number (scales, points, months, hours), a text (texts and single
-    choices) or a list of choice values (multiple choice)."""
+    """One answer, in the field its question's type stores it in: ``number``, ``text`` or
+    ``choices`` (a list of choice values)."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -245,8 +239,5 @@ class Answer(models.Model):
         return f"{self.question.key}: {self.display()}"
 
     def display(self) -> str:
-        if self.number is not None:
-            return f"{self.number.normalize():f}"
-        if self.choices:
-            return ", ".join(self.choices)
-        return self.text
+        """The answer as text: the admin and a person's data export show it."""
+        return question_types.of(self.question).as_text(self)

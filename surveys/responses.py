@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .answers import clean_answer, required_message, to_fields
-from .models import Answer, Invitation, QuestionType, Response
+from . import question_types
+from .models import Answer, Invitation, Response
 
 
 class SurveyClosed(Exception):
@@ -43,17 +43,37 @@ def questions_for(invitation: Invitation) -> tuple[Response | None, list]:
     return response, list(template.questions.all())
 
 
-def raw_from_post(post, questions) -> dict:
-    raw = {}
-    for q in questions:
-        name = field_name(q)
-        raw[q.key] = post.getlist(name) if q.type == QuestionType.MULTIPLE_CHOICE else \
-            post.get(name)
-    return raw
-
-
 def field_name(question) -> str:
     return f"q-{question.key}"
+
+
+def raw_from_post(post, questions) -> dict:
+    """{key: what was sent} for each question."""
+    return {q.key: question_types.of(q).from_post(post, field_name(q)) for q in questions}
+
+
+def stored_values(response: Response | None, questions) -> dict:
+    """{key: the stored answer as the form sends it} for the questions answered so far."""
+    if response is None:
+        return {}
+    by_question = {a.question_id: a for a in response.answers.all()}
+    return {q.key: question_types.of(q).initial(by_question[q.pk]) for q in questions
+            if q.pk in by_question}
+
+
+def page_items(questions, raw: dict, errors: dict) -> list[dict]:
+    """What the survey page draws for each question (``surveys/_question.html``): the
+    type's fragment and what it reads, the value to fill in, the error."""
+    items = []
+    for number, q in enumerate(questions, start=1):
+        kind = question_types.of(q)
+        items.append({
+            "q": q, "number": number, "name": field_name(q), "id": f"id_{field_name(q)}",
+            "value": kind.form_value(raw.get(q.key)), "error": errors.get(q.key, ""),
+            "template_name": kind.template_name, "grouped": kind.grouped, "many": kind.many,
+            **kind.widget(q),
+        })
+    return items
 
 
 def save_answers(invitation: Invitation, raw: dict, *, submit: bool) -> SaveResult:
@@ -71,13 +91,14 @@ def save_answers(invitation: Invitation, raw: dict, *, submit: bool) -> SaveResu
         errors: dict[str, str] = {}
         values: dict = {}
         for q in questions:
+            kind = question_types.of(q)
             try:
-                value = clean_answer(q, raw.get(q.key))
+                value = kind.clean(q, raw.get(q.key))
             except ValidationError as exc:
                 errors[q.key] = exc.messages[0]
                 continue
             if value is None and submit and q.required:
-                errors[q.key] = required_message(q)
+                errors[q.key] = kind.required_message
             values[q.key] = (q, value)
         if response is None:
             if not any(v is not None for _, v in values.values()):
@@ -92,7 +113,7 @@ def save_answers(invitation: Invitation, raw: dict, *, submit: bool) -> SaveResu
                 if answer is not None:
                     answer.delete()
                 continue
-            fields = to_fields(q, value)
+            fields = question_types.of(q).to_fields(value)
             if answer is None:
                 Answer.objects.create(response=response, question=q, **fields)
             elif any(getattr(answer, k) != v for k, v in fields.items()):

@@ -17,23 +17,17 @@ from django.views.decorators.http import require_http_methods
 
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 
-from .answers import from_answer
 from .dispatch import minutes_to_answer
-from .models import (
-    CHOICE_TYPES,
-    MENTEE_KINDS,
-    NUMBER_TYPES,
-    SCALE_TYPES,
-    Invitation,
-    QuestionType,
-    SurveyKind,
+from .models import MENTEE_KINDS, Invitation, SurveyKind
+from .responses import (
+    SurveyClosed,
+    page_items,
+    questions_for,
+    raw_from_post,
+    save_answers,
+    stored_values,
 )
-from .responses import SurveyClosed, field_name, questions_for, raw_from_post, save_answers
 from .tokens import nonce_matches, read_token
-
-SCALE_RANGE = {QuestionType.SCALE_0_10: range(0, 11), QuestionType.SCALE_1_10: range(1, 11)}
-INPUT_HINTS = {QuestionType.PERCENTAGE_POINTS: "percentage points",
-               QuestionType.MONTHS: "months", QuestionType.HOURS: "hours"}
 
 
 def _invitation(token: str) -> Invitation | None:
@@ -57,36 +51,6 @@ def _problem(request, heading: str, text: str, status: int, invitation=None):
                   {"heading": heading, "text": text, "invitation": invitation,
                    "program": invitation.mentorship.program if invitation else None},
                   status=status)
-
-
-def _items(questions, raw: dict, errors: dict) -> list[dict]:
-    items = []
-    for number, q in enumerate(questions, start=1):
-        value = raw.get(q.key)
-        if q.type == QuestionType.MULTIPLE_CHOICE:
-            value = [str(v) for v in (value or [])]
-        else:
-            value = "" if value is None else str(value)
-        items.append({
-            "q": q, "number": number, "name": field_name(q), "id": f"id_{field_name(q)}",
-            "value": value, "error": errors.get(q.key, ""),
-            "is_scale": q.type in SCALE_TYPES, "is_number": q.type in NUMBER_TYPES,
-            "is_choice": q.type in CHOICE_TYPES,
-            "is_multiple": q.type == QuestionType.MULTIPLE_CHOICE,
-            "is_long": q.type == QuestionType.LONG_TEXT,
-            "scale": [str(v) for v in SCALE_RANGE.get(q.type, [])],
-            "options": q.choice_list() if q.type in CHOICE_TYPES else [],
-            "unit": INPUT_HINTS.get(q.type, ""),
-        })
-    return items
-
-
-def _stored(response, questions) -> dict:
-    if response is None:
-        return {}
-    by_question = {a.question_id: a for a in response.answers.all()}
-    return {q.key: from_answer(q, by_question[q.pk]) for q in questions
-            if q.pk in by_question}
 
 
 def _closed(request, invitation, reason: str):
@@ -123,7 +87,7 @@ def survey(request, token: str):
 
     errors: dict = {}
     status = 200
-    raw = _stored(response, questions)
+    raw = stored_values(response, questions)
     if request.method == "POST":
         action = request.POST.get("action", "save")
         raw = raw_from_post(request.POST, questions)
@@ -159,7 +123,7 @@ def _survey_page(request, invitation, response, questions, raw: dict, errors: di
     m = invitation.mentorship
     is_mentee = invitation.kind in MENTEE_KINDS
     other = m.mentor.user if is_mentee else m.mentee.user
-    items = _items(questions, raw, errors)
+    items = page_items(questions, raw, errors)
     return render(request, "surveys/survey.html", {
         "invitation": invitation,
         "template": invitation.template if response is None else response.template,

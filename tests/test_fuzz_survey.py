@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.answers import clean_answer, to_fields
+from surveys import question_types
 from surveys.models import Answer, Question, QuestionType, Response
 from surveys.responses import field_name, questions_for, save_answers
 from surveys.tokens import survey_token
@@ -81,10 +81,10 @@ def test_it_stores_exactly_the_valid_answers(inv, form, started):
         now = stored(survey)
         errors = {}
         for q in questions:
-            raw = received.getlist(field_name(q)) if q.type == QuestionType.MULTIPLE_CHOICE \
-                else received.get(field_name(q))
+            kind = question_types.of(q)
+            raw = received.getlist(field_name(q)) if kind.many else received.get(field_name(q))
             try:
-                value = clean_answer(q, raw)
+                value = kind.clean(q, raw)
             except ValidationError:
                 errors[q.key] = "invalid"
                 assert now.get(q.key) == earlier.get(q.key), f"{q.key} changed"
@@ -94,7 +94,7 @@ def test_it_stores_exactly_the_valid_answers(inv, form, started):
                     errors[q.key] = "required"
                 assert q.key not in now, f"{q.key} kept though cleared"
             else:
-                assert now.get(q.key) == to_fields(q, value), f"{q.key} not saved as sent"
+                assert now.get(q.key) == kind.to_fields(value), f"{q.key} not saved as sent"
 
         submitted = survey is not None and survey.is_submitted
         assert submitted == (action == "submit" and not errors)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from surveys.answers import clean_answer
+from surveys import question_types
 from surveys.models import Answer, Question, QuestionType, Response, SurveyKind
 from surveys.tokens import survey_token
 
@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
 
 def q(type_, **kw):
     return Question(key="x", text="?", type=type_, **kw)
+
+
+def clean_answer(question, raw):
+    return question_types.of(question).clean(question, raw)
 
 
 def refused(question, raw) -> str:

@@ -21,7 +21,8 @@ from matching.models import (
     MentorshipStatus,
     Program,
 )
-from surveys.models import Answer, Invitation, QuestionType, SurveyKind
+from surveys import question_types
+from surveys.models import Answer, Invitation, SurveyKind
 from surveys.seed import SELF_RATINGS
 
 logger = logging.getLogger(__name__)
@@ -116,15 +117,21 @@ def _submitted_answers():
 
 
 def _numbers(raw: Raw) -> None:
-    """Every numeric answer, counted per program, survey, question key and value."""
-    rows = (_submitted_answers().filter(number__isnull=False)
+    """Every answer of a type reported as numbers, counted per program, survey, question
+    key and value."""
+    rows = (_submitted_answers()
+            .filter(question__type__in=question_types.names_where(reported_as="numbers"),
+                    number__isnull=False)
             .values("program_id", "kind", "key", "number").annotate(n=Count("pk")).order_by())
     for row in rows:
         raw.numbers[(row["program_id"], row["kind"], row["key"])][row["number"]] = row["n"]
 
 
 def _choices(raw: Raw) -> None:
-    rows = (_submitted_answers().filter(question__type=QuestionType.SINGLE_CHOICE)
+    """Every answer of a type reported as choices (one value, stored as text), counted per
+    program, survey, question key and value."""
+    rows = (_submitted_answers()
+            .filter(question__type__in=question_types.names_where(reported_as="choices"))
             .exclude(text="")
             .values("program_id", "kind", "key", "text").annotate(n=Count("pk")).order_by())
     for row in rows:
