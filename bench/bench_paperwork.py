@@ -277,7 +277,7 @@ def main() -> int:
                                    meetings__isnull=False, stipend_requests__isnull=True)
          .select_related("mentee__user", "program").distinct().first())
     mentee = m.mentee.user
-    baseline = invite(m, SurveyKind.MENTEE_BASELINE, send=False)
+    baseline = invite(mentorship=m, kind=SurveyKind.MENTEE_BASELINE, send=False)
     if hasattr(baseline, "response"):
         baseline.response.delete()
     steps.append(survey_step("3. baseline survey", baseline, BASELINE_OK))
@@ -285,7 +285,7 @@ def main() -> int:
     steps.append(project_step(m, mentee))
     Mentorship.objects.filter(pk=m.pk).update(status=MentorshipStatus.COMPLETED,
                                               ended_on=timezone.localdate())
-    final = invite(m, SurveyKind.MENTEE_FINAL, send=False)
+    final = invite(mentorship=m, kind=SurveyKind.MENTEE_FINAL, send=False)
     steps.append(survey_step("6. final survey", final, MENTEE_FINAL_OK))
 
     careful = sum(step.seconds(READING_WPM) for step in steps)

@@ -82,7 +82,7 @@ def invitation_occasion(invitation: Invitation) -> str:
     return f"survey-invitation/{invitation.kind}/mentorship:{invitation.mentorship_id}"
 
 
-def invite(mentorship: Mentorship, kind: str, *, send: bool = True) -> Invitation | None:
+def invite(*, mentorship: Mentorship, kind: str, send: bool = True) -> Invitation | None:
     """Invite the right person of `mentorship` to the survey `kind`, once, and (with
     `send`) email them the link once. Returns the invitation (new or existing), or None
     when there is no template or the person's account is closed."""
@@ -117,15 +117,15 @@ def _fresh(mentorship: Mentorship) -> Mentorship:
 
 
 def on_mentorship_started(sender, mentorship, **kwargs) -> None:
-    invite(_fresh(mentorship), SurveyKind.MENTEE_BASELINE)
+    invite(mentorship=_fresh(mentorship), kind=SurveyKind.MENTEE_BASELINE)
 
 
 def on_mentorship_ended(sender, mentorship, **kwargs) -> None:
     m = _fresh(mentorship)
     if m.status not in FINAL_SURVEY_STATUSES:
         return
-    invite(m, SurveyKind.MENTEE_FINAL)
-    invite(m, SurveyKind.MENTOR_FINAL)
+    invite(mentorship=m, kind=SurveyKind.MENTEE_FINAL)
+    invite(mentorship=m, kind=SurveyKind.MENTOR_FINAL)
 
 
 def track_messages(sender, instance, created, **kwargs) -> None:

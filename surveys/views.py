@@ -17,9 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 
-from .dispatch import minutes_to_answer
-from .models import MENTEE_KINDS, Invitation, SurveyKind
-from .responses import (
+from .answering import (
     SurveyClosed,
     page_items,
     questions_for,
@@ -27,6 +25,8 @@ from .responses import (
     save_answers,
     stored_values,
 )
+from .dispatch import minutes_to_answer
+from .models import MENTEE_KINDS, Invitation, SurveyKind
 from .tokens import nonce_matches, read_token
 
 
@@ -98,7 +98,8 @@ def survey(request, token: str):
             return _survey_page(request, invitation, response, questions, raw, {},
                                 status=429, problem=LIMITED_FORM_MESSAGE)
         try:
-            result = save_answers(invitation, raw, submit=action == "submit")
+            result = save_answers(invitation=invitation, raw=raw,
+                                  submit=action == "submit")
         except SurveyClosed as closed:
             if action == "autosave":
                 return JsonResponse({"closed": closed.reason}, status=409)

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from surveys.answering import save_answers
 from surveys.dispatch import invite
 from surveys.models import Invitation, SurveyKind
-from surveys.responses import save_answers
 
 from .factories import MeetingLogFactory, MentorshipFactory
 
@@ -41,13 +41,13 @@ def completed(program, *, days_ago=5, minutes=(), **kw):
 
 def invitation(mentorship, kind=SurveyKind.MENTEE_FINAL) -> Invitation:
     """The invitation, made as dispatch makes it (no email)."""
-    return invite(mentorship, kind, send=False)
+    return invite(mentorship=mentorship, kind=kind, send=False)
 
 
 def answer(inv: Invitation, submit=True, **changes):
     """Answer `inv` with valid values, `changes` overriding (None leaves one out)."""
     values = {**OK[inv.kind], **changes}
     values = {k: v for k, v in values.items() if v is not None}
-    result = save_answers(inv, values, submit=submit)
+    result = save_answers(invitation=inv, raw=values, submit=submit)
     assert not result.errors, result.errors
     return result.response

@@ -120,7 +120,7 @@ def test_the_public_pages_break_no_policy(new_page, live_server, demo):
     m = demo["m"]
     invited = Mentorship.objects.filter(status=MentorshipStatus.INVITED).first()
     assert invited is not None  # the demo has one
-    invitation = invite(m, SurveyKind.MENTEE_FINAL, send=False)
+    invitation = invite(mentorship=m, kind=SurveyKind.MENTEE_FINAL, send=False)
     walk = Walk(new_page, live_server)
     for path in ("/", "/apply/mentee/", "/apply/mentor/", "/accounts/login/",
                  "/accounts/login/code/", "/no-such-page/"):

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from surveys import question_types
+from surveys.answering import field_name, questions_for, save_answers
 from surveys.models import Answer, Question, QuestionType, Response
-from surveys.responses import field_name, questions_for, save_answers
 from surveys.tokens import survey_token
 
 from .fuzz_strategies import (
@@ -65,7 +65,7 @@ def test_it_stores_exactly_the_valid_answers(inv, form, started):
     url = reverse("survey", args=[survey_token(inv)])
     with isolated():
         if started:
-            save_answers(inv, EARLIER, submit=False)
+            save_answers(invitation=inv, raw=EARLIER, submit=False)
         earlier = stored(Response.objects.filter(invitation=inv).first())
         response = post(Client(), url, form)
         assert_no_server_error(response)

@@ -10,8 +10,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from surveys.answering import SurveyClosed, save_answers
 from surveys.models import Answer, Response, SurveyKind
-from surveys.responses import SurveyClosed, save_answers
 from surveys.tokens import SALT, new_nonce, survey_token
 
 from .surveys_helpers import MENTEE_FINAL_OK, answer, completed, invitation
@@ -81,7 +81,7 @@ def test_an_expired_link_says_so_and_takes_no_answers(client, inv):
         posted = client.post(link, form(MENTEE_FINAL_OK, "submit"))
         assert posted.status_code == 410
         with pytest.raises(SurveyClosed):
-            save_answers(inv, MENTEE_FINAL_OK, submit=True)
+            save_answers(invitation=inv, raw=MENTEE_FINAL_OK, submit=True)
     assert not Response.objects.exists()
 
 
@@ -101,7 +101,7 @@ def test_a_used_link_thanks_and_nobody_can_answer_twice(client, inv):
     assert autosave.status_code == 409 and autosave.json() == {"closed": "submitted"}
     assert Answer.objects.get(question__key="recommend").number == Decimal(9)
     with pytest.raises(SurveyClosed):
-        save_answers(inv, MENTEE_FINAL_OK, submit=True)
+        save_answers(invitation=inv, raw=MENTEE_FINAL_OK, submit=True)
     # Even after it expires, an answered link still thanks rather than "expired".
     with time_machine.travel(inv.expires_at + timedelta(days=1)):
         assert "Thank you" in client.get(link).content.decode()

@@ -11,10 +11,10 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from surveys import question_types
+from surveys.answering import save_answers
 from surveys.dispatch import minutes_to_answer
 from surveys.models import TEXT_TYPES, Answer, Question, QuestionType, Response
 from surveys.question_types import UnknownQuestionType
-from surveys.responses import save_answers
 from surveys.tokens import survey_token
 
 from .surveys_helpers import MENTEE_FINAL_OK, completed, invitation
@@ -82,7 +82,7 @@ def test_an_answer_to_an_unknown_type_is_never_stored_as_text(program):
     Question.objects.create(template=inv.template, key="stars", order=99, text="Stars?",
                             type="stars", required=False)
     with pytest.raises(UnknownQuestionType):
-        save_answers(inv, {**MENTEE_FINAL_OK, "stars": "5"}, submit=True)
+        save_answers(invitation=inv, raw={**MENTEE_FINAL_OK, "stars": "5"}, submit=True)
     assert not Answer.objects.exists()
     with pytest.raises(UnknownQuestionType):
         minutes_to_answer(inv.template.questions.all())

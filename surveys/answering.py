@@ -1,4 +1,5 @@
-"""Saving answers: partly (save and finish later, autosave) or for good (submit).
+"""Answering a survey: the page's questions, and saving answers partly (save and finish
+later, autosave) or for good (submit).
 
 Every valid answer is kept whatever else is wrong, so nothing typed right is lost; a
 submit succeeds only when every answer is valid and every required one is there, and
@@ -76,7 +77,7 @@ def page_items(questions, raw: dict, errors: dict) -> list[dict]:
     return items
 
 
-def save_answers(invitation: Invitation, raw: dict, *, submit: bool) -> SaveResult:
+def save_answers(*, invitation: Invitation, raw: dict, submit: bool) -> SaveResult:
     """Validate `raw` ({key: what was sent}) against the questions, store the valid
     answers, and close the response if `submit` and nothing is wrong.
 
