@@ -1,47 +1,20 @@
 """Organizer admin for surveys: templates with their questions inline, invitations and
 (read-only) responses.
 
-A template that already has responses is never edited in place: saving it creates the
-next version with the changes (questions copied, edited, added or left out), makes that
-one current, and moves the invitations nobody has started answering to it. Responses keep
-pointing at the version, and the questions, they answered.
+Saving a template, and sending a new link, go through ``surveys.services``: a template that
+already has responses is saved as its next version, with the changes, and the admin says
+so.
 """
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
-from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils.html import format_html
 
-from mm_program import messaging
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
-from .dispatch import LINK_DAYS, email_context
+from . import services
 from .models import Answer, Invitation, Question, Response, SurveyTemplate
-from .tokens import new_nonce
-
-
-def next_version(kind: str, program) -> int:
-    last = SurveyTemplate.objects.filter(kind=kind, program=program).aggregate(
-        v=Max("version"))["v"]
-    return (last or 0) + 1
-
-
-def retire_others(template: SurveyTemplate) -> None:
-    """Only one current template per kind and program."""
-    SurveyTemplate.objects.filter(
-        kind=template.kind, program=template.program, is_current=True
-    ).exclude(pk=template.pk).update(is_current=False)
-
-
-def clone_question(question: Question, template: SurveyTemplate) -> Question:
-    question.pk = None
-    question.id = None
-    question._state.adding = True
-    question.template = template
-    question.save()
-    return question
 
 
 class QuestionInline(admin.StackedInline):
@@ -112,54 +85,34 @@ class SurveyTemplateAdmin(ReadOnlyHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        old = SurveyTemplate.objects.get(pk=obj.pk) if change else None
-        if old is not None and old.has_responses():
-            obj.pk = None
-            obj._state.adding = True
-            obj.version = next_version(old.kind, old.program)
-            obj.replaces = old
-            if obj.is_current:
-                SurveyTemplate.objects.filter(pk=old.pk).update(is_current=False)
-            obj.save()
-            request._surveys_versioned = (old, obj)
-            return
-        if not change:
-            obj.version = next_version(obj.kind, obj.program)
-        if obj.is_current:
-            retire_others(obj)
-        obj.save()
+        if change and obj.has_responses():
+            return  # saved in save_related, with its questions, as a new version
+        services.survey_template_save(template=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
-        versioned = getattr(request, "_surveys_versioned", None)
-        if versioned is None:
+        if not (change and form.instance.has_responses()):
             return super().save_related(request, form, formsets, change)
-        old, new = versioned
-        form.save_m2m()
-        handled = set()
+        questions, left_out = [], []
         for formset in formsets:
-            copies = []
+            changed = []
             for inline_form in formset.forms:
                 original = inline_form.instance.pk
-                handled.add(original)
                 if original is None and not inline_form.has_changed():
                     continue  # an empty extra form
                 if formset.can_delete and formset._should_delete_form(inline_form):
+                    if original is not None:
+                        left_out.append(original)
                     continue
-                copies.append(clone_question(inline_form.save(commit=False), new))
-            # What the admin's change message reads after formset.save().
+                changed.append(inline_form.save(commit=False))
+            questions += changed
+            # What the admin's change message reads after formset.save(): the service
+            # saves each of these as the new version's copy.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = \
-                copies, [], []
-        for question in old.questions.exclude(pk__in=[pk for pk in handled if pk]):
-            clone_question(question, new)
-        moved = Invitation.objects.filter(template=old, response__isnull=True).update(
-            template=new)
-        self.message_user(
-            request,
-            f"“{old.title}” already had answers, so your changes are saved as version "
-            f"{new.version}. Version {old.version} keeps its answers"
-            + (f"; {moved} unanswered invitation{'s' if moved != 1 else ''} now use the "
-               "new version." if moved else "."),
-            messages.INFO)
+                changed, [], []
+        version = services.survey_template_version(
+            template=form.instance, questions=questions, left_out=left_out, by=request.user)
+        form.save_m2m()
+        self.message_user(request, version.message, messages.INFO)
 
 
 @admin.register(Invitation)
@@ -196,19 +149,10 @@ class InvitationAdmin(admin.ModelAdmin):
         for invitation in queryset.select_related(
                 "template", "person", "mentorship__program", "mentorship__mentor__user",
                 "mentorship__mentee__user"):
-            if Response.objects.filter(invitation=invitation,
-                                       submitted_at__isnull=False).exists():
-                continue
-            invitation.nonce = new_nonce()
-            invitation.expires_at = timezone.now() + timedelta(days=LINK_DAYS)
-            invitation.save(update_fields=["nonce", "expires_at"])
-            messaging.queue(
-                "survey-invitation", to=invitation.person.email,
-                context=email_context(invitation),
-                occasion=f"survey-invitation/{invitation.kind}/mentorship:"
-                         f"{invitation.mentorship_id}/link:{invitation.nonce}",
-                user=invitation.person, program=invitation.mentorship.program,
-                about=invitation)
+            try:
+                services.invitation_link_renew(invitation=invitation)
+            except ValidationError:
+                continue  # answered: counted as skipped below
             sent += 1
         self.message_user(request, f"Sent {sent} new link{'s' if sent != 1 else ''}; "
                                    "answered surveys were skipped.", messages.SUCCESS)

@@ -78,8 +78,21 @@ def email_context(invitation: Invitation) -> dict:
     }
 
 
-def invitation_occasion(invitation: Invitation) -> str:
-    return f"survey-invitation/{invitation.kind}/mentorship:{invitation.mentorship_id}"
+def invitation_occasion(invitation: Invitation, *, renewed: bool = False) -> str:
+    """The message log's key for the invitation's email: one per invitation, and one more
+    for each renewed link (each has its own nonce)."""
+    occasion = f"survey-invitation/{invitation.kind}/mentorship:{invitation.mentorship_id}"
+    return f"{occasion}/link:{invitation.nonce}" if renewed else occasion
+
+
+def email_invitation(*, invitation: Invitation, renewed: bool = False) -> None:
+    """Queue the email with the invitation's link, once per occasion (it sets
+    ``sent_at``, through ``track_messages``, when the message is recorded)."""
+    messaging.queue(
+        "survey-invitation", to=invitation.person.email, context=email_context(invitation),
+        occasion=invitation_occasion(invitation, renewed=renewed), user=invitation.person,
+        program=invitation.mentorship.program, about=invitation,
+    )
 
 
 def invite(*, mentorship: Mentorship, kind: str, send: bool = True) -> Invitation | None:
@@ -102,12 +115,7 @@ def invite(*, mentorship: Mentorship, kind: str, send: bool = True) -> Invitatio
         )
         if send and invitation.sent_at is None:
             invitation.mentorship = mentorship
-            # Sets sent_at through track_messages when the message row is created.
-            messaging.queue(
-                "survey-invitation", to=person.email, context=email_context(invitation),
-                occasion=invitation_occasion(invitation), user=person,
-                program=mentorship.program, about=invitation,
-            )
+            email_invitation(invitation=invitation)
     return invitation
 
 

@@ -6,8 +6,8 @@ A ``SurveyTemplate`` (kind, program or the default for all programs, version) is
 signed link; their ``Response`` holds one ``Answer`` per question, saved as they go.
 
 A template that already has responses is never edited in place: the admin saves a change
-as a new version (``surveys.services.versioning``), and old responses keep pointing at the
-version (and the questions) they answered.
+as a new version (``surveys.services.survey_template_version``), and old responses keep
+pointing at the version (and the questions) they answered.
 
 What a question's type means (validation, storage, widget, reporting) is its class in
 ``surveys.question_types``.
