@@ -18,7 +18,15 @@ from django.utils.html import format_html
 from mm_program.form_fields import TimezoneField
 
 from .forms import SafeModelMultipleChoiceField, https_urls
-from .models import MAX_MEETING_MINUTES, EndReason, FinalProject, NextStep, OnTrack, ResearchArea
+from .models import (
+    MAX_MEETING_MINUTES,
+    EndReason,
+    FinalProject,
+    NextStep,
+    OnTrack,
+    ResearchArea,
+    validate_next_steps,
+)
 
 
 class DateInput(forms.DateInput):
@@ -352,12 +360,7 @@ class CompleteForm(_EndForm):
                               Submit("submit", "Complete the mentorship"))
 
     def clean_next_steps(self):
-        steps = self.cleaned_data["next_steps"]
-        if NextStep.NONE in steps and len(steps) > 1:
-            raise forms.ValidationError(
-                "“Nothing in AI safety for now” can't go with other next steps: untick one."
-            )
-        return steps
+        return validate_next_steps(self.cleaned_data["next_steps"])
 
 
 class _DangerSubmit(Submit):

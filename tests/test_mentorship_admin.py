@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +26,7 @@ from matching.models import (
 from matching.services.mentorships import (
     default_end_date,
     meeting_log,
+    mentorship_complete,
     mentorship_create,
     mentorship_invite,
     terms_record,
@@ -521,6 +523,17 @@ def test_completing_records_the_next_steps(organizer_client, program):
     page = organizer_client.get(change_url(m)).content.decode()
     assert "A PhD, A grant" in page
     assert "Pause" not in page and "Complete…" not in page
+
+
+def test_nothing_for_now_goes_alone_in_admin_and_in_the_service(organizer_client, program):
+    m = pair(program, "Amara Okafor", "Ana Costa", start_date=days_ago(100))
+    response = organizer_client.post(f"{MOVE}?to=complete&ids={m.pk}", {
+        "next_steps": ["none", "job"], "notes": "kept", "ended_on": today()}, follow=True)
+    assert "can&#x27;t go with other next steps" in response.content.decode()
+    with pytest.raises(ValidationError, match="can't go with other next steps"):
+        mentorship_complete(mentorship=m, next_steps=["none", "phd"])
+    m.refresh_from_db()
+    assert m.status == "active" and m.next_steps == []
 
 
 def test_an_end_date_in_the_future_is_refused_by_the_service(organizer_client, program):

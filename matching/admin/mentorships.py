@@ -36,6 +36,7 @@ from matching.models import (
     MentorshipSource,
     MentorshipStatus,
     NextStep,
+    validate_next_steps,
 )
 from matching.services.mentorships import (
     invitation_decline,
@@ -220,6 +221,9 @@ class CompleteForm(forms.Form):
                             max_length=2000, label="Notes from the final call")
     ended_on = forms.DateField(initial=timezone.localdate, label="Ended on",
                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_next_steps(self):
+        return validate_next_steps(self.cleaned_data["next_steps"])
 
 
 @dataclass(frozen=True)

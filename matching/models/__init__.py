@@ -21,6 +21,7 @@ from .mentorships import (
     MentorshipSource,
     NextStep,
     OnTrack,
+    validate_next_steps,
 )
 from .participants import Mentee, Mentor
 from .programs import Program, ResearchArea
@@ -28,6 +29,7 @@ from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
+    "validate_next_steps",
     "MIN_MINUTES_PER_MENTEE",
     "MINUTES_PER_MENTEE",
     "LIVE_STATUSES",

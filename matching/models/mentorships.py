@@ -67,6 +67,20 @@ class NextStep(models.TextChoices):
     NONE = "none", "Nothing in AI safety for now"
 
 
+def validate_next_steps(steps) -> list[str]:
+    """The final call's next steps as given, if they make sense: known ones, and "nothing
+    for now" only on its own. Raises ValidationError in words for the person."""
+    unknown = set(steps) - set(NextStep.values)
+    if unknown:
+        raise ValidationError(f"Unknown next step: {', '.join(sorted(unknown))}.",
+                              code="unknown")
+    if NextStep.NONE in steps and len(steps) > 1:
+        raise ValidationError(
+            f"“{NextStep.NONE.label}” can't go with other next steps: untick one.",
+            code="none_with_others")
+    return list(steps)
+
+
 class EndReason(models.TextChoices):
     MENTEE_TIME = "mentee_time", "The mentee no longer has the time"
     MENTOR_TIME = "mentor_time", "The mentor no longer has the time"

@@ -31,7 +31,7 @@ from matching.models import (
     Mentorship,
     MentorshipSource,
     MentorshipStatus,
-    NextStep,
+    validate_next_steps,
 )
 
 from .applications import user_for_email
@@ -337,12 +337,9 @@ def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes:
     end-of-program survey listens for ``signals.mentorship_ended``."""
     m = _locked(mentorship)
     m.check_move(MentorshipStatus.COMPLETED)
-    unknown = set(next_steps) - set(NextStep.values)
-    if unknown:
-        raise ValidationError(f"Unknown next step: {', '.join(sorted(unknown))}.")
+    m.next_steps = validate_next_steps(next_steps)
     m.ended_on = _end_date(m, ended_on)
     m.status = MentorshipStatus.COMPLETED
-    m.next_steps = list(next_steps)
     m.next_steps_notes = notes.strip()
     m.ended_by = by
     m.save()
