@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matching.models import Mentorship
+from mm_program.query_ids import query_id
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 
 from .forms import BankDetailsForm, StipendRequestForm
@@ -28,9 +29,6 @@ from .services import stipends as services
 from .services.bank import save_bank_details
 
 logger = logging.getLogger(__name__)
-
-# A 64-bit id has at most 19 digits.
-MAX_ID_DIGITS = 19
 
 BANK_FIELDS = [f"bank-{name}" for name in ("holder_name", "iban", "bic", "account_number",
                                            "routing_code")]
@@ -86,12 +84,12 @@ def stipend_list(request):
 def stipend_pick(request):
     """The mentor's "request a stipend" select on the dashboard lands here. Anything but
     a mentorship's id (a word, a negative or an over-long number) leads to the list."""
-    value = request.GET.get("mentorship", "")
-    # Only the digits the URL's <int:> takes: int() alone also reads "-1", which
-    # reverse() then refuses (a server error), and fails past 4,300 digits.
-    if not (value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS):
+    # Only an id: int() alone also read "-1", which the URL's <int:> then refused (a
+    # server error).
+    pk = query_id(request.GET.get("mentorship", ""))
+    if pk is None:
         return redirect("stipend_list")
-    return redirect("stipend_new", mentorship_pk=int(value))
+    return redirect("stipend_new", mentorship_pk=pk)
 
 
 @never_cache
@@ -103,7 +101,8 @@ def stipend_new(request, mentorship_pk: int):
     user = request.user
     m = _mentorship_for(request, mentorship_pk)
     details = _bank_details(user)
-    context = {"m": m, "program": m.program, "details": details, "other": _other(m, user)}
+    context = {"m": m, "program": m.program, "details": details, "other": _other(m, user),
+               "rate": m.program.stipend_rate_for(services.role_of(user, m))}
     if not services.can_request(m):
         return render(request, "payments/new.html", context)
 
