@@ -225,7 +225,7 @@ class TermsForm(PlainWordsForm):
             f"after the start ({_date_text(mentorship.start_date)}), that is between "
             f"{_date_text(earliest)} and {_date_text(latest)}."
         )
-        rate = program.stipend_rate
+        rate = program.stipend_rate_for("mentee")
         rate = int(rate) if rate % 1 == 0 else rate
         self.fields["needs_stipend"].help_text = (
             f"The program pays {rate} {program.currency} an hour to mentees who need it, "

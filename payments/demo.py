@@ -110,7 +110,8 @@ def seed_payments_demo(program, *, organizer=None, officer=None) -> list[Stipend
         if m.ended_on:
             end = min(end, m.ended_on)
         req = services.submit(payee=payee, mentorship=m, period_start=start, period_end=end,
-                              hours=Decimal(story.hours), rate=m.program.stipend_rate,
+                              hours=Decimal(story.hours),
+                              rate=m.program.stipend_rate_for(services.role_of(payee, m)),
                               justification=story.why)
         for move in story.moves if organizer and officer else ():
             if move == "approve":

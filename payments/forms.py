@@ -9,7 +9,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from matching.mentorship_forms import DateInput
 
@@ -26,8 +25,14 @@ from .banking import (
     validate_iban,
     validate_routing_code,
 )
-from .models import MAX_RATE, AccountKind
-from .services.stipends import previous_justification, suggested_start, window
+from .models import MAX_RATE, AccountKind, PayeeRole
+from .services.stipends import (
+    previous_justification,
+    role_of,
+    stipend_request_problems,
+    suggested_start,
+    window,
+)
 
 
 def _helper(*layout) -> FormHelper:
@@ -227,14 +232,15 @@ class StipendRequestForm(forms.Form):
         return self.initial.get("period_start"), self.initial.get("period_end")
 
     def __init__(self, *args, mentorship, payee, **kwargs):
-        self.mentorship = mentorship
+        self.mentorship, self.payee = mentorship, payee
         program = mentorship.program
+        rate = program.stipend_rate_for(role_of(payee, mentorship) or PayeeRole.MENTEE)
         first, last = window(mentorship)
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", {
                 "period_start": suggested_start(mentorship, payee),
                 "period_end": last,
-                "rate": program.stipend_rate,
+                "rate": rate,
                 "justification": previous_justification(mentorship, payee),
             })
         super().__init__(*args, **kwargs)
@@ -244,7 +250,7 @@ class StipendRequestForm(forms.Form):
         currency = program.currency
         self.fields["rate"].label = f"Rate per hour ({currency})"
         self.fields["rate"].help_text = (
-            f"The program's rate is {program.stipend_rate} {currency} an hour; change it "
+            f"The program's rate is {rate} {currency} an hour; change it "
             "only if the organizers agreed another rate with you.")
         if mentorship.hours_per_week:
             self.fields["hours"].help_text = (
@@ -273,20 +279,6 @@ class StipendRequestForm(forms.Form):
         if self._errors is not None:
             _mark_invalid(self)
 
-    def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours <= 0:
-            raise ValidationError("Enter the hours you worked: more than 0.")
-        return hours
-
-    def clean_rate(self):
-        rate = self.cleaned_data["rate"]
-        if rate <= 0:
-            raise ValidationError("The rate must be more than 0.")
-        if rate > MAX_RATE:
-            raise ValidationError(f"The rate can be at most {MAX_RATE:g} an hour.")
-        return rate
-
     def clean_justification(self):
         text = self.cleaned_data["justification"].strip()
         if not text:
@@ -295,12 +287,16 @@ class StipendRequestForm(forms.Form):
         return text
 
     def clean(self):
+        """The request's rules are the service's: asked here, so that every problem shows
+        at its field at once, with the bank details' (``submit`` asks again, locked)."""
         data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The end of the period must be on or after its "
-                                         "start.")
-        if start and start > timezone.localdate():
-            self.add_error("period_start", "The period can't start in the future: request "
-                                           "the time already worked.")
+        values = [data.get(name) for name in ("period_start", "period_end", "hours", "rate")]
+        if None not in values:
+            start, end, hours, rate = values
+            problems = stipend_request_problems(
+                mentorship=self.mentorship, payee=self.payee, period_start=start,
+                period_end=end, hours=hours, rate=rate)
+            for field, errors in problems.items():
+                for error in errors:
+                    self.add_error(field, error)
         return data

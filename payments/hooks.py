@@ -5,7 +5,7 @@ from matching.dashboard import dashboard_extra
 from matching.models import MeetingLog, Mentorship
 from matching.services.mentorships import meeting_removal_guard
 
-from .models import StipendRequest, StipendStatus
+from .models import PayeeRole, StipendRequest, StipendStatus
 from .services.stipends import can_request
 
 
@@ -40,8 +40,9 @@ def _requests_by_mentorship(user, role: str) -> dict[int, list[StipendRequest]]:
 def mentee_stipends(user, rows) -> dict[int, dict]:
     """Under each mentorship card of a mentee: their requests, and a way to make one."""
     grouped = _requests_by_mentorship(user, "mentee") if rows else {}
-    return {m.pk: {"m": m, "requests": grouped.get(m.pk, []), "can_request": can_request(m)}
-            for m in rows if m.status != "invited" and m.status != "declined"}
+    return {m.pk: {"m": m, "requests": grouped.get(m.pk, []), "can_request": can_request(m),
+                   "rate": m.program.stipend_rate_for(PayeeRole.MENTEE)}
+            for m in rows if not m.is_invitation}
 
 
 @dashboard_extra(place="mentor_sheet", template="payments/_mentor_requests.html")
@@ -59,7 +60,9 @@ def mentor_stipends(user, sections) -> dict[int, dict]:
         requests.sort(key=lambda r: (r.period_start, r.pk), reverse=True)
         requestable = [m for m in section["rows"] if can_request(m)]
         if requests or requestable:
-            blocks[section["mentor"].pk] = {"program": section["mentor"].program,
-                                            "mentor": section["mentor"],
-                                            "requests": requests, "requestable": requestable}
+            program = section["mentor"].program
+            blocks[section["mentor"].pk] = {
+                "program": program, "mentor": section["mentor"],
+                "rate": program.stipend_rate_for(PayeeRole.MENTOR),
+                "requests": requests, "requestable": requestable}
     return blocks

@@ -62,7 +62,7 @@ class Program(models.Model):
     stipend_rate = models.DecimalField(
         max_digits=8, decimal_places=2, default=Decimal("30.00"),
         help_text="Default stipend per hour.",
-    )
+    )  # read it through stipend_rate_for(), the one place the rate is decided
     currency = models.CharField(max_length=3, default="USD")
     min_hours_per_week = models.PositiveSmallIntegerField(
         default=5,
@@ -116,6 +116,12 @@ class Program(models.Model):
 
     def __str__(self):
         return self.name
+
+    def stipend_rate_for(self, role: str) -> Decimal:
+        """The hourly stipend rate for a payee in `role` ("mentee" or "mentor"): what a
+        request starts from, what the pages quote, and what organizers compare claims
+        with. One rate per program today; a rule per role or per mentorship goes here."""
+        return self.stipend_rate
 
     @property
     def accepts_applications(self) -> bool:

@@ -131,9 +131,10 @@ def hours_check(req: StipendRequest) -> HoursCheck:
             "logged in the period (more than three times, plus two hours of preparation).")
     if not meetings:
         warnings.append("No meeting was logged in this period.")
-    if req.rate != req.program.stipend_rate:
+    usual = req.program.stipend_rate_for(req.payee_role)
+    if req.rate != usual:
         warnings.append(f"The rate ({req.rate} {req.currency}) is not the program's "
-                        f"({req.program.stipend_rate} {req.program.currency}).")
+                        f"({usual} {req.program.currency}).")
     return HoursCheck(meetings, meeting_hours, expected, warnings)
 
 
@@ -157,8 +158,11 @@ def submit(*, payee, mentorship: Mentorship, period_start: date, period_end: dat
             raise ValidationError(
                 f"This mentorship is {m.get_status_display().lower()}: stipends can be "
                 "requested once it has started.", code="status")
-        _check_period(m, payee, period_start, period_end)
-        _check_hours_and_rate(period_start, period_end, hours, rate)
+        problems = stipend_request_problems(
+            mentorship=m, payee=payee, period_start=period_start, period_end=period_end,
+            hours=hours, rate=rate)
+        if problems:
+            raise ValidationError(problems)
         if account is not None:
             save_bank_details(user=payee, account=account, by=payee)
         elif not BankDetails.objects.filter(user=payee).exists():
@@ -177,50 +181,50 @@ def submit(*, payee, mentorship: Mentorship, period_start: date, period_end: dat
     return req
 
 
-def _check_period(m: Mentorship, payee, start: date, end: date) -> None:
+def stipend_request_problems(*, mentorship: Mentorship, payee, period_start: date,
+                             period_end: date, hours: Decimal,
+                             rate: Decimal) -> dict[str, list[ValidationError]]:
+    """Everything wrong with a request's period, hours and rate, by field, all at once
+    (empty when nothing is): the rules the form shows at its fields before anything is
+    saved, and ``submit`` holds again under the mentorship's lock."""
+    problems: dict[str, list[ValidationError]] = {}
+
+    def refuse(field: str, message: str, code: str) -> None:
+        problems.setdefault(field, []).append(ValidationError(message, code=code))
+
+    start, end = period_start, period_end
     if end < start:
-        raise ValidationError({"period_end": "The end of the period must be on or after "
-                                             "its start."}, code="order")
-    first, last = window(m)
-    errors = {}
-    if start < first:
-        errors["period_start"] = (f"The mentorship started on {_day(first)}: the period "
-                                  "can't begin before that.")
-    if end > last:
-        errors["period_end"] = (
-            f"The period can end on {_day(last)} at the latest "
-            + ("(the day the mentorship ended)." if m.ended_on and m.ended_on <= last
-               else "(today): request the time already worked.")
-        )
-    if errors:
-        raise ValidationError(errors, code="outside")
-    clash = (StipendRequest.objects.live().filter(mentorship=m, payee=payee)
-             .overlapping(start, end).order_by("period_start").first())
-    if clash is not None:
-        raise ValidationError(
-            {"period_start": f"You already have a request for {clash.period_label} "
-                             f"({clash.get_status_display().lower()}): periods can't "
-                             "overlap. Start the day after it ends."},
-            code="overlap")
-
-
-def _check_hours_and_rate(start: date, end: date, hours: Decimal, rate: Decimal) -> None:
-    errors = {}
-    days = (end - start).days + 1
+        refuse("period_end", "The end of the period must be on or after its start.", "order")
+    else:
+        first, last = window(mentorship)
+        if start < first:
+            refuse("period_start", f"The mentorship started on {_day(first)}: the period "
+                                   "can't begin before that.", "outside")
+        if end > last:
+            refuse("period_end", f"The period can end on {_day(last)} at the latest "
+                   + ("(the day the mentorship ended)."
+                      if mentorship.ended_on and mentorship.ended_on <= last
+                      else "(today): request the time already worked."), "outside")
+        if "period_start" not in problems and "period_end" not in problems:
+            clash = (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
+                     .overlapping(start, end).order_by("period_start").first())
+            if clash is not None:
+                refuse("period_start", f"You already have a request for "
+                       f"{clash.period_label} ({clash.get_status_display().lower()}): "
+                       "periods can't overlap. Start the day after it ends.", "overlap")
+    days = max((end - start).days + 1, 1)
     most = days * MAX_HOURS_PER_DAY
     if hours <= 0:
-        errors["hours"] = "Enter the hours you worked: more than 0."
-    elif hours > most:
-        errors["hours"] = (
-            f"{period_label(start, end)} is {days} day{'s' if days != 1 else ''}: that "
-            f"holds at most {most} hours ({MAX_HOURS_PER_DAY} a day). Check the hours or "
-            "the dates.")
+        refuse("hours", "Enter the hours you worked: more than 0.", "hours")
+    elif end >= start and hours > most:
+        refuse("hours", f"{period_label(start, end)} is {days} day{'s' if days != 1 else ''}: "
+               f"that holds at most {most} hours ({MAX_HOURS_PER_DAY} a day). Check the "
+               "hours or the dates.", "hours")
     if rate <= 0:
-        errors["rate"] = "The rate must be more than 0."
+        refuse("rate", "The rate must be more than 0.", "rate")
     elif rate > MAX_RATE:
-        errors["rate"] = f"The rate can be at most {num(MAX_RATE)} an hour."
-    if errors:
-        raise ValidationError(errors, code="hours")
+        refuse("rate", f"The rate can be at most {num(MAX_RATE)} an hour.", "rate")
+    return problems
 
 
 # --- Moves -----------------------------------------------------------------------------
