@@ -27,6 +27,7 @@ from .models import (
     ResearchArea,
     validate_next_steps,
 )
+from .services.mentorships import invitation_address_problem
 
 
 class DateInput(forms.DateInput):
@@ -440,10 +441,9 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if email == self.mentor.user.email.lower():
-            raise forms.ValidationError(
-                "That is your own email address: enter your mentee's."
-            )
+        problem = invitation_address_problem(mentor=self.mentor, email=email)
+        if problem:
+            raise forms.ValidationError(problem)
         return email
 
 

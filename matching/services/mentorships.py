@@ -176,8 +176,9 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
     in the mentor's words."""
     email = email.strip().lower()
     name = " ".join(name.split())
-    if email == mentor.user.email.lower():
-        raise ValidationError({"email": "That is your own email address."}, code="self")
+    problem = invitation_address_problem(mentor=mentor, email=email)
+    if problem:
+        raise ValidationError({"email": problem}, code="self")
     with transaction.atomic():
         mentor = _locked_mentor(mentor)
         if not mentor.is_active:
@@ -203,6 +204,14 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
             raise
         notifications.mentee_invitation(mentorship)
     return mentorship
+
+
+def invitation_address_problem(*, mentor: Mentor, email: str) -> str:
+    """What is wrong with inviting `email` before anything is looked up ("" if nothing):
+    the form asks it at the field, ``mentorship_invite`` again."""
+    if email.strip().lower() == mentor.user.email.lower():
+        return "That is your own email address: enter your mentee's."
+    return ""
 
 
 def _duplicate(name: str) -> ValidationError:
