@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Cache-Control: private, no-store on a signed-in person's pages and on emailed links'
+    # pages (mm_program/private_pages.py).
+    "mm_program.private_pages.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "mm_program.urls"
