@@ -164,7 +164,7 @@ def meeting_log(request, pk: int):
                 f"Meeting of {_day(log.date)} logged ({log.minutes} min) for your mentorship "
                 f"with {person(_other(mentorship))}.",
             )
-            if mentorship.meetings.filter(date=log.date).exclude(pk=log.pk).exists():
+            if log.may_be_a_duplicate:
                 messages.warning(
                     request,
                     f"Another meeting was already logged on {_day(log.date)}. If it was "

@@ -376,6 +376,13 @@ class MeetingLog(models.Model):
     def __str__(self):
         return f"{self.date}: {self.minutes} min"
 
+    @property
+    def may_be_a_duplicate(self) -> bool:
+        """Another meeting of the same mentorship is logged on the same day: usually the
+        same meeting logged by both sides, or twice (pointed out, never refused)."""
+        return (MeetingLog.objects.filter(mentorship_id=self.mentorship_id, date=self.date)
+                .exclude(pk=self.pk).exists())
+
 
 class FinalProject(models.Model):
     class Kind(models.TextChoices):
