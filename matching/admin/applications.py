@@ -3,7 +3,8 @@ import csv
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -354,6 +355,13 @@ class MentorApplicationAdmin(ApplicationAdmin):
     ]
 
 
+def _pending(model):
+    """The program's pending applications of `model`, counted in a subquery."""
+    pending = (model.objects.filter(program=OuterRef("pk"), status=ApplicationStatus.PENDING)
+               .order_by().values("program").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(pending), 0)
+
+
 @admin.register(Program)
 class ProgramAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "admission", "deadline", "is_open", "min_hours_per_week",
@@ -374,13 +382,11 @@ class ProgramAdmin(ReadOnlyHistoryAdmin):
     ]
 
     def get_queryset(self, request):
+        # A count per program in a subquery each: joining both application tables at
+        # once multiplied their rows (10,000 applications made millions to count).
         return super().get_queryset(request).annotate(
-            n_pending_mentees=Count(
-                "menteeapplications", filter=Q(
-                    menteeapplications__status="pending"), distinct=True),
-            n_pending_mentors=Count(
-                "mentorapplications", filter=Q(
-                    mentorapplications__status="pending"), distinct=True),
+            n_pending_mentees=_pending(MenteeApplication),
+            n_pending_mentors=_pending(MentorApplication),
         )
 
     @admin.display(description="Pending mentees", ordering="n_pending_mentees")
