@@ -3,6 +3,8 @@
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import MatchingRun, Mentorship, PairRule, Program
@@ -212,3 +214,25 @@ def test_matching_runs_on_the_demo_program_and_approval_introduces_both_sides(
     assert len(introductions) == 2 * run.matched_count
     assert Mentorship.objects.count() - before == run.matched_count
     assert set(run.proposals.values_list("mentorship__source", flat=True)) == {"match"}
+
+
+def test_the_list_of_locks_and_forbids_costs_the_same_queries_for_more_rules(
+        organizer_client, program, cast):
+    url = reverse("admin:matching_pairrule_changelist")
+
+    def queries():
+        organizer_client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert organizer_client.get(url).status_code == 200
+        return len(captured)
+
+    PairRule.objects.create(program=program, mentee=cast["ada"], mentor=cast["ines"],
+                            kind="lock")
+    one = queries()
+    PairRule.objects.create(program=program, mentee=cast["bob"], mentor=cast["gil"],
+                            kind="forbid")
+    PairRule.objects.create(program=program, mentee=cast["cy"], mentor=cast["gil"],
+                            kind="forbid")
+    assert queries() == one
+    assert "Cy C (mentee, AI Safety Mentors and Mentees)" in organizer_client.get(
+        url).content.decode()

@@ -41,10 +41,6 @@ PICK_FROM_LIST_UP_TO = 300
 MATCHES_SHOWN = 5
 
 
-def _person(user) -> str:
-    return user.name or user.email
-
-
 def _matches_text(query: str, matches: list[str], role: str, more: bool) -> str:
     listed = ", ".join(matches) + (", …" if more else "")
     return (f"Several {role}s match “{query}”: {listed}. Type more of the name, or the "
@@ -89,7 +85,7 @@ class PersonField(forms.ModelChoiceField):
 
     def offer(self, queryset) -> None:
         self.queryset = queryset
-        self.label_from_instance = lambda person: _person(person.user)
+        self.label_from_instance = lambda person: str(person.user)
         if queryset.count() > PICK_FROM_LIST_UP_TO:
             self.widget = forms.TextInput(attrs={"size": 30, "autocomplete": "off"})
             self.help_text = "A name, an email address or a number."
@@ -115,7 +111,7 @@ class PersonField(forms.ModelChoiceField):
         if not matches:
             raise ValidationError(f"No {self.role} of this program matches “{value}”.")
         raise ValidationError(_matches_text(
-            value, [_person(m.user) for m in matches[:MATCHES_SHOWN]], self.role,
+            value, [str(m.user) for m in matches[:MATCHES_SHOWN]], self.role,
             len(matches) > MATCHES_SHOWN))
 
 
@@ -448,7 +444,7 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            pair = f"{_person(mentee.user)} – {_person(mentor.user)}"
+            pair = f"{str(mentee.user)} – {str(mentor.user)}"
             verb = {"lock": "Locked", "forbid": "Forbade", "remove": "Removed the rule on"}[kind]
             self.message_user(request, f"{verb} {pair}. Re-run to see the effect.",
                               messages.SUCCESS)
@@ -468,7 +464,9 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
 class PairRuleAdmin(ReadOnlyHistoryAdmin):
     list_display = ["mentee", "mentor", "kind", "program", "created_by", "created_at"]
     list_filter = ["program", "kind"]
-    list_select_related = ["mentee__user", "mentor__user", "program", "created_by"]
+    # A mentee or mentor is shown with their program: read in the same query.
+    list_select_related = ["mentee__user", "mentee__program", "mentor__user",
+                           "mentor__program", "program", "created_by"]
 
     # Rules are made and removed on a run's page, where their effect can be seen.
     def has_add_permission(self, request):
