@@ -115,7 +115,8 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
                     "amount_label", "status_badge", "submitted_at", "batch"]
     list_display_links = ["number", "payee_name"]
     list_filter = ["status", BatchFilter, "program", "payee_role"]
-    list_select_related = ["payee", "program"]
+    # The batch column too: a request in a payout batch read it by a query of its own.
+    list_select_related = ["payee", "program", "batch"]
     search_fields = ["payee__email", "payee__name", "payment_reference"]
     date_hierarchy = "submitted_at"
     list_per_page = 100
