@@ -1,9 +1,11 @@
 """Payout batches (read-only, their CSV downloadable again by payments officers, logged;
 a refused download is logged too) and the programs' stipend budgets."""
 
+from decimal import Decimal
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -68,8 +70,12 @@ class PayoutBatchAdmin(admin.ModelAdmin):
     change_form_template = "admin/payments/payoutbatch/change_form.html"
 
     def get_queryset(self, request):
+        # The totals read the page's requests in one query (amounts and currencies only).
         return super().get_queryset(request).annotate(
-            n=Count("requests"), n_unpaid=Count("requests", filter=~Q(requests__status="paid")))
+            n=Count("requests"), n_unpaid=Count("requests", filter=~Q(requests__status="paid"))
+        ).prefetch_related(Prefetch("requests", to_attr="amounts",
+                                    queryset=StipendRequest.objects.order_by()
+                                    .only("batch_id", "amount", "currency")))
 
     def has_module_permission(self, request):
         return permissions.can_pay(request.user)
@@ -92,8 +98,10 @@ class PayoutBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="Total")
     def total(self, obj):
-        sums = obj.requests.values("currency").annotate(s=Sum("amount")).order_by("currency")
-        return ", ".join(f"{row['s']} {row['currency']}" for row in sums)
+        sums: dict[str, Decimal] = {}
+        for req in obj.amounts:
+            sums[req.currency] = sums.get(req.currency, Decimal(0)) + req.amount
+        return ", ".join(f"{sums[currency]} {currency}" for currency in sorted(sums))
 
     @admin.display(description="Not marked paid", ordering="n_unpaid")
     def unpaid(self, obj):
