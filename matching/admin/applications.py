@@ -233,21 +233,28 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
     def export_csv(self, request, queryset):
         header = ["id", "program", "name", "email", "status", "submitted_at", "timezone",
                   "research_areas", *self.csv_fields, "decided_at", "redirect_to"]
+        # Plain values and one query for every row's areas: a model instance per
+        # application (and per area) made a 10,000-row export take seconds.
+        columns = ["pk", "program__slug", "name", "email", "status", "submitted_at",
+                   "timezone", *self.csv_fields, "decided_at", "redirect_to"]
+        through = self.model.research_areas.through
+        owner = f"{self.model._meta.model_name}_id"
 
         def rows():
             writer = csv.writer(_Echo())
             yield writer.writerow(header)
-            for obj in queryset.select_related("program").prefetch_related(
-                "research_areas"
-            ).iterator(chunk_size=1000):
+            areas: dict[int, list[str]] = {}
+            for pk, name in (through.objects.filter(**{f"{owner}__in": queryset.values("pk")})
+                             .order_by("researcharea__position", "researcharea__name")
+                             .values_list(owner, "researcharea__name")):
+                areas.setdefault(pk, []).append(name)
+            for pk, slug, name, email, status, submitted_at, zone, *answers, decided_at, \
+                    redirect_to in queryset.values_list(*columns).iterator(chunk_size=2000):
                 yield writer.writerow(
                     _csv_value(value) for value in [
-                        obj.pk, obj.program.slug, obj.name, obj.email, obj.status,
-                        obj.submitted_at.isoformat(), obj.timezone,
-                        "; ".join(a.name for a in obj.research_areas.all()),
-                        *[getattr(obj, f) for f in self.csv_fields],
-                        obj.decided_at.isoformat() if obj.decided_at else "",
-                        obj.redirect_to,
+                        pk, slug, name, email, status, submitted_at.isoformat(), zone,
+                        "; ".join(areas.get(pk, ())), *answers,
+                        decided_at.isoformat() if decided_at else "", redirect_to,
                     ]
                 )
 
