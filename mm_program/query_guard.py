@@ -4,7 +4,9 @@ Each rule is a crash in code we don't own, found by tests/test_fuzz_query_string
 
 - **NUL** (``%00``) anywhere in the path or the query string. PostgreSQL refuses NUL in
   any text it is sent, so psycopg2 raises ValueError wherever a value from the URL reaches
-  a query (the admin's search, its filters, any ``?program=``); no URL of ours carries one.
+  a query: the admin's list filters (``?status__exact=%00``), the lookups a changelist
+  takes from the query string, its autocomplete's ``term`` (Django's own search box
+  refuses NUL; these don't). SQLite stores NUL. No URL of ours carries one.
 - **A date hierarchy part past what a date holds** in the admin: Django 5.2's changelist
   builds the range of ``?created_at__year=9999`` by asking for the year 10000, and reads
   ``__month=99999999999`` into a date (OverflowError); it catches only ValueError (ticket

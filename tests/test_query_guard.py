@@ -22,9 +22,14 @@ def refused(response) -> bool:
 
 
 @pytest.mark.parametrize("url", [
-    "/admin/matching/menteeapplication/?q=%00",  # psycopg2: ValueError on PostgreSQL
-    "/admin/?q=a%00b", "/organizers/impact/?program=%00", "/?x=%00", "/?%00=x",
-    "/surveys/%00/", "/admin/matching/mentor/%00/change/",
+    # On PostgreSQL each of these three was a ValueError from psycopg2 (a list filter, a
+    # lookup of the query string's own, the autocomplete's search).
+    "/admin/matching/menteeapplication/?status__exact=%00",
+    "/admin/matching/menteeapplication/?email=a%00b",
+    "/admin/autocomplete/?app_label=matching&model_name=mentorship&field_name=mentor"
+    "&term=%00",
+    "/admin/matching/menteeapplication/?q=%00", "/organizers/impact/?program=%00",
+    "/?x=%00", "/?%00=x", "/surveys/%00/", "/admin/matching/mentor/%00/change/",
 ])
 def test_a_nul_anywhere_in_the_url_is_refused(admin_client, url):
     assert refused(admin_client.get(url))
