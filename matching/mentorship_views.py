@@ -54,10 +54,6 @@ logger = logging.getLogger(__name__)
 ALLAUTH_BACKEND = "mm_program.fast_auth.Backend"  # allauth's, with a faster get_user
 
 
-def person(user) -> str:
-    return user.name or user.email
-
-
 def _day(value) -> str:
     return f"{value.day} {value:%b %Y}"
 
@@ -162,7 +158,7 @@ def meeting_log(request, pk: int):
             messages.success(
                 request,
                 f"Meeting of {_day(log.date)} logged ({log.minutes} min) for your mentorship "
-                f"with {person(_other(mentorship))}.",
+                f"with {str(_other(mentorship))}.",
             )
             if log.may_be_a_duplicate:
                 messages.warning(
@@ -493,7 +489,7 @@ def invitation(request, token: str):
                 login(request, user, backend=ALLAUTH_BACKEND)
                 messages.success(
                     request,
-                    f"Welcome! You and {person(mentorship.mentor.user)} are now mentor and "
+                    f"Welcome! You and {str(mentorship.mentor.user)} are now mentor and "
                     "mentee. We've emailed you both; next is your first call.")
                 return redirect("mentorship_detail", pk=mentorship.pk)
             messages.success(request, "Confirmed. Sign in to see your mentorship.")

@@ -106,8 +106,8 @@ def introduction(m) -> None:
             to=person.email,
             context={
                 "role": role,
-                "name": person.name or person.email,
-                "other_name": other.name or other.email,
+                "name": str(person),
+                "other_name": str(other),
                 "other_email": other.email,
                 "mentorship": m,
                 "program": m.program,
@@ -129,7 +129,7 @@ def mentee_invitation(m) -> None:
         context={
             "invited_name": m.invited_name,
             "invited_email": m.invited_email,
-            "mentor_name": m.mentor.user.name or m.mentor.user.email,
+            "mentor_name": str(m.mentor.user),
             "program": m.program,
             "invitation_url": PersonalLink("mentee-invitation", m.pk),
             "valid_days": INVITATION_MAX_AGE // 86400,

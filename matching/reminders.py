@@ -20,17 +20,13 @@ def _active(program: Program):
     ).select_related("mentor__user", "mentee__user", "program")
 
 
-def _name(user) -> str:
-    return user.name or user.email
-
-
 def _base(m: Mentorship, role: str) -> dict:
     me, other = (
         (m.mentor.user, m.mentee.user) if role == "mentor" else (m.mentee.user, m.mentor.user)
     )
     return {
-        "name": _name(me),
-        "other_name": _name(other),
+        "name": str(me),
+        "other_name": str(other),
         "role": role,
         "program": m.program,
         "mentorship_url": absolute_url(reverse("mentorship_detail", args=[m.pk])),

@@ -11,13 +11,9 @@ from mm_program.emails import absolute_url
 from mm_program.messaging import queue
 
 
-def _name(user) -> str:
-    return user.name or user.email
-
-
 def _request_context(req) -> dict:
     return {
-        "name": _name(req.payee),
+        "name": str(req.payee),
         "req": req,
         "program": req.program,
         "period": req.period_label,
@@ -60,7 +56,7 @@ def bank_details_saved(details, *, first: bool) -> None:
         "stipend-bank-details",
         to=user.email,
         context={
-            "name": _name(user),
+            "name": str(user),
             "first": first,
             "masked": details.masked,
             "country": details.country_name,

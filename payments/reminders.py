@@ -51,9 +51,9 @@ def stipend_waiting(today: date):
                 user=officer,
                 template=KIND,
                 context={
-                    "name": officer.name or officer.email,
+                    "name": str(officer),
                     "req": req,
-                    "payee": req.payee.name or req.payee.email,
+                    "payee": str(req.payee),
                     "period": req.period_label,
                     "program": req.program,
                     "stage": req.status,

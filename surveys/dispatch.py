@@ -55,18 +55,14 @@ def _person(mentorship: Mentorship, kind: str):
     return mentorship.mentee.user if kind in MENTEE_KINDS else mentorship.mentor.user
 
 
-def _name(user) -> str:
-    return user.name or user.email
-
-
 def email_context(invitation: Invitation) -> dict:
     m = invitation.mentorship
     me = invitation.person
     other = m.mentor.user if invitation.kind in MENTEE_KINDS else m.mentee.user
     questions = list(invitation.template.questions.all())
     return {
-        "name": _name(me),
-        "other_name": _name(other),
+        "name": str(me),
+        "other_name": str(other),
         "kind": invitation.kind,
         "is_baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
         "is_mentor": invitation.kind == SurveyKind.MENTOR_FINAL,

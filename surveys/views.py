@@ -129,7 +129,7 @@ def _survey_page(request, invitation, response, questions, raw: dict, errors: di
         "invitation": invitation,
         "template": invitation.template if response is None else response.template,
         "program": m.program,
-        "other_name": other.name or other.email,
+        "other_name": str(other),
         "is_mentee": is_mentee,
         "is_baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
         "items": items,

@@ -73,10 +73,6 @@ SOURCE_SHORT = {
 }
 
 
-def _person(user) -> str:
-    return user.name or user.email
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -391,7 +387,7 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            f"{_person(obj.mentor.user)} and {_person(obj.mentee.user)} are being emailed "
+            f"{str(obj.mentor.user)} and {str(obj.mentee.user)} are being emailed "
             "an introduction.", messages.INFO,
         )
         return super().response_add(request, obj, post_url_continue)
@@ -405,7 +401,7 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="Mentor", ordering="mentor__user__name")
     def mentor_name(self, obj):
-        return _person(obj.mentor.user)
+        return str(obj.mentor.user)
 
     @admin.display(description="Mentee", ordering="mentee__user__name")
     def mentee_name(self, obj):
@@ -624,11 +620,11 @@ class MeetingLogAdmin(admin.ModelAdmin):
 
     @admin.display(description="Mentor", ordering="mentorship__mentor__user__name")
     def mentor_name(self, obj):
-        return _person(obj.mentorship.mentor.user)
+        return str(obj.mentorship.mentor.user)
 
     @admin.display(description="Mentee", ordering="mentorship__mentee__user__name")
     def mentee_name(self, obj):
-        return _person(obj.mentorship.mentee.user)
+        return str(obj.mentorship.mentee.user)
 
 
 @admin.register(FinalProject)
@@ -655,8 +651,8 @@ class FinalProjectAdmin(admin.ModelAdmin):
 
     @admin.display(description="Mentee", ordering="mentorship__mentee__user__name")
     def mentee_name(self, obj):
-        return _person(obj.mentorship.mentee.user)
+        return str(obj.mentorship.mentee.user)
 
     @admin.display(description="Mentor", ordering="mentorship__mentor__user__name")
     def mentor_name(self, obj):
-        return _person(obj.mentorship.mentor.user)
+        return str(obj.mentorship.mentor.user)

@@ -50,10 +50,6 @@ def default_end_date(program, start: date) -> date:
     return start + relativedelta(months=program.duration_months_min)
 
 
-def _person(mentee: Mentee) -> str:
-    return mentee.user.name or mentee.user.email
-
-
 def mentorship_create(
     *,
     mentor: Mentor,
@@ -75,7 +71,7 @@ def mentorship_create(
         # the second sees that the mentee is already mentored.
         mentee = Mentee.objects.select_for_update(of=("self",)).select_related("user").get(
             pk=mentee.pk)
-        who = _name(mentor.user)
+        who = str(mentor.user)
         if mentee.program_id != mentor.program_id:
             raise ValidationError("The mentor and the mentee are in different programs.",
                                   code="program")
@@ -85,26 +81,22 @@ def mentorship_create(
             raise ValidationError(f"{who} is not an active mentor.", code="inactive")
         live = Mentorship.objects.live()
         if live.filter(mentor=mentor, mentee=mentee).exists():
-            raise ValidationError(f"{who} and {_person(mentee)} already have a mentorship.",
+            raise ValidationError(f"{who} and {str(mentee.user)} already have a mentorship.",
                                   code="duplicate")
         other = live.filter(mentee=mentee).select_related("mentor__user").first()
         if other is not None:
             raise ValidationError(
-                f"{_person(mentee)} is already mentored by {_name(other.mentor.user)}.",
+                f"{str(mentee.user)} is already mentored by {str(other.mentor.user)}.",
                 code="mentored",
             )
         mentorship = _new(mentor, start_date, mentee=mentee, source=source,
                           created_by=created_by, status=MentorshipStatus.ACTIVE,
                           introduced_at=timezone.now())
         _save_within_capacity(mentorship, mentor, duplicate=ValidationError(
-            f"{who} and {_person(mentee)} already have a mentorship.", code="duplicate"))
+            f"{who} and {str(mentee.user)} already have a mentorship.", code="duplicate"))
         notifications.introduction(mentorship)
         _on_commit_signal(signals.mentorship_started, mentorship)
     return mentorship
-
-
-def _name(user) -> str:
-    return user.name or user.email
 
 
 def _locked_mentor(mentor: Mentor) -> Mentor:
@@ -129,7 +121,7 @@ def _save_within_capacity(mentorship: Mentorship, mentor: Mentor, *,
     load = mentor_load(mentor)
     if load >= mentor.capacity:
         raise ValidationError(
-            f"{_name(mentor.user)} is at capacity ({load} of {mentor.capacity} "
+            f"{str(mentor.user)} is at capacity ({load} of {mentor.capacity} "
             f"mentee{'s' if mentor.capacity != 1 else ''}).",
             code="capacity", params={"load": load, "capacity": mentor.capacity},
         )
@@ -139,7 +131,7 @@ def _save_within_capacity(mentorship: Mentorship, mentor: Mentor, *,
     except IntegrityError as exc:
         if CAPACITY_TRIGGER in str(exc):  # the database's own capacity rule
             raise ValidationError(
-                f"{_name(mentor.user)} is at capacity ({mentor.capacity} of "
+                f"{str(mentor.user)} is at capacity ({mentor.capacity} of "
                 f"{mentor.capacity}).", code="capacity",
                 params={"load": mentor.capacity, "capacity": mentor.capacity},
             ) from exc
@@ -265,7 +257,7 @@ def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
                .exclude(pk=m.pk).select_related("mentor__user").first())
     if current is not None:
         raise ValidationError(
-            f"You already have a mentor in {m.program.name}: {_name(current.mentor.user)}. "
+            f"You already have a mentor in {m.program.name}: {str(current.mentor.user)}. "
             "It's one mentor per mentee; to switch, end that mentorship first from your "
             "page, or ask the organizers. Otherwise, decline this invitation.",
             code="mentored")
@@ -288,7 +280,7 @@ def invitation_accept(*, mentorship: Mentorship, name: str, timezone_name: str,
                                   "invited_email", "updated_at"])
     except IntegrityError as exc:  # this mentor already mentors this account
         raise ValidationError(
-            f"You and {_name(m.mentor.user)} already have a mentorship in "
+            f"You and {str(m.mentor.user)} already have a mentorship in "
             f"{m.program.name}: decline this invitation.", code="mentored") from exc
     notifications.introduction(m)
     _on_commit_signal(signals.mentorship_started, m)

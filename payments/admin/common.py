@@ -23,7 +23,7 @@ def plural(n: int, word: str) -> str:
 
 
 def person(user) -> str:
-    return (user.name or user.email) if user else "—"
+    return str(user) if user else "—"
 
 
 def refused(request, exc: PermissionDenied) -> HttpResponse:

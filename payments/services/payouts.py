@@ -148,7 +148,7 @@ def _csv(requests, details, *, by, batch, purpose) -> str:
             account = revealed[req.payee_id]
         rows.append([
             req.pk,
-            req.payee.name or req.payee.email,
+            str(req.payee),
             req.payee.email,
             account.holder_name if account else "",
             (format_iban(account.iban) if account.iban else account.account_number)
