@@ -7,6 +7,7 @@ so.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.html import format_html
@@ -75,7 +76,8 @@ class SurveyTemplateAdmin(ReadOnlyHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            template = SurveyTemplate.objects.filter(pk=object_id).first()
+            # get_object: an id that is no number is "no such template", not a crash.
+            template = self.get_object(request, unquote(object_id))
             if template is not None and template.has_responses():
                 self.message_user(
                     request,

@@ -204,3 +204,8 @@ def test_participants_cannot_reach_survey_admin(client, program):
     client.force_login(m.mentor.user)
     page = client.get(reverse("admin:surveys_response_changelist"))
     assert page.status_code == 302 and "/login/" in page.url
+
+
+def test_a_template_id_that_is_no_number_is_no_template(organizer_client):
+    page = organizer_client.get(reverse("admin:surveys_surveytemplate_change", args=["abc"]))
+    assert (page.status_code, page.url) == (302, reverse("admin:index"))  # "doesn't exist"
