@@ -14,11 +14,16 @@ Each rule is a crash in code we don't own, found by tests/test_fuzz_query_string
 - **A blank ``_to_field``** in the admin (``/change/?_to_field=``): Django 5.2's change
   and delete pages check the field only when it is not blank, then look up the field ""
   (FieldDoesNotExist). The admin itself never sends it blank.
+- **A date-time field prefilled on an admin add page** (``/add/?clocked_time=...``, any
+  value): the admin puts the text in the form, and its split date/time widget reads it
+  as a datetime (AttributeError). Django has never supported it (ticket #9739); our own
+  models' date-time fields aren't added by hand, django-celery-beat's are.
 
 Django answers a refused request with the site's 400 page and logs one warning line.
 """
 
 from django.core.exceptions import BadRequest
+from django.db import models
 from django.urls import get_resolver, reverse
 
 # The largest of each part of a date the admin's date hierarchy can make a range of.
@@ -32,8 +37,18 @@ class QueryStringGuardMiddleware:
     def __call__(self, request):
         problem = self.problem(request)
         if problem is not None:
-            return get_resolver().resolve_error_handler(400)(request, BadRequest(problem))
+            return refuse(request, problem)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The admin marks each of a ModelAdmin's views with it (ModelAdmin.get_urls).
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is None or view_func.__name__ != "add_view" or not request.GET:
+            return None
+        for field in model_admin.model._meta.fields:
+            if isinstance(field, models.DateTimeField) and field.name in request.GET:
+                return refuse(request, f"A date-time field prefilled: {field.name}")
+        return None
 
     @staticmethod
     def problem(request) -> str | None:
@@ -57,3 +72,7 @@ def _beyond(value: str, largest: int) -> bool:
         return abs(int(value)) > largest
     except ValueError:
         return False  # not a number: the changelist says so itself
+
+
+def refuse(request, problem: str):
+    return get_resolver().resolve_error_handler(400)(request, BadRequest(problem))

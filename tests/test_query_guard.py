@@ -73,6 +73,19 @@ def test_a_blank_to_field_is_refused_and_a_real_one_works(admin_client):
     assert admin_client.get(f"{change}?_to_field=id").status_code == 200
 
 
+@pytest.mark.parametrize("value", ["2026-01-01 10:00", "x", ""])
+def test_a_date_time_prefilled_on_an_add_page_is_refused(admin_client, value):
+    # The split date/time widget took the text for a datetime (AttributeError).
+    for url in ("/admin/django_celery_beat/clockedschedule/add/?clocked_time=",
+                "/admin/django_celery_beat/periodictask/add/?name=x&start_time="):
+        assert refused(admin_client.get(url + value)), url
+
+
+def test_other_fields_are_still_prefilled(admin_client):
+    response = admin_client.get("/admin/matching/program/add/?name=Summer+cohort")
+    assert response.status_code == 200 and 'value="Summer cohort"' in response.content.decode()
+
+
 def test_the_rules_of_the_admin_stay_in_the_admin(client):
     # The public pages read no date hierarchy: their query strings are theirs.
     assert client.get("/?start_date__year=9999&_to_field=").status_code == 200
