@@ -14,6 +14,10 @@ Each rule is a crash in code we don't own, found by tests/test_fuzz_query_string
 - **A blank ``_to_field``** in the admin (``/change/?_to_field=``): Django 5.2's change
   and delete pages check the field only when it is not blank, then look up the field ""
   (FieldDoesNotExist). The admin itself never sends it blank.
+- **An admin search of more than 100 words** (``?q=`` on a changelist, ``?term=`` of its
+  autocomplete): each word adds a condition to one WHERE clause, and SQLite (development,
+  the tests) refuses an expression over 1,000 deep ("Expression tree is too large").
+  PostgreSQL takes them; nobody searches with a hundred words.
 - **A date-time field prefilled on an admin add page** (``/add/?clocked_time=...``, any
   value): the admin puts the text in the form, and its split date/time widget reads it
   as a datetime (AttributeError). Django has never supported it (ticket #9739); our own
@@ -28,6 +32,8 @@ from django.urls import get_resolver, reverse
 
 # The largest of each part of a date the admin's date hierarchy can make a range of.
 DATE_PARTS = {"year": 9998, "month": 12, "day": 31}
+SEARCHES = ("q", "term")  # the changelist's search box, the autocomplete's
+MAX_SEARCH_WORDS = 100
 
 
 class QueryStringGuardMiddleware:
@@ -61,6 +67,8 @@ class QueryStringGuardMiddleware:
         for key, values in request.GET.lists():
             if key == "_to_field" and not values[-1]:
                 return "A blank _to_field"
+            if key in SEARCHES and len(values[-1].split()) > MAX_SEARCH_WORDS:
+                return f"A search of more than {MAX_SEARCH_WORDS} words"
             part = key.rpartition("__")[2]
             if part in DATE_PARTS and _beyond(values[-1], DATE_PARTS[part]):
                 return f"A date hierarchy {part} out of range"

@@ -73,6 +73,18 @@ def test_a_blank_to_field_is_refused_and_a_real_one_works(admin_client):
     assert admin_client.get(f"{change}?_to_field=id").status_code == 200
 
 
+def test_a_search_of_more_than_a_hundred_words_is_refused(admin_client):
+    # SQLite refused the WHERE clause of a thousand words (expression tree too large).
+    words = "+".join(["ada"] * 1000)
+    for url in (f"/admin/matching/menteeapplication/?q={words}",
+                "/admin/autocomplete/?app_label=matching&model_name=mentorship"
+                f"&field_name=mentor&term={words}"):
+        assert refused(admin_client.get(url)), url
+    hundred = "+".join(["ada"] * 100)
+    assert admin_client.get(f"/admin/matching/menteeapplication/?q={hundred}").status_code \
+        == 200
+
+
 @pytest.mark.parametrize("value", ["2026-01-01 10:00", "x", ""])
 def test_a_date_time_prefilled_on_an_add_page_is_refused(admin_client, value):
     # The split date/time widget took the text for a datetime (AttributeError).
