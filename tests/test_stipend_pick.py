@@ -24,8 +24,9 @@ def test_an_id_leads_to_its_request_form(client):
     assert response.url == reverse("stipend_new", args=[12])
 
 
+# (A NUL never gets here: tests/test_query_guard.py.)
 @pytest.mark.parametrize("value", ["-1", "+1", " 1", "٣", "1.0", "1e3", "", "x",
-                                   "9" * 5000, "1\x00"])
+                                   "9" * 5000, "9" * 20])
 def test_anything_else_leads_back_to_the_list(client, value):
     # "-1" was a server error: int() read it, and the URL's <int:> refused it.
     response = client.get(reverse("stipend_pick"), {"mentorship": value})
