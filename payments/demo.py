@@ -26,7 +26,7 @@ from .banking import Account
 from .models import BankDetails, StipendBudget, StipendRequest, StipendStatus
 from .services import payouts
 from .services import stipends as services
-from .services.bank import save_bank_details
+from .services.bank import bank_details_save
 
 User = get_user_model()
 
@@ -85,7 +85,7 @@ def seed_payments_demo(program, *, organizer=None, officer=None) -> list[Stipend
     for name, fields in ACCOUNTS.items():
         user = _user(email_for(name))
         if user is not None and not BankDetails.objects.filter(user=user).exists():
-            save_bank_details(user=user, account=Account(holder_name=name, **fields), by=user)
+            bank_details_save(user=user, account=Account(holder_name=name, **fields), by=user)
 
     # A story is skipped when its payee already has as many requests for that mentorship
     # as the stories before it and it have made: a second run creates nothing.
@@ -109,30 +109,34 @@ def seed_payments_demo(program, *, organizer=None, officer=None) -> list[Stipend
         end = today - timedelta(days=story.last_day)
         if m.ended_on:
             end = min(end, m.ended_on)
-        req = services.submit(payee=payee, mentorship=m, period_start=start, period_end=end,
-                              hours=Decimal(story.hours),
-                              rate=m.program.stipend_rate_for(services.role_of(payee, m)),
-                              justification=story.why)
+        req = services.stipend_request_submit(
+            payee=payee, mentorship=m, period_start=start, period_end=end,
+            hours=Decimal(story.hours),
+            rate=m.program.stipend_rate_for(services.role_of(payee, m)),
+            justification=story.why)
         for move in story.moves if organizer and officer else ():
             if move == "approve":
-                services.approve(request=req, by=organizer, override_reason="Demo data")
+                services.stipend_request_approve(
+                    stipend_request=req, by=organizer, override_reason="Demo data")
             elif move.startswith("reject:"):
-                services.reject(request=req, by=organizer, reason=move.split(":", 1)[1])
+                services.stipend_request_reject(
+                    stipend_request=req, by=organizer, reason=move.split(":", 1)[1])
             elif move == "export":
                 to_export.append(req.pk)
             elif move == "pay":
-                payouts.export(request_ids=to_export, by=officer)
+                payouts.payout_batch_export(request_ids=to_export, by=officer)
                 to_export = []
                 # Moved back in time before it is paid: a paid request is final, its
                 # dates included (the database refuses to change them afterwards).
                 _backdate(req, end)
-                services.mark_paid(request=req, by=officer, paid_on=_sent(end).date()
-                                   + timedelta(days=7), reference=f"DEMO-SEPA-{req.pk:05d}")
+                services.stipend_request_mark_paid(
+                    stipend_request=req, by=officer, paid_on=_sent(end).date()
+                    + timedelta(days=7), reference=f"DEMO-SEPA-{req.pk:05d}")
         if req.status != StipendStatus.PAID:
             _backdate(req, end)
         created.append(req)
     if to_export:
-        payouts.export(request_ids=to_export, by=officer)
+        payouts.payout_batch_export(request_ids=to_export, by=officer)
     return created
 
 

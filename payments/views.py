@@ -26,7 +26,7 @@ from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 from .forms import BankDetailsForm, StipendRequestForm
 from .models import BankDetails, StipendRequest
 from .services import stipends as services
-from .services.bank import save_bank_details
+from .services.bank import bank_details_save
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def stipend_new(request, mentorship_pk: int):
         if valid:
             data = form.cleaned_data
             try:
-                req = services.submit(
+                req = services.stipend_request_submit(
                     payee=user, mentorship=m, period_start=data["period_start"],
                     period_end=data["period_end"], hours=data["hours"], rate=data["rate"],
                     justification=data["justification"],
@@ -196,7 +196,7 @@ def bank_details(request):
         form = BankDetailsForm(request.POST)
         limited = _over_form_limit(request)
         if form.is_valid() and form.account is not None and not limited:
-            details = save_bank_details(user=user, account=form.account, by=user)
+            details = bank_details_save(user=user, account=form.account, by=user)
             messages.success(request, f"Your bank details are saved: we'll pay to "
                                       f"{details.masked}. We've emailed you to confirm.")
             return redirect(back or reverse("stipend_list"))

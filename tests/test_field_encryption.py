@@ -18,7 +18,7 @@ from mm_program import crypto
 from mm_program.checks import encryption_keys
 from mm_program.crypto import EncryptionKeyMissing, Sealed, UndecryptableValue
 from payments.models import BankDetails
-from payments.services.bank import plaintext, save_bank_details
+from payments.services.bank import bank_details_save, plaintext
 
 from .factories import UserFactory
 from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
@@ -42,7 +42,7 @@ def ada(db):
 
 
 def test_the_account_is_stored_encrypted_and_read_back_sealed(ada):
-    details = save_bank_details(user=ada, account=iban_account(), by=ada)
+    details = bank_details_save(user=ada, account=iban_account(), by=ada)
     stored = raw_column(details.pk)
     assert DEMO_IBAN not in stored and stored.startswith("gAAAAA")
     assert "Ada Lovelace" not in raw_column(details.pk, "holder_name")
@@ -60,14 +60,14 @@ def test_the_account_is_stored_encrypted_and_read_back_sealed(ada):
 
 
 def test_an_encrypted_column_cannot_be_searched(ada):
-    save_bank_details(user=ada, account=iban_account(), by=ada)
+    bank_details_save(user=ada, account=iban_account(), by=ada)
     with pytest.raises(FieldError):
         list(BankDetails.objects.filter(iban=DEMO_IBAN))
 
 
 def test_old_keys_still_decrypt_and_saving_re_encrypts_with_the_newest(ada, settings):
     settings.FIELD_ENCRYPTION_KEYS = [OLD]
-    details = save_bank_details(user=ada, account=iban_account(), by=ada)
+    details = bank_details_save(user=ada, account=iban_account(), by=ada)
     written_under_old = raw_column(details.pk)
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]  # a new key in front
@@ -84,7 +84,7 @@ def test_the_rotation_command_re_encrypts_every_row_then_the_old_key_can_go(ada,
     settings.FIELD_ENCRYPTION_KEYS = [OLD]
     for n in range(3):
         user = UserFactory()
-        save_bank_details(user=user, account=iban_account(f"Person {n}"), by=user)
+        bank_details_save(user=user, account=iban_account(f"Person {n}"), by=user)
     old_fingerprints = set(BankDetails.objects.values_list("fingerprint", flat=True))
     history_before = BankDetails.history.count()
 
@@ -112,10 +112,10 @@ def test_the_rotation_command_re_encrypts_every_row_then_the_old_key_can_go(ada,
 
 def test_the_rotation_stops_and_changes_nothing_if_a_row_cannot_be_read(ada, settings):
     settings.FIELD_ENCRYPTION_KEYS = [OLD]
-    readable = save_bank_details(user=ada, account=iban_account(), by=ada)
+    readable = bank_details_save(user=ada, account=iban_account(), by=ada)
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     lost = UserFactory()
-    lost_details = save_bank_details(user=lost, account=iban_account(), by=lost)
+    lost_details = bank_details_save(user=lost, account=iban_account(), by=lost)
     before = (raw_column(readable.pk), raw_column(lost_details.pk))
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]  # the second key was lost
@@ -126,20 +126,20 @@ def test_the_rotation_stops_and_changes_nothing_if_a_row_cannot_be_read(ada, set
 
 
 def test_a_missing_key_fails_loudly_on_save_and_on_read(ada, settings):
-    details = save_bank_details(user=ada, account=iban_account(), by=ada)
+    details = bank_details_save(user=ada, account=iban_account(), by=ada)
     settings.FIELD_ENCRYPTION_KEYS = []
     with pytest.raises(EncryptionKeyMissing, match="FIELD_ENCRYPTION_KEYS is not set"):
         plaintext(BankDetails.objects.get())
     other = UserFactory()
     with pytest.raises(EncryptionKeyMissing):
-        save_bank_details(user=other, account=iban_account(), by=other)
+        bank_details_save(user=other, account=iban_account(), by=other)
     assert BankDetails.objects.count() == 1
     # What can be shown without the key still is: the masked account.
     assert BankDetails.objects.get().masked == details.masked
 
 
 def test_a_wrong_key_fails_loudly_and_never_returns_ciphertext(ada, settings):
-    save_bank_details(user=ada, account=iban_account(), by=ada)
+    bank_details_save(user=ada, account=iban_account(), by=ada)
     settings.FIELD_ENCRYPTION_KEYS = [NEW]  # not the key it was written with
     details = BankDetails.objects.get()
     with pytest.raises(UndecryptableValue) as failed:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mm_program.models import Message
 from payments.forms import BankDetailsForm, StipendRequestForm
 from payments.models import BankDetails, StipendRequest
-from payments.services.bank import plaintext, save_bank_details
+from payments.services.bank import bank_details_save, plaintext
 from payments.services.stipends import amount_for
 
 from .fuzz_strategies import (
@@ -80,7 +80,7 @@ def test_it_takes_a_whole_stipend_request_or_nothing(world, data):
     form = data.draw(posts(valid))
     with isolated():
         if has_details:
-            save_bank_details(user=payee, account=iban_account(payee.name), by=payee)
+            bank_details_save(user=payee, account=iban_account(payee.name), by=payee)
         before = counts(WATCHED)
         details_before = rows(BankDetails.objects.all())
         # What the form makes of the post, judged before it saves (after, the saved
@@ -122,7 +122,7 @@ def test_it_saves_whole_bank_details_or_nothing(world, data):
                             "next": "/stipends/"}))
     with isolated():
         if replacing:
-            save_bank_details(user=user, account=iban_account("Old Name"), by=user)
+            bank_details_save(user=user, account=iban_account("Old Name"), by=user)
         before = counts(WATCHED)
         details_before = rows(BankDetails.objects.all())
         response = post(signed_in(user), reverse("stipend_bank_details"), form)

@@ -16,7 +16,7 @@ from mm_program.roles import ORGANIZERS
 from payments.models import BankDetailsReveal, PayoutBatch, StipendBudget, StipendRequest
 from payments.services import payouts
 from payments.services import stipends as services
-from payments.services.bank import save_bank_details
+from payments.services.bank import bank_details_save
 
 from .factories import UserFactory
 from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
@@ -46,9 +46,11 @@ def read_csv(response):
 @pytest.fixture
 def approved(world, officer, budget):
     """Ada's and Grace's requests, approved."""
-    ada = services.approve(request=submit(world["m"], world["ada"], hours="10"), by=officer)
-    grace = services.approve(request=submit(world["m"], world["grace"], hours="2.5"),
-                             by=officer)
+    ada = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"], hours="10"), by=officer)
+    grace = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["grace"], hours="2.5"),
+        by=officer)
     return ada, grace
 
 
@@ -111,7 +113,7 @@ def test_an_organizer_overrides_the_budget_with_a_reason_an_officer_cannot(
 def test_a_history_version_page_is_read_only(officer_client, world, budget, officer):
     req = submit(world["m"], world["ada"])
     first_version = req.history.earliest()
-    services.approve(request=req, by=officer)
+    services.stipend_request_approve(stipend_request=req, by=officer)
     url = reverse("admin:payments_stipendrequest_simple_history",
                   args=[req.pk, first_version.history_id])
     assert officer_client.get(url).status_code == 200
@@ -172,8 +174,8 @@ def test_an_officer_exports_approved_requests_once_into_a_batch(officer_client, 
 
 def test_the_service_never_puts_a_request_in_two_batches(officer, approved):
     ada, grace = approved
-    first = payouts.export(request_ids=[ada.pk], by=officer)
-    second = payouts.export(request_ids=[ada.pk, grace.pk], by=officer)
+    first = payouts.payout_batch_export(request_ids=[ada.pk], by=officer)
+    second = payouts.payout_batch_export(request_ids=[ada.pk, grace.pk], by=officer)
     assert [r.pk for r in first.exported] == [ada.pk]
     assert [r.pk for r in second.exported] == [grace.pk]
     assert [(r.pk, why) for r, why in second.skipped] == [
@@ -186,11 +188,13 @@ def test_a_request_without_bank_details_or_not_approved_is_not_exported(
         officer, world, budget):
     from payments.models import BankDetails
 
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
     BankDetails.objects.filter(user=world["ada"]).delete()
-    rejected = services.reject(request=submit(world["m"], world["grace"]), by=officer,
-                               reason="No")
-    result = payouts.export(request_ids=[req.pk, rejected.pk], by=officer)
+    rejected = services.stipend_request_reject(
+        stipend_request=submit(world["m"], world["grace"]), by=officer,
+        reason="No")
+    result = payouts.payout_batch_export(request_ids=[req.pk, rejected.pk], by=officer)
     assert result.batch is None and not PayoutBatch.objects.exists()
     assert dict((r.pk, why) for r, why in result.skipped) == {
         req.pk: "the payee has no bank details", rejected.pk: "rejected, not approved"}
@@ -200,10 +204,11 @@ def test_spreadsheet_formulas_in_the_csv_are_neutralised(officer, world, budget)
     payee = world["grace"]
     payee.name = "=HYPERLINK(\"http://evil.example\")"
     payee.save()
-    save_bank_details(user=payee, account=iban_account(holder="+cmd|' /C calc'!A0"), by=payee)
-    req = services.approve(request=submit(world["m"], payee, hours="1"), by=officer)
-    rows = list(csv.DictReader(io.StringIO(payouts.export(request_ids=[req.pk],
-                                                          by=officer).csv)))
+    bank_details_save(user=payee, account=iban_account(holder="+cmd|' /C calc'!A0"), by=payee)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], payee, hours="1"), by=officer)
+    rows = list(csv.DictReader(io.StringIO(payouts.payout_batch_export(request_ids=[req.pk],
+                                                                       by=officer).csv)))
     assert rows[0]["payee"].startswith("'=HYPERLINK")
     assert rows[0]["holder"].startswith("'+cmd")
     assert payouts.csv_cell("-1") == "'-1" and payouts.csv_cell("@SUM") == "'@SUM"
@@ -228,7 +233,7 @@ def test_organizers_cannot_export_or_pay(organizer_client, approved):
 def test_the_csv_of_a_batch_can_be_downloaded_again_and_that_is_logged(
         officer_client, officer, organizer, approved):
     ada, grace = approved
-    batch = payouts.export(request_ids=[ada.pk, grace.pk], by=officer).batch
+    batch = payouts.payout_batch_export(request_ids=[ada.pk, grace.pk], by=officer).batch
     url = reverse("admin:payments_payoutbatch_csv", args=[batch.pk])
     assert officer_client.get(url).status_code == 404  # a POST, never a link
     response = officer_client.post(url)
@@ -270,7 +275,8 @@ def test_a_payment_without_a_reference_is_explained(officer_client, approved):
 
 def test_budgets_show_committed_and_paid(officer_client, officer, approved, budget):
     ada, grace = approved
-    services.mark_paid(request=ada, by=officer, paid_on=today(), reference="R")
+    services.stipend_request_mark_paid(
+        stipend_request=ada, by=officer, paid_on=today(), reference="R")
     html = officer_client.get(reverse("admin:payments_stipendbudget_changelist")
                               ).content.decode()
     assert "75.00 USD" in html and "300.00 USD" in html and "9625.00 USD" in html

@@ -51,11 +51,12 @@ def queries(client, url):
 
 def exported(mentorship, by, *periods):
     """Approved requests of the mentee's for these (start, end) days ago, in one batch."""
-    requests = [services.approve(request=submit(mentorship, mentorship.mentee.user,
-                                                start=days_ago(start), end=days_ago(end)),
-                                 by=by)
+    requests = [services.stipend_request_approve(
+        stipend_request=submit(mentorship, mentorship.mentee.user,
+        start=days_ago(start), end=days_ago(end)),
+        by=by)
                 for start, end in periods]
-    return payouts.export(request_ids=[r.pk for r in requests], by=by).batch
+    return payouts.payout_batch_export(request_ids=[r.pk for r in requests], by=by).batch
 
 
 def test_the_lists_cost_the_same_queries_for_more_batches(client, pat, mentorship):

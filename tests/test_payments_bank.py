@@ -11,7 +11,7 @@ from mm_program.models import Message
 from payments.banking import mask_account, mask_iban
 from payments.forms import BankDetailsForm
 from payments.models import BankDetails, BankDetailsReveal
-from payments.services.bank import plaintext, save_bank_details
+from payments.services.bank import bank_details_save, plaintext
 
 from .factories import UserFactory
 from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
@@ -185,7 +185,7 @@ def test_the_error_page_of_a_crash_hides_the_posted_account(client, settings, mo
     def crash(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("payments.views.save_bank_details", crash)
+    monkeypatch.setattr("payments.views.bank_details_save", crash)
     client.raise_request_exception = False
     settings.DEBUG = True  # the technical error page, with the POST data in it
     # (Built here so that the test's own source line, on the page, doesn't contain it.)
@@ -201,7 +201,7 @@ def test_the_error_page_of_a_crash_hides_the_posted_account(client, settings, mo
 @pytest.fixture
 def ada_details(db):
     ada = UserFactory(email="ada@example.org", name="Ada Lovelace")
-    return save_bank_details(user=ada, account=iban_account(), by=ada)
+    return bank_details_save(user=ada, account=iban_account(), by=ada)
 
 
 def test_a_payments_officer_reveals_the_account_with_a_post_and_it_is_logged(
@@ -254,7 +254,7 @@ def test_participants_never_reach_the_admin_pages_of_bank_details(client, ada_de
 
 
 def test_the_admin_history_page_shows_who_changed_what_masked(officer_client, ada_details):
-    save_bank_details(user=ada_details.user, account=iban_account(
+    bank_details_save(user=ada_details.user, account=iban_account(
         iban="GB33BUKB20201555555555", bic=""), by=ada_details.user)
     page = officer_client.get(
         reverse("admin:payments_bankdetails_history", args=[ada_details.pk]))

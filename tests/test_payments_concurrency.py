@@ -34,10 +34,12 @@ def second_officer(officer):
 def test_two_officers_paying_the_same_request_pay_it_once(world, officer, second_officer,
                                                           program):
     StipendBudget.objects.create(program=program, amount=Decimal("1000"))
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
     results = race(*(
-        lambda who=who, ref=ref: services.mark_paid(request=req, by=who, paid_on=today(),
-                                                    reference=ref)
+        lambda who=who, ref=ref: services.stipend_request_mark_paid(
+            stipend_request=req, by=who, paid_on=today(),
+            reference=ref)
         for who, ref in ((officer, "SEPA-A"), (second_officer, "SEPA-B"),
                          (officer, "SEPA-C"), (second_officer, "SEPA-D"))
     ))
@@ -54,9 +56,10 @@ def test_two_officers_paying_the_same_request_pay_it_once(world, officer, second
 def test_two_exports_at_once_put_each_request_in_one_batch(world, officer, second_officer,
                                                            program):
     StipendBudget.objects.create(program=program, amount=Decimal("1000"))
-    ids = [services.approve(request=submit(world["m"], payee), by=officer).pk
+    ids = [services.stipend_request_approve(
+        stipend_request=submit(world["m"], payee), by=officer).pk
            for payee in (world["ada"], world["grace"])]
-    results = race(*(lambda who=who: payouts.export(request_ids=ids, by=who)
+    results = race(*(lambda who=who: payouts.payout_batch_export(request_ids=ids, by=who)
                      for who in (officer, second_officer, officer)))
     assert not [r for r in results if isinstance(r, Exception)], results
     exported = [r for r in results if r.batch is not None]
@@ -71,8 +74,9 @@ def test_concurrent_approvals_never_go_past_the_budget(world, officer, second_of
     StipendBudget.objects.create(program=program, amount=Decimal("300"))
     first = submit(world["m"], world["ada"])  # 300
     second = submit(world["m"], world["grace"])  # 300
-    results = race(lambda: services.approve(request=first, by=officer),
-                   lambda: services.approve(request=second, by=second_officer))
+    results = race(lambda: services.stipend_request_approve(stipend_request=first, by=officer),
+                   lambda: services.stipend_request_approve(
+                       stipend_request=second, by=second_officer))
     approved = [r for r in results if isinstance(r, StipendRequest)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(approved) == 1 and len(refused) == 1, results

@@ -77,8 +77,8 @@ def test_no_table_holds_an_account_in_plain_text(demo, client):
     revealed = client.post(reverse("admin:payments_bankdetails_reveal", args=[ana.pk]))
     assert "DE89 3704 0044 0532 0130 00" in revealed.content.decode()
     approved = StipendRequest.objects.filter(status="approved", batch__isnull=True)
-    export = payouts.export(request_ids=list(approved.values_list("pk", flat=True)),
-                            by=officer)
+    export = payouts.payout_batch_export(request_ids=list(approved.values_list("pk", flat=True)),
+                                         by=officer)
     assert "DE89 3704 0044 0532 0130 00" in export.csv
     client.post(reverse("admin:payments_stipendrequest_move")
                 + f"?to=pay&ids={export.exported[0].pk}",

@@ -11,7 +11,7 @@ from mm_program.roles import PAYMENTS_OFFICERS, ensure_roles
 from payments.banking import Account
 from payments.models import StipendBudget
 from payments.services import stipends as services
-from payments.services.bank import save_bank_details
+from payments.services.bank import bank_details_save
 
 from .factories import (
     MeetingLogFactory,
@@ -93,8 +93,8 @@ def submit(m, payee, *, start=None, end=None, hours="10", rate=None, account=Tru
     from payments.models import BankDetails
 
     if account and not BankDetails.objects.filter(user=payee).exists():
-        save_bank_details(user=payee, account=iban_account(payee.name), by=payee)
-    return services.submit(
+        bank_details_save(user=payee, account=iban_account(payee.name), by=payee)
+    return services.stipend_request_submit(
         payee=payee, mentorship=m, period_start=start or days_ago(27),
         period_end=end or days_ago(14), hours=Decimal(hours),
         rate=Decimal(rate) if rate is not None else m.program.stipend_rate,
@@ -115,7 +115,9 @@ def staff_viewer(db):
 @pytest.fixture
 def approved_pair(world, officer, budget):
     """Ada's and Grace's requests, approved, with their bank details on file."""
-    ada = services.approve(request=submit(world["m"], world["ada"], hours="10"), by=officer)
-    grace = services.approve(request=submit(world["m"], world["grace"], hours="2.5"),
-                             by=officer)
+    ada = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"], hours="10"), by=officer)
+    grace = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["grace"], hours="2.5"),
+        by=officer)
     return ada, grace

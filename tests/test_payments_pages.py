@@ -44,10 +44,11 @@ def test_the_dashboard_offers_a_stipend_and_shows_each_requests_status(client, w
     assert reverse("stipend_new", args=[m.pk]) in html
     assert "hours × 30 USD" in html and "your bank details are needed once" in html
     req = submit(m, world["ada"])
-    services.approve(request=req, by=officer)
+    services.stipend_request_approve(stipend_request=req, by=officer)
     html = text(client.get(reverse("dashboard")))
     assert req.period_label in html and "300.00 USD" in html and "Approved" in html
-    services.mark_paid(request=req, by=officer, paid_on=today(), reference="R-1")
+    services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="R-1")
     assert "Paid" in text(client.get(reverse("dashboard")))
 
 

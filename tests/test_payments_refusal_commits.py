@@ -23,7 +23,7 @@ def atomic_requests(monkeypatch):
 
 def refused_attempts(approved_pair, officer):
     ada, grace = approved_pair
-    batch = payouts.export(request_ids=[ada.pk], by=officer).batch
+    batch = payouts.payout_batch_export(request_ids=[ada.pk], by=officer).batch
     details = BankDetails.objects.get(user=ada.payee)
     return {
         "reveal": (reverse("admin:payments_bankdetails_reveal", args=[details.pk]), {}),

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 
 @pytest.fixture
 def batch(officer, approved_pair):
-    return payouts.export(request_ids=[r.pk for r in approved_pair], by=officer).batch
+    return payouts.payout_batch_export(request_ids=[r.pk for r in approved_pair], by=officer).batch
 
 
 @pytest.mark.parametrize("who", ["organizer", "staff_viewer"])

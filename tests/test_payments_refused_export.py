@@ -42,7 +42,7 @@ def test_the_service_refuses_and_records_whoever_calls_it(organizer, approved_pa
 
     ada, _ = approved_pair
     with pytest.raises(PermissionDenied):
-        payouts.export(request_ids=[ada.pk], by=organizer)
+        payouts.payout_batch_export(request_ids=[ada.pk], by=organizer)
     [row] = BankDetailsReveal.objects.all()
     assert (row.outcome, row.revealed_by, row.detail) == (
         "refused", organizer, f"request {ada.pk}")

@@ -29,11 +29,11 @@ def as_user(user) -> Client:
 
 @pytest.fixture
 def ada_details(db):
-    from payments.services.bank import save_bank_details
+    from payments.services.bank import bank_details_save
 
     ada = UserFactory(email="ada@example.org", name="Ada Lovelace")
     # A holder unlike the payee's name, so that a leak of it can be told apart.
-    return save_bank_details(user=ada, account=iban_account(holder="Ada Holder"), by=ada)
+    return bank_details_save(user=ada, account=iban_account(holder="Ada Holder"), by=ada)
 
 
 @pytest.mark.parametrize("who", ["organizer", "staff_viewer"])

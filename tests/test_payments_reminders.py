@@ -62,12 +62,13 @@ def test_an_approved_request_waiting_to_be_paid_is_a_new_occasion(world, officer
     req = submit(world["m"], world["ada"])
     sent_on(req, 10)
     scan_waiting(today())
-    req = services.approve(request=req, by=officer)
+    req = services.stipend_request_approve(stipend_request=req, by=officer)
     assert scan_waiting(today()) == 0  # approved just now
     sent_on(req, 6)
     assert scan_waiting(today()) == 1
     assert [o.rsplit("/", 2)[1] for _, o in waiting()] == ["submitted", "approved"]
-    services.mark_paid(request=req, by=officer, paid_on=today(), reference="R")
+    services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="R")
     assert scan_waiting(today() + timedelta(days=30)) == 0
 
 
@@ -81,8 +82,9 @@ def test_the_interval_is_the_programs(world, officer, program):
 def test_decided_requests_and_paused_officers_get_no_reminder(world, officer):
     from payments.services import stipends as services
 
-    rejected = services.reject(request=submit(world["m"], world["ada"]), by=officer,
-                               reason="No")
+    rejected = services.stipend_request_reject(
+        stipend_request=submit(world["m"], world["ada"]), by=officer,
+        reason="No")
     sent_on(rejected, 30)
     assert scan_waiting(today()) == 0
     req = submit(world["m"], world["grace"])

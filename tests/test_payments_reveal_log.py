@@ -21,10 +21,10 @@ MASKED = "DE89 •••• •••• •••• 3000"
 @pytest.fixture
 def one_of_each(organizer, officer, officer_client):
     """Olivia (organizer) is refused Ada's bank details; Pat (officer) reveals them."""
-    from payments.services.bank import save_bank_details
+    from payments.services.bank import bank_details_save
 
     ada = UserFactory(email="ada@example.org", name="Ada Lovelace")
-    details = save_bank_details(user=ada, account=iban_account(), by=ada)
+    details = bank_details_save(user=ada, account=iban_account(), by=ada)
     url = reverse("admin:payments_bankdetails_reveal", args=[details.pk])
     olivia = Client()  # officer_client is the test's ``client``
     olivia.force_login(organizer)

@@ -114,7 +114,8 @@ def test_overlapping_periods_are_refused_but_a_rejected_one_can_be_sent_again(wo
     # The day after is fine; the mentor's own request for the same days is too.
     submit(world["m"], world["ada"], start=days_ago(13), end=days_ago(1))
     submit(world["m"], world["grace"], start=days_ago(27), end=days_ago(14), hours="3")
-    services.reject(request=first, by=officer, reason="Wrong hours, please resend.")
+    services.stipend_request_reject(
+        stipend_request=first, by=officer, reason="Wrong hours, please resend.")
     submit(world["m"], world["ada"], start=days_ago(27), end=days_ago(14), hours="9")
     assert StipendRequest.objects.count() == 4
 
@@ -123,7 +124,7 @@ def test_overlapping_periods_are_refused_but_a_rejected_one_can_be_sent_again(wo
 
 def test_approve_records_who_and_when_and_emails_the_payee(world, organizer, budget):
     req = submit(world["m"], world["ada"])
-    req = services.approve(request=req, by=organizer)
+    req = services.stipend_request_approve(stipend_request=req, by=organizer)
     assert req.status == StipendStatus.APPROVED
     assert req.decided_by == organizer and req.decided_at is not None
     history = list(req.history.order_by("history_date"))
@@ -136,8 +137,9 @@ def test_approve_records_who_and_when_and_emails_the_payee(world, organizer, bud
 def test_reject_needs_a_reason_which_the_payee_reads(world, officer):
     req = submit(world["m"], world["ada"])
     with pytest.raises(ValidationError):
-        services.reject(request=req, by=officer, reason="  ")
-    req = services.reject(request=req, by=officer, reason="Hours look doubled.")
+        services.stipend_request_reject(stipend_request=req, by=officer, reason="  ")
+    req = services.stipend_request_reject(
+        stipend_request=req, by=officer, reason="Hours look doubled.")
     assert (req.status, req.rejection_reason) == ("rejected", "Hours look doubled.")
     assert "Hours look doubled." in mail.outbox[-1].body
     assert kinds("ada@example.org")[-1] == "stipend-rejected"
@@ -148,20 +150,24 @@ def test_participants_and_plain_staff_cannot_decide_or_pay(world, budget):
     staff = UserFactory(is_staff=True)
     for user in (world["ada"], world["grace"], staff):
         with pytest.raises(PermissionDenied):
-            services.approve(request=req, by=user)
+            services.stipend_request_approve(stipend_request=req, by=user)
         with pytest.raises(PermissionDenied):
-            services.reject(request=req, by=user, reason="no")
+            services.stipend_request_reject(stipend_request=req, by=user, reason="no")
         with pytest.raises(PermissionDenied):
-            services.mark_paid(request=req, by=user, paid_on=today(), reference="X")
+            services.stipend_request_mark_paid(
+                stipend_request=req, by=user, paid_on=today(), reference="X")
     req.refresh_from_db()
     assert req.status == "submitted"
 
 
 def test_organizers_approve_but_only_payments_officers_pay(world, organizer, officer, budget):
-    req = services.approve(request=submit(world["m"], world["ada"]), by=organizer)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=organizer)
     with pytest.raises(PermissionDenied):
-        services.mark_paid(request=req, by=organizer, paid_on=today(), reference="X")
-    req = services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+        services.stipend_request_mark_paid(
+            stipend_request=req, by=organizer, paid_on=today(), reference="X")
+    req = services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="SEPA-1")
     assert (req.status, req.paid_by, req.payment_reference) == ("paid", officer, "SEPA-1")
     assert req.paid_to == "DE89 •••• •••• •••• 3000"
     assert kinds("ada@example.org")[-1] == "stipend-paid"
@@ -170,22 +176,27 @@ def test_organizers_approve_but_only_payments_officers_pay(world, organizer, off
 
 @pytest.mark.parametrize("move", ["approve", "reject"])
 def test_only_a_submitted_request_is_decided(world, officer, budget, move):
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
     with pytest.raises(ValidationError, match="only a submitted request"):
         if move == "approve":
-            services.approve(request=req, by=officer)
+            services.stipend_request_approve(stipend_request=req, by=officer)
         else:
-            services.reject(request=req, by=officer, reason="Changed my mind")
+            services.stipend_request_reject(
+                stipend_request=req, by=officer, reason="Changed my mind")
 
 
 def test_a_request_is_paid_once_only_when_approved(world, officer, budget):
     req = submit(world["m"], world["ada"])
     with pytest.raises(ValidationError, match="only an approved request"):
-        services.mark_paid(request=req, by=officer, paid_on=today(), reference="X")
-    services.approve(request=req, by=officer)
-    services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+        services.stipend_request_mark_paid(
+            stipend_request=req, by=officer, paid_on=today(), reference="X")
+    services.stipend_request_approve(stipend_request=req, by=officer)
+    services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="SEPA-1")
     with pytest.raises(ValidationError, match="can't be paid") as refused:
-        services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-2")
+        services.stipend_request_mark_paid(
+            stipend_request=req, by=officer, paid_on=today(), reference="SEPA-2")
     assert refused.value.code == "paid"
     req.refresh_from_db()
     assert req.payment_reference == "SEPA-1"
@@ -194,21 +205,25 @@ def test_a_request_is_paid_once_only_when_approved(world, officer, budget):
 
 
 def test_a_payment_needs_a_reference_and_a_plausible_date(world, officer, budget):
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
     for paid_on, reference, field in [(today(), " ", "reference"),
                                       (today() + timedelta(days=1), "R", "paid_on"),
                                       (days_ago(1), "R", "paid_on"),  # before approval
                                       (today(), "R" * 141, "reference")]:
         with pytest.raises(ValidationError) as refused:
-            services.mark_paid(request=req, by=officer, paid_on=paid_on, reference=reference)
+            services.stipend_request_mark_paid(
+                stipend_request=req, by=officer, paid_on=paid_on, reference=reference)
         assert field in refused.value.message_dict
     req.refresh_from_db()
     assert req.status == "approved"
 
 
 def test_a_paid_request_can_never_be_edited_or_deleted(world, officer, budget):
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
-    services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
+    services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="SEPA-1")
     req.refresh_from_db()
     req.hours = Decimal("99")
     with pytest.raises(PaidRequestLocked):
@@ -229,8 +244,10 @@ def test_a_paid_request_can_never_be_edited_or_deleted(world, officer, budget):
 ])
 def test_the_database_refuses_any_change_to_what_was_paid(world, officer, budget, changes):
     """Not only the model: an .update() that bypasses it is refused by the database."""
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
-    services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
+    services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="SEPA-1")
     with pytest.raises(IntegrityError, match="stipend_paid_is_final"), transaction.atomic():
         StipendRequest.objects.filter(pk=req.pk).update(**changes)
     if connection.vendor == "postgresql":  # SQLite has no DELETE trigger (see 0002)
@@ -244,15 +261,18 @@ def test_the_database_refuses_any_change_to_what_was_paid(world, officer, budget
 
 def test_a_paid_requests_free_texts_can_still_be_cleared(world, officer, budget):
     # Erasing a payee clears personal texts; the payment itself stays as it was.
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
-    services.mark_paid(request=req, by=officer, paid_on=today(), reference="SEPA-1")
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
+    services.stipend_request_mark_paid(
+        stipend_request=req, by=officer, paid_on=today(), reference="SEPA-1")
     StipendRequest.objects.filter(pk=req.pk).update(justification="", paid_by=None)
     req.refresh_from_db()
     assert req.justification == "" and req.status == "paid"
 
 
 def test_the_database_refuses_a_paid_request_without_date_or_reference(world, officer, budget):
-    req = services.approve(request=submit(world["m"], world["ada"]), by=officer)
+    req = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"]), by=officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         StipendRequest.objects.filter(pk=req.pk).update(status="paid")
 
@@ -275,23 +295,25 @@ def test_the_database_refuses_impossible_requests(world, changes):
 def test_approvals_past_the_budget_are_refused_unless_an_organizer_says_why(
         world, organizer, officer, program):
     StipendBudget.objects.create(program=program, amount=Decimal("500"))
-    first = services.approve(request=submit(world["m"], world["ada"], hours="10"),
-                             by=officer)  # 300 of 500
+    first = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"], hours="10"),
+        by=officer)  # 300 of 500
     second = submit(world["m"], world["grace"], hours="10")  # 300 more: 600 > 500
     with pytest.raises(ValidationError) as refused:
-        services.approve(request=second, by=officer)
+        services.stipend_request_approve(stipend_request=second, by=officer)
     assert refused.value.code == "over_budget"
     assert "600.00 of its 500.00 USD budget" in refused.value.messages[0]
     with pytest.raises(ValidationError) as refused:
-        services.approve(request=second, by=officer, override_reason="Urgent")
+        services.stipend_request_approve(
+            stipend_request=second, by=officer, override_reason="Urgent")
     assert refused.value.code == "override_forbidden"
     with pytest.raises(ValidationError):
-        services.approve(request=second, by=organizer)  # no reason
+        services.stipend_request_approve(stipend_request=second, by=organizer)  # no reason
     second.refresh_from_db()
     assert second.status == "submitted"
 
-    second = services.approve(request=second, by=organizer,
-                              override_reason="Top-up agreed by the board")
+    second = services.stipend_request_approve(stipend_request=second, by=organizer,
+                                              override_reason="Top-up agreed by the board")
     assert second.budget_override_reason == "Top-up agreed by the board"
     assert second.budget_override_by == organizer
     assert "Top-up agreed" in second.history.latest().history_change_reason
@@ -303,25 +325,29 @@ def test_paid_requests_count_against_the_budget_and_rejected_ones_do_not(
     from payments.models import budget_totals
 
     StipendBudget.objects.create(program=program, amount=Decimal("700"))
-    paid = services.approve(request=submit(world["m"], world["ada"], hours="10"), by=officer)
-    services.mark_paid(request=paid, by=officer, paid_on=today(), reference="R1")
-    services.reject(request=submit(world["m"], world["grace"], hours="10"), by=officer,
-                    reason="No")
-    approved = services.approve(
-        request=submit(world["m"], world["grace"], hours="10", start=days_ago(13),
-                       end=days_ago(1)), by=officer)
+    paid = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["ada"], hours="10"), by=officer)
+    services.stipend_request_mark_paid(
+        stipend_request=paid, by=officer, paid_on=today(), reference="R1")
+    services.stipend_request_reject(
+        stipend_request=submit(world["m"], world["grace"], hours="10"), by=officer,
+        reason="No")
+    approved = services.stipend_request_approve(
+        stipend_request=submit(world["m"], world["grace"], hours="10", start=days_ago(13),
+        end=days_ago(1)), by=officer)
     totals = budget_totals(program)
     assert (totals["paid"], totals["committed"], totals["left"]) == (
         Decimal("300.00"), Decimal("300.00"), Decimal("100.00"))
     with pytest.raises(ValidationError, match="budget"):
-        services.approve(request=submit(world["m"], world["ada"], hours="4",
-                                        start=days_ago(13), end=days_ago(1)), by=officer)
+        services.stipend_request_approve(stipend_request=submit(world["m"], world["ada"], hours="4",
+                                         start=days_ago(13), end=days_ago(1)), by=officer)
     assert approved.status == "approved"
 
 
 def test_a_program_without_a_budget_needs_an_override_for_every_approval(world, officer):
     with pytest.raises(ValidationError, match="budget"):
-        services.approve(request=submit(world["m"], world["ada"]), by=officer)
+        services.stipend_request_approve(
+            stipend_request=submit(world["m"], world["ada"]), by=officer)
 
 
 # --- what organizers see beside the hours ----------------------------------------------

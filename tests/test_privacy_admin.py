@@ -26,7 +26,7 @@ RECORDS = reverse("admin:mm_program_erasure_changelist")
 def ada(world, officer, budget):
     """Ada asked to be erased; her mentorship is live and a stipend is approved, unpaid."""
     req = submit(world["m"], world["ada"])
-    stipend_services.approve(request=req, by=officer)
+    stipend_services.stipend_request_approve(stipend_request=req, by=officer)
     erasure_request_create(user=world["ada"], reason="Leaving.")
     return world["ada"]
 

@@ -39,7 +39,7 @@ def ada_world(world, officer, budget):
     answer(invitation(m, SurveyKind.MENTOR_FINAL), mentor_again_conditions="",
            mentee_depth="3", worth_it="not_sure")
     req = submit(m, world["ada"], hours="10", justification="ADA-JUSTIFICATION rent.")
-    stipend_services.approve(request=req, by=officer)
+    stipend_services.stipend_request_approve(stipend_request=req, by=officer)
     submit(world["other"], world["cleo"], justification="CLEO-JUSTIFICATION.")
     return world
 

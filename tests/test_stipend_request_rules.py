@@ -38,7 +38,8 @@ def test_the_service_refuses_what_the_form_refuses_in_the_same_words(world):
              "rate": Decimal("0")}
     problems = services.stipend_request_problems(mentorship=m, payee=world["ada"], **wrong)
     with pytest.raises(ValidationError) as refused:
-        services.submit(payee=world["ada"], mentorship=m, justification="x", **wrong)
+        services.stipend_request_submit(
+            payee=world["ada"], mentorship=m, justification="x", **wrong)
     assert refused.value.message_dict == {
         field: [error.message for error in errors] for field, errors in problems.items()}
     assert set(problems) == {"hours", "rate"}

@@ -19,7 +19,7 @@ from mm_program.crypto import EncryptionKeyMissing, UndecryptableValue
 from .. import permissions
 from ..banking import format_iban
 from ..models import BankDetails, BankDetailsReveal
-from ..services.bank import reveal
+from ..services.bank import bank_details_reveal
 from .common import person, refused
 
 
@@ -101,7 +101,7 @@ class BankDetailsAdmin(NoVersionPagesAdmin):
                    "title": f"Bank details of {person(details.user)}", "details": details,
                    "original": details}
         try:
-            account = reveal(details=details, by=request.user)
+            account = bank_details_reveal(details=details, by=request.user)
         except PermissionDenied as exc:
             return refused(request, exc)
         except (UndecryptableValue, EncryptionKeyMissing) as exc:

@@ -127,7 +127,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             raise Http404
         batch = get_object_or_404(PayoutBatch, pk=pk)
         try:
-            return csv_response(payouts.batch_csv(batch=batch, by=request.user),
+            return csv_response(payouts.payout_batch_csv(batch=batch, by=request.user),
                                 f"payout-batch-{batch.pk}.csv")
         except PermissionDenied as exc:
             return refused(request, exc)

@@ -27,7 +27,7 @@ def person(user) -> str:
 
 
 def refused(request, exc: PermissionDenied) -> HttpResponse:
-    """The 403 page for what a service refused, and recorded (``refuse_reveal``).
+    """The 403 page for what a service refused, and recorded (``bank_details_reveal_refuse``).
 
     Returned rather than raised: an exception leaving the view would roll back a
     transaction around it (``ATOMIC_REQUESTS``, off today), and the record of the refusal

@@ -79,12 +79,14 @@ MOVES = {
 
 def _run(key, req, by, data):
     if key == "approve":
-        return services.approve(request=req, by=by,
-                                override_reason=data.get("override_reason", ""))
+        return services.stipend_request_approve(
+            stipend_request=req, by=by, override_reason=data.get("override_reason", ""))
     if key == "reject":
-        return services.reject(request=req, by=by, reason=data["reason"])
-    return services.mark_paid(request=req, by=by, paid_on=data["paid_on"],
-                              reference=data["reference"])
+        return services.stipend_request_reject(stipend_request=req, by=by,
+                                               reason=data["reason"])
+    return services.stipend_request_mark_paid(stipend_request=req, by=by,
+                                              paid_on=data["paid_on"],
+                                              reference=data["reference"])
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -202,8 +204,9 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
     @admin.action(description="Export payout CSV of the selected approved requests",
                   permissions=["pay"])
     def export_payout(self, request, queryset):
-        result = payouts.export(request_ids=list(queryset.values_list("pk", flat=True)),
-                                by=request.user)
+        result = payouts.payout_batch_export(
+            request_ids=list(queryset.values_list("pk", flat=True)),
+            by=request.user)
         for req, reason in result.skipped:
             self.message_user(request, f"Request {req.pk} ({person(req.payee)}) was not "
                                        f"exported: {reason}.", messages.WARNING)
@@ -223,7 +226,7 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
             # action selected", or a 403 for staff who may not see this list): the
             # service refuses them first, and records who asked for which requests.
             try:
-                payouts.check_may_export(request_ids=_posted_ids(request), by=request.user)
+                payouts.payout_export_check(request_ids=_posted_ids(request), by=request.user)
             except PermissionDenied as exc:
                 return refused(request, exc)
         return super().changelist_view(request, extra_context)

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 @sensitive_variables("account")
-def save_bank_details(*, user, account: Account, by=None) -> BankDetails:
+def bank_details_save(*, user, account: Account, by=None) -> BankDetails:
     """Create or replace a person's bank details (encrypted under the newest key) and
     email them that their account changed."""
     with transaction.atomic():
@@ -81,8 +81,8 @@ class Revealed:
         return f"<Revealed bank details of user {self.details.user_id}>"
 
 
-def refuse_reveal(*, by, purpose, message: str, payee=None, batch=None,
-                  detail: str = "") -> NoReturn:
+def bank_details_reveal_refuse(*, by, purpose, message: str, payee=None, batch=None,
+                               detail: str = "") -> NoReturn:
     """Record that `by` asked for full bank details and was refused, then raise
     ``PermissionDenied(message)``. The one place a refusal is written.
 
@@ -100,13 +100,13 @@ def refuse_reveal(*, by, purpose, message: str, payee=None, batch=None,
 
 
 @sensitive_variables("values")
-def reveal(*, details: BankDetails, by, purpose=BankDetailsReveal.Purpose.REVEAL,
-           batch=None) -> Revealed:
+def bank_details_reveal(*, details: BankDetails, by, purpose=BankDetailsReveal.Purpose.REVEAL,
+                        batch=None) -> Revealed:
     """The full bank details, for a payments officer only; every reveal is logged, and
-    so is a refusal (``refuse_reveal``)."""
+    so is a refusal (``bank_details_reveal_refuse``)."""
     if not permissions.can_reveal(by):
-        refuse_reveal(by=by, purpose=purpose, payee=details.user, batch=batch,
-                      message="Only payments officers can see full bank details.")
+        bank_details_reveal_refuse(by=by, purpose=purpose, payee=details.user, batch=batch,
+                                   message="Only payments officers can see full bank details.")
     values = plaintext(details)  # raises (and logs nothing) if no key opens them
     BankDetailsReveal.objects.create(payee_id=details.user_id, revealed_by=by,
                                      purpose=purpose, batch=batch, account=details.masked,

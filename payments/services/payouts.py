@@ -6,7 +6,7 @@ never exported into two batches, even by two officers at the same moment. The CS
 full bank details: building it is a reveal, logged for every payee in it. It is built
 before the batch commits, so a key problem (bank details no key opens) exports nothing.
 Anyone but a payments officer is refused, and the refusal is recorded with the reveals
-(``check_may_export``, ``batch_csv``), before any transaction here begins.
+(``payout_export_check``, ``payout_batch_csv``), before any transaction here begins.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_variables
 from .. import permissions
 from ..banking import format_iban
 from ..models import BankDetails, BankDetailsReveal, PayoutBatch, StipendRequest, StipendStatus
-from .bank import refuse_reveal, reveal
+from .bank import bank_details_reveal, bank_details_reveal_refuse
 
 HEADER = ["request", "payee", "payee_email", "holder", "iban_or_account", "bic_or_swift",
           "routing_code", "country", "amount", "currency", "reference"]
@@ -68,21 +68,21 @@ def requests_label(request_ids) -> str:
     return f"request{'' if len(ids) == 1 else 's'} {shown}{more}" if ids else "no requests"
 
 
-def check_may_export(*, request_ids, by) -> None:
+def payout_export_check(*, request_ids, by) -> None:
     """Refuse anyone but a payments officer an export of these requests, recorded as a
     refused reveal (``PermissionDenied``); return quietly for an officer."""
     if not permissions.can_pay(by):
-        refuse_reveal(by=by, purpose=BankDetailsReveal.Purpose.EXPORT,
-                      detail=requests_label(request_ids),
-                      message="Only payments officers export payouts.")
+        bank_details_reveal_refuse(by=by, purpose=BankDetailsReveal.Purpose.EXPORT,
+                                   detail=requests_label(request_ids),
+                                   message="Only payments officers export payouts.")
 
 
 @sensitive_variables("rows")
-def export(*, request_ids, by) -> Export:
+def payout_batch_export(*, request_ids, by) -> Export:
     """A new batch of the approved, not yet exported requests among `request_ids`, and
     its CSV. The others are listed in ``skipped`` with the reason."""
     request_ids = [int(pk) for pk in request_ids]
-    check_may_export(request_ids=request_ids, by=by)
+    payout_export_check(request_ids=request_ids, by=by)
     with transaction.atomic():
         requests = list(
             StipendRequest.objects.select_for_update(of=("self",))
@@ -119,12 +119,12 @@ def export(*, request_ids, by) -> Export:
 
 
 @sensitive_variables("rows")
-def batch_csv(*, batch: PayoutBatch, by) -> str:
+def payout_batch_csv(*, batch: PayoutBatch, by) -> str:
     """The CSV of an existing batch again (a download that failed): logged as a reveal,
     and refused (recorded) to anyone but a payments officer."""
     if not permissions.can_pay(by):
-        refuse_reveal(by=by, purpose=BankDetailsReveal.Purpose.DOWNLOAD, batch=batch,
-                      message="Only payments officers download payouts.")
+        bank_details_reveal_refuse(by=by, purpose=BankDetailsReveal.Purpose.DOWNLOAD, batch=batch,
+                                   message="Only payments officers download payouts.")
     requests = list(batch.requests.select_related("payee").order_by("pk"))
     details = {d.user_id: d for d in BankDetails.objects.filter(
         user__in={r.payee_id for r in requests})}
@@ -143,8 +143,8 @@ def _csv(requests, details, *, by, batch, purpose) -> str:
             account = None
         else:
             if req.payee_id not in revealed:
-                revealed[req.payee_id] = reveal(details=bank, by=by, purpose=purpose,
-                                                batch=batch)
+                revealed[req.payee_id] = bank_details_reveal(details=bank, by=by, purpose=purpose,
+                                                             batch=batch)
             account = revealed[req.payee_id]
         rows.append([
             req.pk,

@@ -35,7 +35,7 @@ from ..models import (
     budget_totals,
     period_label,
 )
-from .bank import save_bank_details
+from .bank import bank_details_save
 
 # A request is possible once the mentorship started, until it ended (for past periods).
 REQUESTABLE = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED, MentorshipStatus.COMPLETED,
@@ -140,9 +140,9 @@ def hours_check(req: StipendRequest) -> HoursCheck:
 
 # --- Submit ----------------------------------------------------------------------------
 
-def submit(*, payee, mentorship: Mentorship, period_start: date, period_end: date,
-           hours: Decimal, rate: Decimal, justification: str,
-           account: Account | None = None) -> StipendRequest:
+def stipend_request_submit(*, payee, mentorship: Mentorship, period_start: date, period_end: date,
+                           hours: Decimal, rate: Decimal, justification: str,
+                           account: Account | None = None) -> StipendRequest:
     """A payee's request (with their bank details when they give them now), all or
     nothing. Raises ValidationError naming the field at fault."""
     with transaction.atomic():
@@ -164,7 +164,7 @@ def submit(*, payee, mentorship: Mentorship, period_start: date, period_end: dat
         if problems:
             raise ValidationError(problems)
         if account is not None:
-            save_bank_details(user=payee, account=account, by=payee)
+            bank_details_save(user=payee, account=account, by=payee)
         elif not BankDetails.objects.filter(user=payee).exists():
             raise ValidationError("Add your bank details first: we need them to pay you.",
                                   code="no_bank_details")
@@ -257,7 +257,8 @@ def _refuse_status(row: StipendRequest, action: str, allowed: str) -> None:
         f"can be {action}.", code="status")
 
 
-def approve(*, request: StipendRequest, by, override_reason: str = "") -> StipendRequest:
+def stipend_request_approve(*, stipend_request: StipendRequest, by,
+                            override_reason: str = "") -> StipendRequest:
     """Approve within the program's budget; past it only with an organizer's reason."""
     if not permissions.can_decide(by):
         raise PermissionDenied("Only organizers and payments officers approve stipends.")
@@ -265,8 +266,8 @@ def approve(*, request: StipendRequest, by, override_reason: str = "") -> Stipen
     with transaction.atomic():
         # The budget's row is the lock that serialises approvals of one program.
         budget, _ = StipendBudget.objects.select_for_update().get_or_create(
-            program_id=request.program_id)
-        row = _locked(request.pk)
+            program_id=stipend_request.program_id)
+        row = _locked(stipend_request.pk)
         if row.status != StipendStatus.SUBMITTED:
             _refuse_status(row, "approved", "a submitted")
         totals = budget_totals(row.program)
@@ -290,7 +291,8 @@ def approve(*, request: StipendRequest, by, override_reason: str = "") -> Stipen
     return row
 
 
-def reject(*, request: StipendRequest, by, reason: str) -> StipendRequest:
+def stipend_request_reject(*, stipend_request: StipendRequest, by,
+                           reason: str) -> StipendRequest:
     if not permissions.can_decide(by):
         raise PermissionDenied("Only organizers and payments officers reject stipends.")
     reason = (reason or "").strip()
@@ -298,7 +300,7 @@ def reject(*, request: StipendRequest, by, reason: str) -> StipendRequest:
         raise ValidationError({"reason": "Say why, in a sentence: the payee reads it."},
                               code="reason")
     with transaction.atomic():
-        row = _locked(request.pk)
+        row = _locked(stipend_request.pk)
         if row.status != StipendStatus.SUBMITTED:
             _refuse_status(row, "rejected", "a submitted")
         row = _move(row, to=StipendStatus.REJECTED, by=by, reason="Rejected",
@@ -307,8 +309,8 @@ def reject(*, request: StipendRequest, by, reason: str) -> StipendRequest:
     return row
 
 
-def mark_paid(*, request: StipendRequest, by, paid_on: date, reference: str
-              ) -> StipendRequest:
+def stipend_request_mark_paid(*, stipend_request: StipendRequest, by, paid_on: date,
+                              reference: str) -> StipendRequest:
     """Record the payment of an approved request, once."""
     if not permissions.can_pay(by):
         raise PermissionDenied("Only payments officers mark stipends paid.")
@@ -323,7 +325,7 @@ def mark_paid(*, request: StipendRequest, by, paid_on: date, reference: str
         raise ValidationError({"paid_on": "The payment date can't be in the future."},
                               code="paid_on")
     with transaction.atomic():
-        row = _locked(request.pk)
+        row = _locked(stipend_request.pk)
         if row.status != StipendStatus.APPROVED:
             _refuse_status(row, "paid", "an approved")
         approved_on = timezone.localdate(row.decided_at)
