@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test e2e install lint browsers worker beat clean
+.PHONY: run test test-fast e2e install lint browsers worker beat clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=python3.11 (or newer)"; exit 1; }
@@ -32,6 +32,11 @@ run: $(STAMP)
 TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# The inner loop: everything but the slow layer (browsers, fuzzing, real workers,
+# subprocesses, scale; tests/conftest.py marks it), on SQLite, in parallel.
+test-fast: $(STAMP)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
 # The end-to-end browser suite alone (tests marked `browser`), in headless Chromium.
 # A missing browser fails here instead of skipping; screenshots, HTML and the browser's

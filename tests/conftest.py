@@ -157,3 +157,17 @@ def mentor_data(areas):
         "heard_about": "",
         "website": "",
     }
+
+
+# The slow layer: browsers, generated input, real workers and brokers, subprocesses,
+# concurrency and data at scale. `make test-fast` leaves it out (the inner loop); `make
+# test` and CI run everything.
+SLOW_MODULES = ("test_browser_", "test_fuzz_", "test_bench_", "test_migrations")
+SLOW_SUFFIXES = ("_worker", "_concurrency", "_scale")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.stem
+        if name.startswith(SLOW_MODULES) or name.endswith(SLOW_SUFFIXES):
+            item.add_marker(pytest.mark.slow)
