@@ -415,9 +415,6 @@ def _too_big_an_id(value) -> bool:
 # The fuzzing steers around these; test_known_server_errors shows each one, and fails as
 # soon as it is fixed: then delete its line here.
 KNOWN = {
-    "admin:matching_matchingrun_change": Known(
-        "matching/admin/runs.py MatchingRunAdmin._run_or_404: get_object_or_404(pk=...)",
-        "/admin/matching/matchingrun/abc/change/"),
     "admin:mm_program_erasurerequest_erase": Known(
         "mm_program/admin.py _ids(): int() of each id, then pk__in (use query_ids)",
         "/admin/mm_program/erasurerequest/erase/?users=99999999999999999999",

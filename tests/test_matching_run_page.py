@@ -155,3 +155,9 @@ def test_a_pair_is_locked_from_names_typed(organizer_client, program, organizer,
     response = organizer_client.post(
         rule, {"mentee": str(cast["bob"].pk), "mentor": "Gil", "kind": "forbid"})
     assert response.status_code == 302 and PairRule.objects.count() == 2
+
+
+@pytest.mark.parametrize("pk", ["abc", "1.5", "١", "99999999999999999999"])
+def test_a_run_that_is_no_number_is_not_found(organizer_client, pk):
+    response = organizer_client.get(f"/admin/matching/matchingrun/{pk}/change/")
+    assert response.status_code == 404

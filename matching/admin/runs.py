@@ -225,6 +225,8 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
     def _run_or_404(self, request, pk, *, defer=("inputs",)):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if not (str(pk).isascii() and str(pk).isdigit()):  # the change URL takes any text
+            raise Http404
         runs = MatchingRun.objects.select_related("program", "created_by").defer(*defer)
         return get_object_or_404(runs, pk=pk)
 
