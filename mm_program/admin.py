@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, Mess
 from .privacy import erase_url
 from .privacy.permissions import can_erase
 from .privacy.services import person_erase, person_erasure_plan
-from .reminders import requeue_after, scan
+from .reminders import scan
 
 
 @admin.register(User)
@@ -46,20 +48,25 @@ class UserAdmin(DjangoUserAdmin):
         return HttpResponseRedirect(erase_url(users=queryset.values_list("pk", flat=True)))
 
 
+# A message still waiting this long after it was logged is worth a look: the sweeper
+# hands messages over again within a minute or two, and retries wait at most 10 minutes.
+STUCK_AFTER = timedelta(minutes=15)
+
+
 class FailedFirst(admin.SimpleListFilter):
     title = "needs attention"
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
-        minutes = round(requeue_after().total_seconds() / 60)
-        return [("failed", "Failed"), ("stuck", f"Queued for over {minutes} minutes")]
+        minutes = round(STUCK_AFTER.total_seconds() / 60)
+        return [("failed", "Failed"), ("stuck", f"Not sent after {minutes} minutes")]
 
     def queryset(self, request, queryset):
         if self.value() == "failed":
             return queryset.filter(status=MessageStatus.FAILED)
         if self.value() == "stuck":
-            return queryset.filter(status=MessageStatus.QUEUED,
-                                   created_at__lt=timezone.now() - requeue_after())
+            return queryset.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING],
+                                   created_at__lt=timezone.now() - STUCK_AFTER)
         return queryset
 
 
@@ -80,7 +87,8 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     # (``mm_program.links``, ``messaging.queue_sealed``), so nothing here lets a reader
     # act as the recipient.
     fields = ["kind", "occasion", "recipient", "user", "program", "about", "status",
-              "attempts", "last_error", "created_at", "sent_at", "subject", "text"]
+              "attempts", "last_error", "created_at", "sent_at", "next_attempt_at",
+              "handed_over_at", "lease_until", "subject", "text"]
     readonly_fields = fields
 
     @admin.display(description="text")

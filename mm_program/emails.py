@@ -37,8 +37,10 @@ def render_email(name: str, context: dict) -> RenderedEmail:
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
-def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None,
-                  message_id: str | None = None, unsubscribe_url: str = "") -> None:
+def build_email(email: RenderedEmail, to: str, *, reply_to: str | None = None,
+                message_id: str | None = None, unsubscribe_url: str = "",
+                connection=None) -> EmailMultiAlternatives:
+    """The email as it goes to the mail server; `connection` lets a batch share one."""
     headers = {}
     if message_id:
         # A stable id: if a worker dies between handing the email to the server and
@@ -56,9 +58,10 @@ def send_rendered(email: RenderedEmail, to: str, *, reply_to: str | None = None,
         to=[to],
         reply_to=[reply_to] if reply_to else None,
         headers=headers or None,
+        connection=connection,
     )
     if email.html:
         # An empty HTML part is what most mail apps show: a blank email.
         message.attach_alternative(email.html, "text/html")
-    message.send()
+    return message
 

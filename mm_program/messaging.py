@@ -4,11 +4,13 @@
           occasion="introduction/mentorship:42/to:mentor", about=mentorship)
 
 renders the template triple (``mm_program.emails``), stores the result as a ``Message``
-whose ``occasion`` is unique in the database, and hands the row's id to the
-``deliver_message`` task once the transaction commits. Queueing an occasion that already
-has a message does nothing and returns None: beat firing twice, two scans racing and a
-retried task all end with one message. Delivery (``mm_program.delivery.deliver_message``) locks
-the row and sends only a queued message, so a task that runs twice sends once.
+whose ``occasion`` is unique in the database, and hands the row's id to the workers once
+the transaction commits (a wave logged in ``handing_over_together`` goes in batches).
+Queueing an occasion that already has a message does nothing and returns None: beat
+firing twice, two scans racing and a retried task all end with one message. Delivery
+(``mm_program.delivery``) claims each message before sending it, so a task that runs
+twice sends once. The row is the record: when the broker can't take the hand-over, the
+sweeper makes it later, and the request that queued the email does not wait.
 
 Nothing stored in the log lets its reader act as somebody else. A link that acts for the
 recipient is passed as a ``PersonalLink`` (``mm_program.links``): the log keeps a
@@ -20,34 +22,54 @@ once sent or failed.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
+import threading
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from . import crypto, links
-from .delivery import deliver_message
+from .delivery import hand_over
 from .emails import RenderedEmail, render_email
 from .erased import is_erased_email
 from .models import Message, MessageStatus, ReminderPause
 
-logger = logging.getLogger(__name__)
 
 def about_key(obj: Model | None) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else ""
 
 
-def enqueue_delivery(message_id: int) -> None:
-    """Deliver after the commit; a broker outage is logged, and the next reminder scan
-    picks the still-queued message up again."""
-    def send():
-        try:
-            deliver_message.delay(message_id)
-        except Exception:  # noqa: BLE001 - the scan retries queued messages
-            logger.exception("Could not enqueue message %s; the next scan will", message_id)
+_together = threading.local()
 
-    transaction.on_commit(send)
+
+@contextlib.contextmanager
+def handing_over_together():
+    """Messages logged in this block are handed to the workers at its end, in batches
+    (after the commit, inside a transaction), instead of a task each: for waves, such
+    as the reminder scan."""
+    if getattr(_together, "ids", None) is not None:  # already inside one
+        yield
+        return
+    _together.ids = []
+    try:
+        yield
+    finally:
+        ids, _together.ids = _together.ids, None
+        if ids:
+            transaction.on_commit(partial(hand_over, ids))
+
+
+def enqueue_delivery(message_id: int) -> None:
+    """Hand the message to the workers once the transaction commits (or with the others
+    of a ``handing_over_together`` block)."""
+    pending = getattr(_together, "ids", None)
+    if pending is not None:
+        pending.append(message_id)
+        return
+    transaction.on_commit(partial(hand_over, [message_id]))
 
 
 def queue(name: str, *, to: str, context: dict, occasion: str, user=None, program=None,
@@ -98,7 +120,7 @@ def _record(*, to: str, occasion: str, about: Model | None, subject: str,
         with transaction.atomic():
             message = Message.objects.create(
                 occasion=occasion[:255], recipient=to, about=about_key(about),
-                subject=subject[:255], **fields)
+                subject=subject[:255], handed_over_at=timezone.now(), **fields)
     except IntegrityError:  # the same occasion, queued a moment ago elsewhere
         return None
     enqueue_delivery(message.pk)
@@ -124,7 +146,8 @@ def resend(message: Message) -> bool:
     updated = Message.objects.filter(
         pk=message.pk, status__in=[MessageStatus.FAILED, MessageStatus.CANCELLED]
     ).exclude(is_sealed=True, sealed="").update(status=MessageStatus.QUEUED, attempts=0,
-                                                last_error="")
+                                                last_error="", next_attempt_at=None,
+                                                handed_over_at=timezone.now())
     if updated:
         enqueue_delivery(message.pk)
     return bool(updated)

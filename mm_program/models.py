@@ -77,6 +77,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    # Taken by a worker until `lease_until` (``mm_program.delivery``).
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
@@ -88,7 +90,9 @@ class Message(models.Model):
     `occasion` is unique: it names why this message exists ("meeting-nudge/mentorship:42/
     since:2026-11-02/n:0/to:mentor"), so a second queueing of the same occasion (beat
     firing twice, two scans racing, a retried task) finds the first row instead of sending
-    again. Delivery takes the row's lock and sends only a queued message.
+    again. A worker claims a queued message for a short lease (``mm_program.delivery``),
+    sends it with no lock or transaction held, then records the result; a claim whose
+    worker died lapses with its lease, and the sweeper hands the message over again.
     """
 
     kind = models.CharField(max_length=40, db_index=True)
@@ -124,10 +128,18 @@ class Message(models.Model):
 
     status = models.CharField(max_length=10, choices=MessageStatus.choices,
                               default=MessageStatus.QUEUED, db_index=True)
+    # How many times a worker took it: a claim counts, sent or not.
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Delivery's bookkeeping (``mm_program.delivery``): when the id last went to the
+    # broker (empty: it must be handed over, by the sweeper if nobody else), when a
+    # transient failure lets it be tried again, and which task holds it until when.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Model
 from django.urls import reverse
@@ -21,8 +20,8 @@ from django.utils import timezone
 
 from .emails import absolute_url, render_email
 from .links import PersonalLink, personal_link
-from .messaging import enqueue_delivery, queue
-from .models import Message, MessageStatus, ReminderPause
+from .messaging import handing_over_together, queue
+from .models import Message, ReminderPause
 
 PAUSE_SALT = "mm_program.reminder-pause"
 PAUSE_MAX_AGE = 180 * 24 * 3600
@@ -56,13 +55,6 @@ def rule(kind: str, label: str):
         return fn
 
     return register
-
-
-def requeue_after() -> timedelta:
-    """How old a still-queued message must be before the scan hands it to the workers
-    again (settings.MESSAGE_REQUEUE_AFTER_SECONDS). Delivery is idempotent, so a message
-    that was only slow costs a skipped task."""
-    return timedelta(seconds=settings.MESSAGE_REQUEUE_AFTER_SECONDS)
 
 
 def pause_token(user_id: int, kind: str) -> str:
@@ -107,7 +99,6 @@ def due_items(today: date | None = None) -> Iterator[Due]:
 class ScanResult:
     queued: int = 0
     existing: int = 0
-    requeued: int = 0
     previews: list[dict] = field(default_factory=list)
 
 
@@ -123,6 +114,12 @@ def _existing(occasions: list[str]) -> set[str]:
 def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
     """Queue what is due. With dry_run, return what would be sent and change nothing."""
     result = ScanResult()
+    with handing_over_together():
+        _queue_due(today, dry_run, result)
+    return result
+
+
+def _queue_due(today: date | None, dry_run: bool, result: ScanResult) -> None:
     items = list(due_items(today))
     existing = _existing([item.occasion for item in items])
     for item in items:
@@ -148,11 +145,3 @@ def scan(today: date | None = None, *, dry_run: bool = False) -> ScanResult:
             result.queued += 1
         else:
             result.existing += 1
-    if not dry_run:
-        stuck = Message.objects.filter(
-            status=MessageStatus.QUEUED, created_at__lt=timezone.now() - requeue_after()
-        ).values_list("pk", flat=True)
-        for message_id in stuck:
-            enqueue_delivery(message_id)
-            result.requeued += 1
-    return result

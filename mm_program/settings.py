@@ -165,20 +165,42 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task that failed or hit its time limit is acknowledged, not redelivered by the broker:
+# email delivery's own lease and sweeper decide when a message is tried again.
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task a dead worker held comes back to the queue after this many seconds; it must
-    # be longer than any task runs (delivery retries wait at most 10 minutes).
+    # be longer than any task runs (a matching run's solve). Email does not wait for it:
+    # the message sweeper hands over again what a dead worker held, within a minute or two.
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
     # How often workers look for such tasks: about interval x throttle seconds.
     "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # A Redis host that swallows packets costs a request this long once, not the OS's
+    # TCP timeout (then email hand-overs pause: mm_program.delivery).
+    "socket_connect_timeout": envint("CELERY_BROKER_CONNECT_TIMEOUT", 2),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A message still queued this long after it was logged was probably never handed to a
-# worker (the broker was down, or lost its queue): the reminder scan hands it over again.
-MESSAGE_REQUEUE_AFTER_SECONDS = envint("MESSAGE_REQUEUE_AFTER_SECONDS", 600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+
+# --- Email delivery (mm_program.delivery; README, "Emails and reminders") ---------------
+# A worker takes up to MESSAGE_BATCH_SIZE messages at once and sends them over one SMTP
+# connection; after MESSAGE_BATCH_SECONDS it hands what is left to a new task, so that a
+# task stays short (warm shutdown, time limits) on a slow mail server.
+MESSAGE_BATCH_SIZE = envint("MESSAGE_BATCH_SIZE", 100)
+MESSAGE_BATCH_SECONDS = envint("MESSAGE_BATCH_SECONDS", 5)
+# The delivery task's time limits: at the soft one it stops and gives its messages back;
+# at the hard one its process is killed. A claim on a message lasts the hard limit plus
+# MESSAGE_LEASE_MARGIN_SECONDS, so no live worker ever loses its claim to another.
+MESSAGE_SOFT_TIME_LIMIT = envint("MESSAGE_SOFT_TIME_LIMIT", 20)
+MESSAGE_TIME_LIMIT = envint("MESSAGE_TIME_LIMIT", 25)
+MESSAGE_LEASE_MARGIN_SECONDS = envint("MESSAGE_LEASE_MARGIN_SECONDS", 5)
+# The sweeper (every minute, from beat) hands a queued message over again when its
+# hand-over is this old and the broker's queue holds no task, or when the hand-over's task
+# has expired (MESSAGE_TASK_EXPIRES_SECONDS: a worker discards it unrun).
+MESSAGE_REHAND_AFTER_SECONDS = envint("MESSAGE_REHAND_AFTER_SECONDS", 20)
+MESSAGE_TASK_EXPIRES_SECONDS = envint("MESSAGE_TASK_EXPIRES_SECONDS", 900)
 
 # --- Users and sign-in ----------------------------------------------------------------
 AUTH_USER_MODEL = "mm_program.User"
@@ -242,6 +264,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Seconds any one exchange with the mail server may take (connect, each reply): a server
+# that accepts and never answers must not hold a worker (Django's default waits forever).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <program@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

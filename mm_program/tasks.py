@@ -1,22 +1,33 @@
 """The periodic tasks of the ground, run by celery beat (schedules editable in admin):
-the reminder scan and the retention job. Delivery itself is ``mm_program.delivery``,
-imported here so that Celery's autodiscovery (which reads ``tasks`` modules) registers
-it in every worker."""
+the reminder scan, the message sweeper and the retention job. Delivery itself is
+``mm_program.delivery``, imported here so that Celery's autodiscovery (which reads
+``tasks`` modules) registers it in every worker."""
+
+from dataclasses import asdict
 
 from celery import shared_task
 
-from .delivery import deliver_message  # noqa: F401  (registers the delivery task)
+from .delivery import (
+    deliver_message,  # noqa: F401  (registers the delivery task)
+    sweep,
+)
 from .privacy.retention import retention_run
 from .reminders import scan
 
 
 @shared_task
 def scan_reminders() -> dict:
-    """Queue every reminder that is due (each occasion once) and re-deliver messages
-    left queued by a broker outage. Run by celery beat (schedule editable in admin)."""
+    """Queue every reminder that is due (each occasion once). Run by celery beat
+    (schedule editable in admin)."""
     result = scan()
-    return {"queued": result.queued, "already_sent": result.existing,
-            "requeued": result.requeued}
+    return {"queued": result.queued, "already_sent": result.existing}
+
+
+@shared_task
+def sweep_messages() -> dict:
+    """Give back lapsed claims and hand over again the messages no task will deliver
+    (``delivery.sweep``). Run by celery beat every minute."""
+    return asdict(sweep())
 
 
 @shared_task

@@ -1,16 +1,13 @@
 """The one messaging path: each occasion once, delivery once, retries, failures, resend."""
 
-from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from mm_program import delivery, messaging
+from mm_program.delivery import sweep
 from mm_program.models import Message, MessageStatus
-from mm_program.reminders import scan
 
 from .email_backends import Flaky
 from .factories import UserFactory
@@ -47,7 +44,7 @@ def test_an_occasion_is_queued_and_sent_once(deliver_at_once):
 
 def test_delivering_the_same_message_twice_sends_it_once(deliver_at_once):
     message = queue_one()
-    assert delivery.deliver_message.apply(args=[message.pk]).get() == "skipped"
+    assert delivery.deliver_message.apply(args=[[message.pk]]).get() == {"skipped": 1}
     assert len(mail.outbox) == 1
 
 
@@ -89,12 +86,10 @@ def test_a_permanent_error_fails_at_once(settings, deliver_at_once):
     assert "SMTPRecipientsRefused" in message.last_error
 
 
-def test_backoff_grows_and_is_capped_inside_the_visibility_timeout(settings):
+def test_backoff_grows_and_is_capped():
     delays = [delivery.backoff_seconds(n) for n in range(1, 10)]
     assert delays[:4] == [30, 60, 120, 240]
     assert max(delays) == delivery.BACKOFF_MAX_SECONDS
-    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS[
-        "visibility_timeout"] > delivery.BACKOFF_MAX_SECONDS
 
 
 def test_a_failed_message_can_be_sent_again(settings, deliver_at_once):
@@ -108,40 +103,34 @@ def test_a_failed_message_can_be_sent_again(settings, deliver_at_once):
     assert messaging.resend(message) is False  # a sent message is not resent
 
 
-def test_a_broker_outage_leaves_the_message_queued_and_the_scan_delivers_it(monkeypatch,
-                                                                          deliver_at_once):
+def test_a_broker_outage_leaves_the_message_queued_and_the_sweeper_delivers_it(
+        monkeypatch, deliver_at_once, settings, caplog):
+    """The row is the record: the request that logged it does not wait for the broker,
+    the log gets one line (no traceback), and the next sweep hands the message over."""
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
+    conf = delivery.deliver_message.app.conf
     monkeypatch.setattr(delivery.deliver_message, "delay", broker_down)
+    monkeypatch.setitem(delivery._handover, "paused_until", 0.0)
+    conf.task_always_eager = False  # a real broker, down (conftest restores it)
     message = queue_one()
+    second = queue_one("test/2")  # within the pause: not even tried
+    conf.task_always_eager = True
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED and mail.outbox == []
+    assert message.handed_over_at is None  # for the sweeper, at once
+    [line] = [r for r in caplog.records if r.name == "mm_program.delivery"]
+    assert "Could not hand 1 message(s) to the broker" in line.getMessage()
+    assert line.exc_info is None
     monkeypatch.undo()
     monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
                         lambda fn, *a, **k: fn())
-    assert scan().requeued == 0  # too recent: it may still be on its way
-    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
-        assert scan().requeued == 1
-    message.refresh_from_db()
-    assert message.status == MessageStatus.SENT
-    assert len(mail.outbox) == 1
-
-
-def test_how_long_a_message_waits_before_the_scan_hands_it_over_is_a_setting(
-        settings, monkeypatch, deliver_at_once):
-    settings.MESSAGE_REQUEUE_AFTER_SECONDS = 30
-    monkeypatch.setattr(delivery.deliver_message, "delay", lambda *a, **k: None)
-    message = queue_one()
-    monkeypatch.undo()
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
-    with time_machine.travel(timezone.now() + timedelta(seconds=20)):
-        assert scan().requeued == 0
-    with time_machine.travel(timezone.now() + timedelta(seconds=40)):
-        assert scan().requeued == 1
-    message.refresh_from_db()
-    assert message.status == MessageStatus.SENT
+    assert sweep().handed_over == 2
+    for m in (message, second):
+        m.refresh_from_db()
+        assert m.status == MessageStatus.SENT
+    assert len(mail.outbox) == 2
 
 
 def test_sign_in_emails_are_logged_without_their_code(client, deliver_at_once):
