@@ -59,7 +59,6 @@ def test_writes_the_optimal_result(tmp_path):
     assert result["unassigned"] == ["c"]
     assert result["total_score"] == 10.5
     assert set(result["stats"]) == {"solve_seconds"}
-    assert result["stats"]["solve_seconds"] >= 0
     assert "3 matched, 1 unassigned" in summary
 
 
