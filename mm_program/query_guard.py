@@ -22,6 +22,9 @@ Each rule is a crash in code we don't own, found by tests/test_fuzz_query_string
   value): the admin puts the text in the form, and its split date/time widget reads it
   as a datetime (AttributeError). Django has never supported it (ticket #9739); our own
   models' date-time fields aren't added by hand, django-celery-beat's are.
+- **An autocomplete field prefilled with what isn't an id** (``/add/?mentor=abc``, or
+  one past 64 bits): the autocomplete widget looks the text up to show its label, and
+  the query fails (ValueError, OverflowError) where a select box would show nothing.
 
 Django answers a refused request with the site's 400 page and logs one warning line.
 """
@@ -29,6 +32,8 @@ Django answers a refused request with the site's 400 page and logs one warning l
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.urls import get_resolver, reverse
+
+from .query_ids import query_id
 
 # The largest of each part of a date the admin's date hierarchy can make a range of.
 DATE_PARTS = {"year": 9998, "month": 12, "day": 31}
@@ -54,6 +59,13 @@ class QueryStringGuardMiddleware:
         for field in model_admin.model._meta.fields:
             if isinstance(field, models.DateTimeField) and field.name in request.GET:
                 return refuse(request, f"A date-time field prefilled: {field.name}")
+        for name in model_admin.get_autocomplete_fields(request):
+            target = model_admin.model._meta.get_field(name).target_field
+            # The add page splits a many-to-many field's value at commas.
+            given = [part for part in request.GET.get(name, "").split(",") if part]
+            if isinstance(target, models.IntegerField) and any(
+                    query_id(part) is None for part in given):
+                return refuse(request, f"Not an id prefilled: {name}")
         return None
 
     @staticmethod

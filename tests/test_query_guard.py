@@ -93,9 +93,18 @@ def test_a_date_time_prefilled_on_an_add_page_is_refused(admin_client, value):
         assert refused(admin_client.get(url + value)), url
 
 
+@pytest.mark.parametrize("value", ["abc", "-1", "9" * 20, "%ED%A0%80"])
+def test_an_autocomplete_prefilled_with_no_id_is_refused(admin_client, value):
+    # The autocomplete widget looked the text up for its label (ValueError).
+    assert refused(admin_client.get(f"/admin/matching/mentorship/add/?mentor={value}"))
+
+
 def test_other_fields_are_still_prefilled(admin_client):
     response = admin_client.get("/admin/matching/program/add/?name=Summer+cohort")
     assert response.status_code == 200 and 'value="Summer cohort"' in response.content.decode()
+    m = MentorshipFactory()
+    response = admin_client.get(f"/admin/matching/mentorship/add/?mentor={m.mentor_id}")
+    assert response.status_code == 200 and str(m.mentor) in response.content.decode()
 
 
 def test_the_rules_of_the_admin_stay_in_the_admin(client):
