@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -90,6 +90,13 @@ class EndReason(models.TextChoices):
     OTHER = "other", "Another reason"
 
 
+def _meeting_stat(aggregate) -> Subquery:
+    """`aggregate` over the meetings of the mentorship in the outer query."""
+    meetings = (MeetingLog.objects.filter(mentorship=OuterRef("pk")).order_by()
+                .values("mentorship"))
+    return Subquery(meetings.annotate(value=aggregate).values("value")[:1])
+
+
 class MentorshipQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
@@ -109,7 +116,7 @@ class MentorshipQuerySet(models.QuerySet):
         written as one query): their last meeting, or their start, is at least their
         allowed days ago. Paused ones are never quiet: no meetings is what pausing means."""
         rows = self.filter(status=MentorshipStatus.ACTIVE).annotate(
-            quiet_since=Coalesce(Max("meetings__date"), F("start_date")))
+            quiet_since=Coalesce(_meeting_stat(Max("date")), F("start_date")))
         by_program = Q(pk__in=[])
         for program_id, days in Program.objects.values_list("pk", "remind_no_meeting_days"):
             by_program |= Q(program_id=program_id,
@@ -121,11 +128,16 @@ class MentorshipQuerySet(models.QuerySet):
         return rows.filter(by_program & by_cadence)
 
     def with_meeting_stats(self):
-        """Meetings so far, minutes so far and the last meeting's date, in the same query."""
+        """Meetings so far, minutes so far and the last meeting's date, in the same query.
+
+        Each is a correlated subquery over the mentorship's own meetings (their index
+        serves it), not a join: grouping every meeting of every listed mentorship made the
+        admin's list 375 ms at 40,000 meetings, and its count and date drill-down each paid
+        it again."""
         return self.annotate(
-            meetings_count=Count("meetings", distinct=True),
-            meetings_minutes=Sum("meetings__minutes"),
-            last_meeting_on=Max("meetings__date"),
+            meetings_count=Coalesce(_meeting_stat(Count("pk")), 0),
+            meetings_minutes=_meeting_stat(Sum("minutes")),
+            last_meeting_on=_meeting_stat(Max("date")),
         )
 
 
