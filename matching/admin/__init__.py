@@ -1,3 +1,3 @@
 """Organizer admin for the matching app, one module per area."""
 
-from . import applications, mentorships, runs  # noqa: F401  (registers the ModelAdmins)
+from . import applications, meetings, mentorships, runs  # noqa: F401  (registers ModelAdmins)

@@ -1,4 +1,5 @@
-"""Admin for mentorships, meetings and final projects.
+"""Admin for mentorships (meetings and final projects: ``meetings``; the status moves:
+``mentorship_moves``).
 
 Organizers see every mentorship with its meeting statistics and the filters that say
 which ones need a nudge. Every write that matters goes through
@@ -12,45 +13,31 @@ counts, minutes and the last meeting come from one annotated query
 """
 
 import calendar
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
 
 from matching.models import (
     LIVE_STATUSES,
     RUNNING_STATUSES,
-    EndReason,
     FinalProject,
     MeetingLog,
     Mentor,
     Mentorship,
     MentorshipSource,
     MentorshipStatus,
-    NextStep,
-    validate_next_steps,
 )
 from matching.services.mentorships import (
-    invitation_decline,
-    mentorship_complete,
     mentorship_create,
-    mentorship_end_early,
-    mentorship_pause,
-    mentorship_resume,
 )
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge, coloured
-from mm_program.query_ids import query_ids
+from mm_program.admin_moves import Move, MovesAdminMixin
+
+from .mentorship_moves import MOVES
 
 STATUS_TONES = {
     MentorshipStatus.INVITED: "grey",
@@ -197,73 +184,6 @@ class HandMatchForm(forms.ModelForm):
         self.instance = mentorship  # saved; MentorshipAdmin.save_model adds the notes
 
 
-# --- status moves ----------------------------------------------------------------------
-
-
-class EndEarlyForm(forms.Form):
-    reason = forms.ChoiceField(
-        choices=[("", "—")] + EndReason.choices, label="Why did it end early?",
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                            max_length=2000)
-    ended_on = forms.DateField(initial=timezone.localdate, label="Ended on",
-                               widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class CompleteForm(forms.Form):
-    next_steps = forms.MultipleChoiceField(
-        choices=NextStep.choices, widget=forms.CheckboxSelectMultiple, required=False,
-        label="What will the mentee apply to next?",
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                            max_length=2000, label="Notes from the final call")
-    ended_on = forms.DateField(initial=timezone.localdate, label="Ended on",
-                               widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_next_steps(self):
-        return validate_next_steps(self.cleaned_data["next_steps"])
-
-
-@dataclass(frozen=True)
-class Move:
-    label: str  # the button
-    done: str  # "3 mentorships <done>."
-    to: str  # the status it leads to
-    run: Callable  # (mentorship, cleaned_data) -> Mentorship, through the services
-    form: type[forms.Form] | None = None
-    from_status: tuple = ()  # when only some statuses may take it (beyond TRANSITIONS)
-
-
-MOVES = {
-    "pause": Move("Pause", "paused", MentorshipStatus.PAUSED,
-                  lambda m, data: mentorship_pause(mentorship=m)),
-    "resume": Move("Resume", "resumed", MentorshipStatus.ACTIVE,
-                   lambda m, data: mentorship_resume(mentorship=m),
-                   from_status=(MentorshipStatus.PAUSED,)),
-    "end_early": Move(
-        "End early…", "ended early", MentorshipStatus.ENDED_EARLY,
-        lambda m, data: mentorship_end_early(
-            mentorship=m, reason=data["reason"], notes=data["notes"],
-            ended_on=data["ended_on"]),
-        form=EndEarlyForm),
-    "complete": Move(
-        "Complete…", "completed", MentorshipStatus.COMPLETED,
-        lambda m, data: mentorship_complete(
-            mentorship=m, next_steps=data["next_steps"], notes=data["notes"],
-            ended_on=data["ended_on"]),
-        form=CompleteForm),
-    "withdraw": Move("Withdraw invitation", "withdrawn", MentorshipStatus.DECLINED,
-                     lambda m, data: invitation_decline(mentorship=m),
-                     from_status=(MentorshipStatus.INVITED,)),
-}
-
-
-def _allowed(move: Move, mentorship: Mentorship) -> bool:
-    if move.from_status and mentorship.status not in move.from_status:
-        return False
-    return mentorship.can_move_to(move.to)
-
-
 # --- inlines ---------------------------------------------------------------------------
 
 
@@ -303,7 +223,7 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(ReadOnlyHistoryAdmin):
+class MentorshipAdmin(MovesAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "mentor_name", "mentee_name", "program", "status_badge", "source_short",
         "start_date", "planned_end_date", "meetings", "mentor_hours", "last_meeting",
@@ -460,199 +380,47 @@ class MentorshipAdmin(ReadOnlyHistoryAdmin):
 
     # --- status moves ---------------------------------------------------------------
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path("move/", self.admin_site.admin_view(self.move_view),
-                 name="{}_{}_move".format(*info)),
-            *super().get_urls(),
-        ]
+    # --- status moves (mm_program.admin_moves) --------------------------------------------
 
-    def _move_url(self, key, ids):
-        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_move")
-        return f"{url}?to={key}&ids={','.join(str(pk) for pk in ids)}"
+    moves = MOVES
+    move_template = "admin/matching/mentorship_move.html"
+    move_noun = "mentorship"
 
-    def _apply(self, request, key, mentorships, data=None):
-        """Move each mentorship through its service; report what could not move."""
-        move = MOVES[key]
-        done = 0
-        for m in mentorships:
-            try:
-                move.run(m, data or {})  # the service refuses a move its status forbids
-            except ValidationError as exc:
-                self.message_user(request, f"{m}: {' '.join(exc.messages)}", messages.WARNING)
-            else:
-                done += 1
-                self.log_change(request, m, f"Status: {MentorshipStatus(move.to).label}.")
-        if done:
-            self.message_user(request, f"{_plural(done, 'mentorship')} {move.done}.",
-                              messages.SUCCESS)
-        return done
+    def may_move(self, request, move: Move) -> bool:
+        return self.has_change_permission(request)
+
+    def move_rows(self, ids):
+        return Mentorship.objects.filter(pk__in=ids).select_related(
+            "program", "mentor__user", "mentee__user")
+
+    def move_logged(self, request, row, move: Move) -> None:
+        self.log_change(request, row, f"Status: {MentorshipStatus(move.to).label}.")
+
+    def _selected(self, queryset):
+        return queryset.select_related("mentor__user", "mentee__user")
 
     @admin.action(description="Pause selected mentorships", permissions=["change"])
     def pause(self, request, queryset):
-        self._apply(request, "pause", queryset.select_related("mentor__user", "mentee__user"))
+        self.apply_move(request, "pause", self._selected(queryset))
 
     @admin.action(description="Resume selected mentorships", permissions=["change"])
     def resume(self, request, queryset):
-        self._apply(request, "resume", queryset.select_related("mentor__user", "mentee__user"))
+        self.apply_move(request, "resume", self._selected(queryset))
 
     @admin.action(description="Withdraw selected invitations", permissions=["change"])
     def withdraw(self, request, queryset):
-        self._apply(request, "withdraw",
-                    queryset.select_related("mentor__user", "mentee__user"))
+        self.apply_move(request, "withdraw", self._selected(queryset))
 
     @admin.action(description="End selected mentorships early…", permissions=["change"])
     def end_early(self, request, queryset):
-        return HttpResponseRedirect(
-            self._move_url("end_early", queryset.values_list("pk", flat=True)))
+        return self.move_redirect("end_early", queryset)
 
     @admin.action(description="Complete selected mentorships…", permissions=["change"])
     def complete(self, request, queryset):
-        return HttpResponseRedirect(
-            self._move_url("complete", queryset.values_list("pk", flat=True)))
-
-    def move_view(self, request):
-        """One status move for one or more mentorships, with the form it needs (the reason
-        for an early end, the final call's next steps) or a confirmation."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        key = request.GET.get("to", "")
-        if key not in MOVES:
-            raise PermissionDenied
-        move = MOVES[key]
-        ids = query_ids(request.GET.get("ids", ""))
-        mentorships = list(
-            Mentorship.objects.filter(pk__in=ids).select_related(
-                "program", "mentor__user", "mentee__user")
-        )
-        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        if not mentorships:
-            self.message_user(request, "No mentorships selected.", messages.WARNING)
-            return HttpResponseRedirect(changelist)
-        for m in mentorships:
-            m.movable = _allowed(move, m)
-
-        form = move.form(request.POST or None) if move.form else None
-        if request.method == "POST" and (form is None or form.is_valid()):
-            self._apply(request, key, [m for m in mentorships if m.movable],
-                        form.cleaned_data if form else None)
-            if len(mentorships) == 1:
-                return HttpResponseRedirect(reverse(
-                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                    args=[mentorships[0].pk]))
-            return HttpResponseRedirect(changelist)
-        return TemplateResponse(request, "admin/matching/mentorship_move.html", {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"{move.label.rstrip('…')}: {_plural(len(mentorships), 'mentorship')}",
-            "move": move,
-            "mentorships": mentorships,
-            "movable_count": sum(m.movable for m in mentorships),
-            "form": form,
-        })
+        return self.move_redirect("complete", queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None and self.has_change_permission(request, obj):
-            context["moves"] = [
-                (move.label, self._move_url(key, [obj.pk]))
-                for key, move in MOVES.items() if _allowed(move, obj)
-            ]
+            context["moves"] = self.moves_for(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-# --- meetings and final projects -------------------------------------------------------
-
-
-def _search_words(term: str):
-    """The words of a search as the admin splits them ("quoted words" stay one)."""
-    for word in smart_split(term):
-        if word.startswith(('"', "'")) and word[0] == word[-1]:
-            word = unescape_string_literal(word)
-        yield word
-
-
-@admin.register(MeetingLog)
-class MeetingLogAdmin(admin.ModelAdmin):
-    """Meetings as the mentors logged them. Read-only: a duplicate can be deleted."""
-
-    list_display = ["date", "mentor_name", "mentee_name", "minutes", "on_track", "note",
-                    "logged_by"]
-    list_filter = ["on_track", "mentorship__program", "mentorship__status"]
-    # Each page's mentorships and people are read for its rows alone (prefetched below):
-    # joined into the list's query, all the meetings were joined to five tables before
-    # the newest hundred were picked.
-    list_select_related = ()
-    # As the admin's search (each word in the note, or in a name or email of either
-    # side), through the mentorships (see get_search_results).
-    search_fields = ["note", "mentorship__mentor__user__name",
-                     "mentorship__mentor__user__email", "mentorship__mentee__user__name",
-                     "mentorship__mentee__user__email"]
-    date_hierarchy = "date"
-    list_per_page = 100
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("mentorship", queryset=Mentorship.objects.select_related(
-                "mentor__user", "mentee__user")),
-            "logged_by",
-        )
-
-    def get_search_results(self, request, queryset, search_term):
-        """The admin's own search, but the names and emails are looked up among the
-        mentorships (thousands), then their meetings taken, rather than joining every
-        meeting (tens of thousands) to both people to compare."""
-        for word in _search_words(search_term):
-            people = Mentorship.objects.filter(
-                Q(mentor__user__name__icontains=word) | Q(mentor__user__email__icontains=word)
-                | Q(mentee__user__name__icontains=word)
-                | Q(mentee__user__email__icontains=word)
-            ).values("pk")
-            queryset = queryset.filter(Q(note__icontains=word) | Q(mentorship__in=people))
-        return queryset, False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="Mentor", ordering="mentorship__mentor__user__name")
-    def mentor_name(self, obj):
-        return str(obj.mentorship.mentor.user)
-
-    @admin.display(description="Mentee", ordering="mentorship__mentee__user__name")
-    def mentee_name(self, obj):
-        return str(obj.mentorship.mentee.user)
-
-
-@admin.register(FinalProject)
-class FinalProjectAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "is_public", "is_published", "link", "mentee_name",
-                    "mentor_name", "updated_at"]
-    list_filter = ["kind", "is_public", "is_published", "mentorship__program"]
-    list_select_related = ["mentorship__mentor__user", "mentorship__mentee__user"]
-    search_fields = ["title", "url", "mentorship__mentee__user__name",
-                     "mentorship__mentee__user__email", "mentorship__mentor__user__name"]
-    readonly_fields = ["mentorship", "updated_at"]
-    fields = ["mentorship", "kind", "title", "url", "is_public", "is_published",
-              "mentor_feedback", "updated_at"]
-
-    def has_add_permission(self, request):
-        return False  # the mentee records it on their mentorship page
-
-    @admin.display(description="Link", ordering="url")
-    def link(self, obj):
-        if not obj.url:
-            return "—"
-        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>',
-                           obj.url, obj.url if len(obj.url) <= 40 else obj.url[:39] + "…")
-
-    @admin.display(description="Mentee", ordering="mentorship__mentee__user__name")
-    def mentee_name(self, obj):
-        return str(obj.mentorship.mentee.user)
-
-    @admin.display(description="Mentor", ordering="mentorship__mentor__user__name")
-    def mentor_name(self, obj):
-        return str(obj.mentorship.mentor.user)

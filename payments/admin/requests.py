@@ -9,19 +9,17 @@ actions here, which call ``payments.services``.
 - Mark paid… (payments officers): a date and the bank's payment reference.
 """
 
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils import timezone
 
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import nowrap
+from mm_program.admin_moves import Move, MovesAdminMixin
 
 from .. import permissions
 from ..models import BankDetails, StipendRequest, StipendStatus, budget_totals
@@ -58,35 +56,28 @@ class PayForm(forms.Form):
         error_messages={"required": "Enter the payment reference from the bank."})
 
 
-@dataclass(frozen=True)
-class Move:
-    label: str
-    done: str
-    form: type[forms.Form]
-    allowed_from: str
-    may: object  # user -> bool
+def _offered(status: str):
+    return lambda row: row.status == status
 
 
 MOVES = {
-    "approve": Move("Approve", "approved", ApproveForm, StipendStatus.SUBMITTED,
-                    permissions.can_decide),
-    "reject": Move("Reject…", "rejected", RejectForm, StipendStatus.SUBMITTED,
-                   permissions.can_decide),
-    "pay": Move("Mark paid…", "marked paid", PayForm, StipendStatus.APPROVED,
-                permissions.can_pay),
+    "approve": Move(
+        "Approve", "approved", to=StipendStatus.APPROVED, form=ApproveForm,
+        offered=_offered(StipendStatus.SUBMITTED), may=permissions.can_decide,
+        run=lambda req, by, data: services.stipend_request_approve(
+            stipend_request=req, by=by, override_reason=data.get("override_reason", ""))),
+    "reject": Move(
+        "Reject…", "rejected", to=StipendStatus.REJECTED, form=RejectForm,
+        offered=_offered(StipendStatus.SUBMITTED), may=permissions.can_decide,
+        run=lambda req, by, data: services.stipend_request_reject(
+            stipend_request=req, by=by, reason=data["reason"])),
+    "pay": Move(
+        "Mark paid…", "marked paid", to=StipendStatus.PAID, form=PayForm,
+        offered=_offered(StipendStatus.APPROVED), may=permissions.can_pay,
+        run=lambda req, by, data: services.stipend_request_mark_paid(
+            stipend_request=req, by=by, paid_on=data["paid_on"],
+            reference=data["reference"])),
 }
-
-
-def _run(key, req, by, data):
-    if key == "approve":
-        return services.stipend_request_approve(
-            stipend_request=req, by=by, override_reason=data.get("override_reason", ""))
-    if key == "reject":
-        return services.stipend_request_reject(stipend_request=req, by=by,
-                                               reason=data["reason"])
-    return services.stipend_request_mark_paid(stipend_request=req, by=by,
-                                              paid_on=data["paid_on"],
-                                              reference=data["reference"])
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -112,7 +103,7 @@ class BatchFilter(admin.SimpleListFilter):
 
 
 @admin.register(StipendRequest)
-class StipendRequestAdmin(ReadOnlyHistoryAdmin):
+class StipendRequestAdmin(MovesAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["number", "payee_name", "payee_role", "program", "period", "hours",
                     "amount_label", "status_badge", "submitted_at", "batch"]
     list_display_links = ["number", "payee_name"]
@@ -182,24 +173,17 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
 
     # --- actions ------------------------------------------------------------------------
 
-    def _move_url(self, key, ids):
-        url = reverse("admin:payments_stipendrequest_move")
-        return f"{url}?to={key}&ids={','.join(str(pk) for pk in ids)}"
-
     @admin.action(description="Approve selected requests…", permissions=["decide"])
     def approve(self, request, queryset):
-        return HttpResponseRedirect(self._move_url("approve", queryset.values_list(
-            "pk", flat=True)))
+        return self.move_redirect("approve", queryset)
 
     @admin.action(description="Reject selected requests…", permissions=["decide"])
     def reject(self, request, queryset):
-        return HttpResponseRedirect(self._move_url("reject", queryset.values_list(
-            "pk", flat=True)))
+        return self.move_redirect("reject", queryset)
 
     @admin.action(description="Mark selected requests paid…", permissions=["pay"])
     def mark_paid(self, request, queryset):
-        return HttpResponseRedirect(self._move_url("pay", queryset.values_list(
-            "pk", flat=True)))
+        return self.move_redirect("pay", queryset)
 
     @admin.action(description="Export payout CSV of the selected approved requests",
                   permissions=["pay"])
@@ -233,68 +217,31 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
 
     # --- the move page ------------------------------------------------------------------
 
-    def get_urls(self):
-        return [
-            path("move/", self.admin_site.admin_view(self.move_view),
-                 name="payments_stipendrequest_move"),
-            *super().get_urls(),
-        ]
+    # --- status moves (mm_program.admin_moves) -----------------------------------------
 
-    def move_view(self, request):
-        """One move (approve, reject, pay) for one or more requests, with its form."""
-        key = request.GET.get("to", "")
-        if key not in MOVES:
-            raise PermissionDenied
-        move = MOVES[key]
-        if not move.may(request.user):
-            raise PermissionDenied
-        try:
-            ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk]
-        except ValueError:
-            ids = []
-        rows = list(StipendRequest.objects.filter(pk__in=ids).select_related(
-            "payee", "program").order_by("pk"))
-        changelist = reverse("admin:payments_stipendrequest_changelist")
-        if not rows:
-            self.message_user(request, "No stipend requests selected.", messages.WARNING)
-            return HttpResponseRedirect(changelist)
-        for row in rows:
-            row.movable = row.status == move.allowed_from
-        form = move.form(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            done = 0
-            # Every selected row goes to the service, which says why it refuses one
-            # (already paid, not approved, past the budget).
-            for row in rows:
-                try:
-                    _run(key, row, request.user, form.cleaned_data)
-                except ValidationError as exc:
-                    self.message_user(request, f"Request {row.pk}: {' '.join(exc.messages)}",
-                                      messages.ERROR)
-                else:
-                    done += 1
-            if done:
-                self.message_user(request, f"{plural(done, 'request')} {move.done}; "
-                                           f"the payee{'s were' if done != 1 else ' was'} "
-                                           "emailed.", messages.SUCCESS)
-            if len(rows) == 1:
-                return HttpResponseRedirect(reverse("admin:payments_stipendrequest_change",
-                                                    args=[rows[0].pk]))
-            return HttpResponseRedirect(changelist)
+    moves = MOVES
+    move_template = "admin/payments/move.html"
+    move_noun = "request"
+    move_refusal_level = messages.ERROR
+
+    def move_rows(self, ids):
+        return StipendRequest.objects.filter(pk__in=ids).select_related(
+            "payee", "program").order_by("pk")
+
+    def move_refusal_message(self, row, exc) -> str:
+        return f"Request {row.pk}: {' '.join(exc.messages)}"
+
+    def move_done_message(self, move, done: int) -> str:
+        return (f"{plural(done, 'request')} {move.done}; the payee"
+                f"{'s were' if done != 1 else ' was'} emailed.")
+
+    def move_context(self, request, key, move, rows) -> dict:
         programs = {row.program_id: row.program for row in rows}
-        return TemplateResponse(request, "admin/payments/move.html", {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"{move.label.rstrip('…')}: {plural(len(rows), 'stipend request')}",
-            "move": move,
-            "key": key,
-            "rows": rows,
-            "movable_count": sum(r.movable for r in rows),
-            "form": form,
+        return {
             "budgets": [(p, budget_totals(p)) for p in programs.values()],
             "selected_total": sum(r.amount for r in rows if r.movable),
             "can_override": permissions.can_override_budget(request.user),
-        })
+        }
 
     # --- the change page ----------------------------------------------------------------
 
@@ -313,11 +260,7 @@ class StipendRequestAdmin(ReadOnlyHistoryAdmin):
                     .exclude(pk=details.pk).select_related("user")
                 ) if details and permissions.can_see_bank_details(user) else [],
                 "can_reveal": permissions.can_reveal(user),
-                "moves": [
-                    (move.label, self._move_url(key, [obj.pk]))
-                    for key, move in MOVES.items()
-                    if obj.status == move.allowed_from and move.may(user)
-                ],
+                "moves": self.moves_for(request, obj),
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
