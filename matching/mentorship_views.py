@@ -51,7 +51,7 @@ from .tokens import invitation_id_from_token, invitation_token
 
 logger = logging.getLogger(__name__)
 
-ALLAUTH_BACKEND = "mm_program.fast_auth.Backend"  # allauth's, with a faster get_user
+ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 def _day(value) -> str:

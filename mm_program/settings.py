@@ -137,11 +137,11 @@ if REDIS_URL:
     # Rate limits (allauth's and the public forms') must be shared by every web worker.
     CACHES = {
         "default": {
-            "BACKEND": "mm_program.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mm"),
             # An unreachable Redis must cost a request seconds, not the OS's TCP timeout:
-            # rate limits and the page cache are read on the way to the database.
+            # the rate limits are read on the way to the database.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
@@ -206,11 +206,9 @@ MESSAGE_TASK_EXPIRES_SECONDS = envint("MESSAGE_TASK_EXPIRES_SECONDS", 900)
 AUTH_USER_MODEL = "mm_program.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    # allauth's, with a signed-in session's user fetched by one raw query (fast_auth.py).
-    # allauth signs people in with the first backend of its class: this one.
-    "mm_program.fast_auth.Backend",
-    # Still listed so sessions it signed in before fast_auth (which store its path) stay
-    # signed in: Django drops a session whose backend is no longer listed.
+    # Sessions store the path of the backend that signed them in, and Django signs out a
+    # session whose path is no longer listed: migration mm_program 0011 moved the
+    # sessions a since-removed backend had signed in over to this one.
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -251,8 +249,7 @@ ACCOUNT_RATE_LIMITS = {
 
 # A session ends 14 days after it was last changed (signing in changes it), in the
 # browser (the cookie's max-age) and on the server (the stored session's expiry date).
-# Django's database sessions, loaded by one raw query (fast_auth.py).
-SESSION_ENGINE = "mm_program.fast_auth"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 SESSION_COOKIE_HTTPONLY = True
 

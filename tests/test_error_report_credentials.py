@@ -19,7 +19,7 @@ def credentials_in_settings():
     # Undone before the suite's own fixtures empty the cache (no Redis to reach here).
     with override_settings(
         REDIS_URL=URL, CELERY_BROKER_URL=URL,
-        CACHES={"default": {"BACKEND": "mm_program.redis_cache.RedisCache",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                             "LOCATION": URL, "KEY_PREFIX": "mm"}},
         EMAIL_URL=f"smtp://mailer:{PASSWORD}@smtp.example.org:587",
         MIRRORS=[f"https://{PASSWORD}@mirror.example.org/x", ("plain", URL)],

@@ -1,5 +1,4 @@
-"""Whole pages kept until the next database write (mm_program/page_cache.py), and the
-signed-in request's two raw lookups (mm_program/fast_auth.py)."""
+"""Whole pages kept until the next database write (mm_program/page_cache.py)."""
 
 import re
 from datetime import timedelta
@@ -17,7 +16,6 @@ from django.utils import timezone
 from matching.models import Mentorship, MentorshipStatus, Program
 from matching.views import default_program
 from mm_program import page_cache
-from mm_program.redis_cache import RedisCache
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory, ProgramFactory
 
@@ -156,7 +154,7 @@ def test_writes_no_kept_page_reads_leave_pages_alone(client, grace):
 
 def test_an_unreachable_cache_only_costs_speed(settings, client, grace, row):
     client.force_login(grace.user)
-    settings.CACHES = {"default": {"BACKEND": "mm_program.redis_cache.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:9/0"}}
     page, _ = _get(client, DASHBOARD)
     assert "Ada Lovelace" in page
@@ -193,55 +191,6 @@ def test_the_default_program_closes_at_its_deadline_without_a_write(program):
         assert default_program() == newest
 
 
-def test_the_redis_backend_builds_one_client_per_pool():
-    backend = RedisCache("redis://127.0.0.1:6379/15", {})
-    client = backend._cache.get_client(write=True)
-    assert backend._cache.get_client() is client
-
-
-# --- fast_auth --------------------------------------------------------------------------
-
-def test_an_expired_session_signs_nobody_in(client, grace):
-    client.force_login(grace.user)
-    assert client.get(DASHBOARD).status_code == 200
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get(DASHBOARD)
-    assert response.status_code == 302 and reverse("account_login") in response["Location"]
-
-
-def test_a_deactivated_or_deleted_user_is_signed_out(client, grace, program):
-    client.force_login(grace.user, backend="mm_program.fast_auth.Backend")
-    assert client.get(DASHBOARD).status_code == 200
-    type(grace.user).objects.filter(pk=grace.user.pk).update(is_active=False)
-    assert client.get(DASHBOARD).status_code == 302
-
-    other = MentorFactory(program=program)
-    client.force_login(other.user, backend="mm_program.fast_auth.Backend")
-    assert client.get(DASHBOARD).status_code == 200
-    other.user.delete()
-    assert client.get(DASHBOARD).status_code == 302
-
-
-def test_a_changed_password_ends_other_sessions(client, grace):
-    client.force_login(grace.user, backend="mm_program.fast_auth.Backend")
-    assert client.get(DASHBOARD).status_code == 200
-    grace.user.set_password("a new long passphrase")
-    grace.user.save()
-    assert client.get(DASHBOARD).status_code == 302
-
-
-def test_the_signed_in_user_is_kept_in_the_process_only(client, grace, row):
-    """The user row holds the password hash: it never goes to the shared cache."""
-    grace.user.set_password("a long enough passphrase")
-    grace.user.save()
-    client.force_login(grace.user, backend="mm_program.fast_auth.Backend")
-    _get(client, DASHBOARD)
-    _, queries = _get(client, DASHBOARD)
-    assert queries == 1  # the session; the user came from this process's memory
-    secret = grace.user.password.encode()
-    assert not [key for key, value in cache._cache.items() if secret in value]
-
-
 def test_the_kept_pages_read_none_of_the_tables_whose_writes_are_ignored(client, settings, db):
     """Writes to IGNORED_TABLES leave kept pages alone, which is right only while no kept
     page or value reads them: render each one afresh and look at every query."""
@@ -260,8 +209,7 @@ def test_the_kept_pages_read_none_of_the_tables_whose_writes_are_ignored(client,
     for email, url in pages:
         client.logout()
         if email:
-            client.force_login(User.objects.get(email=email),
-                               backend="mm_program.fast_auth.Backend")
+            client.force_login(User.objects.get(email=email))
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         read += [query["sql"] for query in queries.captured_queries]
@@ -271,28 +219,6 @@ def test_the_kept_pages_read_none_of_the_tables_whose_writes_are_ignored(client,
     for table in set(page_cache.IGNORED_TABLES) - {'"django_session"'}:
         assert not [sql for sql in read if table in sql], table
     assert any('"mm_program_user"' in sql for sql in read)  # the check can see tables
-
-
-# --- review findings ------------------------------------------------------------------
-
-def test_sessions_signed_in_by_allauths_own_backend_stay_signed_in(client, grace):
-    """Sessions from before fast_auth store allauth's backend path; a deploy must not
-    sign those people out."""
-    client.force_login(grace.user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    assert client.get(DASHBOARD).status_code == 200
-
-
-def test_a_sign_in_by_emailed_code_uses_the_fast_backend(rf, grace):
-    from allauth.account.adapter import get_adapter
-    from django.contrib.auth import BACKEND_SESSION_KEY
-    from django.contrib.messages.storage.fallback import FallbackStorage
-    from django.contrib.sessions.backends.db import SessionStore
-
-    request = rf.get("/")
-    request.session = SessionStore()
-    request._messages = FallbackStorage(request)
-    get_adapter(request).login(request, grace.user)
-    assert request.session[BACKEND_SESSION_KEY] == "mm_program.fast_auth.Backend"
 
 
 class _RefusesWrites:

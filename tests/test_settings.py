@@ -64,7 +64,7 @@ def test_the_embedded_default_and_the_real_services():
         names, DATABASE_URL="postgres://u@db.example:5432/mm", REDIS_URL="redis://r:6379/0")
     assert engine == "django.db.backends.postgresql"
     assert eager is False and broker == "redis://r:6379/0"
-    assert cache == "mm_program.redis_cache.RedisCache"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
     # An unreachable Redis costs seconds, not the operating system's TCP timeout.
     assert _settings(["CACHES['default']['OPTIONS']"], REDIS_URL="redis://r:6379/0") == [
         {"socket_connect_timeout": 2, "socket_timeout": 2}]

@@ -51,8 +51,7 @@ from .scrub import clear, first_names, name_pattern, needles, pattern_for, scrub
 ERASED_BODY = "(erased)"
 MESSAGE_TEXTS = ["subject", "body_text", "body_html", "last_error"]
 DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db",
-                            "django.contrib.sessions.backends.cached_db",
-                            "mm_program.fast_auth")
+                            "django.contrib.sessions.backends.cached_db")
 
 
 # --- the participant's request -------------------------------------------------------------
