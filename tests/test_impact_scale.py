@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 # The session, the organizer and their group; programs, applications, mentees, meeting
-# minutes, invitations, numeric answers, choice answers, baseline pairs, stipends.
-QUERIES = 12
+# minutes, invitations, numeric and choice answers, baseline pairs, stipends.
+QUERIES = 11
 
 
 def queries_for(client, url):

@@ -54,8 +54,7 @@ def load() -> Raw:
     _mentees(raw)
     _minutes(raw)
     _invitations(raw)
-    _numbers(raw)
-    _choices(raw)
+    _answers(raw)
     _pairs(raw)
     raw.stipends = stipend_totals()
     return raw
@@ -116,26 +115,24 @@ def _submitted_answers():
     )
 
 
-def _numbers(raw: Raw) -> None:
-    """Every answer of a type reported as numbers, counted per program, survey, question
-    key and value."""
+def _answers(raw: Raw) -> None:
+    """Every answer of a type reported as numbers, and every one of a type reported as
+    choices (one value, stored as text), counted per program, survey, question key and
+    value: one grouped query for both."""
+    numbers = question_types.names_where(reported_as="numbers")
+    choices = question_types.names_where(reported_as="choices")
     rows = (_submitted_answers()
-            .filter(question__type__in=question_types.names_where(reported_as="numbers"),
-                    number__isnull=False)
-            .values("program_id", "kind", "key", "number").annotate(n=Count("pk")).order_by())
+            .filter(Q(question__type__in=numbers, number__isnull=False)
+                    | (Q(question__type__in=choices) & ~Q(text="")))
+            .annotate(type=F("question__type"))
+            .values("program_id", "kind", "key", "type", "number", "text")
+            .annotate(n=Count("pk")).order_by())
     for row in rows:
-        raw.numbers[(row["program_id"], row["kind"], row["key"])][row["number"]] = row["n"]
-
-
-def _choices(raw: Raw) -> None:
-    """Every answer of a type reported as choices (one value, stored as text), counted per
-    program, survey, question key and value."""
-    rows = (_submitted_answers()
-            .filter(question__type__in=question_types.names_where(reported_as="choices"))
-            .exclude(text="")
-            .values("program_id", "kind", "key", "text").annotate(n=Count("pk")).order_by())
-    for row in rows:
-        raw.choices[(row["program_id"], row["kind"], row["key"])][row["text"]] = row["n"]
+        where = (row["program_id"], row["kind"], row["key"])
+        # Grouped by both columns: added up, in case a type stores something in the other.
+        counts, value = ((raw.numbers[where], row["number"]) if row["type"] in numbers
+                         else (raw.choices[where], row["text"]))
+        counts[value] = counts.get(value, 0) + row["n"]
 
 
 def _pairs(raw: Raw) -> None:
