@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_variables
 from .. import permissions
 from ..banking import format_iban
 from ..models import BankDetails, BankDetailsReveal, PayoutBatch, StipendRequest, StipendStatus
-from .bank import bank_details_reveal, bank_details_reveal_refuse
+from .bank import bank_details_reveal_many, bank_details_reveal_refuse
 
 HEADER = ["request", "payee", "payee_email", "holder", "iban_or_account", "bic_or_swift",
           "routing_code", "country", "amount", "currency", "reference"]
@@ -135,17 +135,14 @@ def payout_batch_csv(*, batch: PayoutBatch, by) -> str:
 
 @sensitive_variables("account", "rows")
 def _csv(requests, details, *, by, batch, purpose) -> str:
-    revealed = {}
+    payees = {req.payee_id for req in requests}
+    revealed = bank_details_reveal_many(
+        details=[bank for payee, bank in details.items() if payee in payees], by=by,
+        purpose=purpose, batch=batch)
     rows = []
     for req in requests:
         bank = details.get(req.payee_id)
-        if bank is None:
-            account = None
-        else:
-            if req.payee_id not in revealed:
-                revealed[req.payee_id] = bank_details_reveal(details=bank, by=by, purpose=purpose,
-                                                             batch=batch)
-            account = revealed[req.payee_id]
+        account = revealed.get(req.payee_id)
         rows.append([
             req.pk,
             str(req.payee),
