@@ -70,52 +70,19 @@ def _crispy(form, *layout) -> FormHelper:
     return helper
 
 
-class CompactFieldsMixin:
-    """Fields written out by hand in a one-line form (the templates render each widget):
-    small Bootstrap inputs, marked invalid and described by their error after a post."""
-
-    def style_fields(self):
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["class"] = "btn-check"
-            else:
-                field.widget.attrs["class"] = "form-control form-control-sm"
-
-    def full_clean(self):
-        super().full_clean()
-        self._mark_invalid()
-
-    def add_error(self, field, error):
-        # Also for errors the services raise after validation (a date in the future).
-        super().add_error(field, error)
-        if self._errors is not None:
-            self._mark_invalid()
-
-    def _mark_invalid(self):
-        for name in self._errors or {}:
-            if name not in self.fields:
-                continue
-            attrs = self.fields[name].widget.attrs
-            if "is-invalid" not in attrs.get("class", ""):
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-            attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"{self[name].auto_id}_error"
-
-
 # --- Meetings ---------------------------------------------------------------------------
 
-class MeetingLogForm(CompactFieldsMixin, forms.Form):
-    """One meeting in one line: date (today), minutes (as agreed), on track?, a note."""
+class MeetingLogForm(forms.Form):
+    """One meeting in one line: date (today), minutes (as agreed), on track?, a note.
+    Its inputs are written out in _log_meeting_form.html, with the bounds read here."""
 
     date = forms.DateField(
-        label="Date", widget=DateInput(),
+        label="Date",
         error_messages={"required": "Enter the date of the meeting.",
                         "invalid": "Enter a date like 2026-11-03."},
     )
     minutes = forms.IntegerField(
         label="Minutes", min_value=1, max_value=MAX_MEETING_MINUTES,
-        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_MEETING_MINUTES, "step": 5,
-                                        "inputmode": "numeric"}),
         error_messages={
             "required": "Enter how many minutes you met.",
             "min_value": "Enter how many minutes you met: at least 1.",
@@ -130,7 +97,6 @@ class MeetingLogForm(CompactFieldsMixin, forms.Form):
     )
     note = forms.CharField(
         label="Note", max_length=280, required=False,
-        widget=forms.TextInput(attrs={"maxlength": 280}),
         error_messages={"max_length": "Keep the note to one line (280 characters at most)."},
     )
 
@@ -142,10 +108,6 @@ class MeetingLogForm(CompactFieldsMixin, forms.Form):
         if mentorship is not None:
             kwargs["initial"].setdefault("minutes", mentorship.agreed_minutes())
         super().__init__(*args, **kwargs)
-        self.style_fields()
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        if mentorship is not None:
-            self.fields["date"].widget.attrs["min"] = mentorship.start_date.isoformat()
 
 
 # --- First call: the terms ---------------------------------------------------------------
@@ -389,7 +351,9 @@ class EndEarlyForm(_EndForm):
 
 # --- A mentee the mentor found themselves ------------------------------------------------
 
-class AddMenteeForm(CompactFieldsMixin, forms.Form):
+class AddMenteeForm(forms.Form):
+    """Its inputs are written out in _mentor_sheet.html, with the bounds read here."""
+
     name = forms.CharField(
         label="Their name", max_length=150,
         error_messages={"required": "Enter the mentee's name."},
@@ -405,7 +369,7 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
         },
     )
     start_date = forms.DateField(
-        label="Start date", widget=DateInput(),
+        label="Start date",
         error_messages={"required": "Enter when the mentorship starts (usually today).",
                         "invalid": "Enter a date like 2026-11-03."},
     )
@@ -418,13 +382,14 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
         kwargs.setdefault("prefix", f"add-{mentor.pk}")
         kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.style_fields()
-        self.fields["email"].widget.attrs["autocomplete"] = "off"
-        today = timezone.localdate()
-        self.fields["start_date"].widget.attrs.update({
-            "min": (today - self.START_WITHIN).isoformat(),
-            "max": (today + self.START_WITHIN).isoformat(),
-        })
+
+    @property
+    def earliest_start(self):
+        return timezone.localdate() - self.START_WITHIN
+
+    @property
+    def latest_start(self):
+        return timezone.localdate() + self.START_WITHIN
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -434,7 +399,7 @@ class AddMenteeForm(CompactFieldsMixin, forms.Form):
 
     def clean_start_date(self):
         start = self.cleaned_data["start_date"]
-        if abs(start - timezone.localdate()) > self.START_WITHIN:
+        if not self.earliest_start <= start <= self.latest_start:
             raise forms.ValidationError(
                 "Enter a start date within a year of today (usually today).")
         return start
