@@ -171,6 +171,10 @@ class AnswerInline(admin.TabularInline):
     def value(self, obj):
         return obj.display()
 
+    def get_queryset(self, request):
+        # Each row shows its question (and the answer in the question's words).
+        return super().get_queryset(request).select_related("question")
+
     def has_add_permission(self, request, obj=None):
         return False
 
