@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from mm_program.form_fields import TimezoneField
@@ -100,10 +101,16 @@ class ApplicationForm(forms.ModelForm):
         self.fields["email"].error_messages["invalid"] = (
             "That doesn't look like an email address: check for a typo (name@example.org)."
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> carries the token
-        self.helper.layout = self.build_layout()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy's layout, built when the form is shown (blank, or refused with its
+        errors): a post that is saved never needs it."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True  # the page's <form> carries the token
+        helper.layout = self.build_layout()
+        return helper
 
     has_listed_mentors = False
 
@@ -189,9 +196,8 @@ class MenteeApplicationForm(ApplicationForm):
     def __init__(self, *args, program=None, **kwargs):
         self.program = program
         # Mentors who chose to be listed on this form; the question is left out (from
-        # the layout, built by the base class) when there are none.
+        # the layout, built when the form is shown) when there are none.
         self.listed_mentors = _listed_mentors(program).select_related("user", "application")
-        self.has_listed_mentors = self.listed_mentors.exists()
         super().__init__(*args, **kwargs)
         min_hours = program.min_hours_per_week if program else 5
         self.fields["hours_per_week"].help_text = (
@@ -215,6 +221,11 @@ class MenteeApplicationForm(ApplicationForm):
         mentors.queryset = self.listed_mentors
         mentors.label_from_instance = _mentor_choice_label
         mentors.help_text = "Only if someone stands out: it is one reason among several."
+
+    @cached_property
+    def has_listed_mentors(self) -> bool:
+        """Asked by the layout only: a post that is saved doesn't query it."""
+        return self.listed_mentors.exists()
 
     @classmethod
     def blank_render_key(cls, program) -> tuple:
