@@ -3,8 +3,8 @@ a deployment never serves: ``/bare``, a bare response, and ``/bare-write``, the 
 form POST that saves can cost.
 
 It goes through the same middleware as the mentee form's POST (sessions, CSRF, the
-client-address header, the page cache's write watch), reads the same posted body and
-saves one row in its own commit, then redirects. What the real form does beyond that
+client-address header), reads the same posted body and saves one row in its own commit,
+then redirects. What the real form does beyond that
 (validating twenty fields, rate limits, the account, the application and its history,
 the logged confirmation email) is the difference between the two figures.
 """

@@ -2,8 +2,7 @@
 mentorship, their applications, and the blocks other apps add (``dashboard_extra``: the
 surveys they still owe, their stipend requests).
 
-Built in a fixed number of queries however many mentees and meetings there are, and kept
-in the page cache until the next write (mm_program/page_cache.py).
+Built in a fixed number of queries however many mentees and meetings there are.
 """
 
 from collections.abc import Callable
@@ -13,8 +12,6 @@ from typing import Any
 from django.db.models import Case, IntegerField, Prefetch, When
 from django.shortcuts import render
 from django.urls import reverse
-
-from mm_program import page_cache
 
 from .mentorship_forms import AddMenteeForm, MeetingLogForm
 from .models import (
@@ -187,10 +184,5 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
 
 
 def render_dashboard(request, status=200, **forms):
-    if forms or status != 200:
-        return render(request, "matching/dashboard.html",
-                      dashboard_context(request.user, **forms), status=status)
-    # The page people open most; kept until anything is written (mm_program/page_cache).
-    return page_cache.render_cached(
-        request, "matching/dashboard.html", lambda: dashboard_context(request.user),
-        key=("dashboard", request.user.pk))
+    return render(request, "matching/dashboard.html",
+                  dashboard_context(request.user, **forms), status=status)

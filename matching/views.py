@@ -12,7 +12,6 @@ from django.utils.html import strip_tags
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from mm_program import page_cache
 from mm_program.ratelimit import emailed_link_limited, over_limit, posted_email, too_many
 
 from .dashboard import render_dashboard
@@ -107,10 +106,8 @@ def _count_apply(request) -> None:
 
 
 def _programs() -> list[Program]:
-    """Every program, oldest first: a handful of rows read on every form and home page
-    visit, so kept until the next write (mm_program/page_cache.py)."""
-    return page_cache.cached_value(
-        "programs", lambda: list(Program.objects.order_by("created_at", "pk")))
+    """Every program, oldest first: a handful of rows."""
+    return list(Program.objects.order_by("created_at", "pk"))
 
 
 def default_program() -> Program | None:
@@ -190,11 +187,8 @@ def apply(request, role: str, slug: str | None = None):
                 updated=result.updated_existing,
                 low_hours=getattr(application, "flagged_low_hours", False))
         return render(request, "matching/apply.html", {**context, "form": form}, status=400)
-    user = request.user.pk if request.user.is_authenticated else None
-    return page_cache.render_cached(
-        request, "matching/apply.html",
-        lambda: {**context, "blank_form": blank_form_html(role, program)},
-        key=("apply", role, program.pk, user))
+    return render(request, "matching/apply.html",
+                  {**context, "blank_form": blank_form_html(role, program)})
 
 
 @require_http_methods(["GET", "POST"])

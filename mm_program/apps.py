@@ -6,6 +6,4 @@ class MmProgramConfig(AppConfig):
     verbose_name = "Accounts and messages"
 
     def ready(self):
-        from . import checks, page_cache  # noqa: F401  (checks register themselves)
-
-        page_cache.connect()
+        from . import checks  # noqa: F401  (checks register themselves)

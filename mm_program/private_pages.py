@@ -7,9 +7,6 @@ shared computer's cache, or a proxy's, any of them lets the next person in. So e
 response to a signed-in person, and every page under a link with a token, says
 ``Cache-Control: private, no-store`` (Django's never_cache). One rule here rather than a
 decorator on each view: a new participant page is covered the day it is written.
-
-Pages kept in the server's page cache (mm_program/page_cache.py) are whole responses
-built afresh for each request, so the header is on a cached page too.
 """
 
 from django.utils.cache import add_never_cache_headers

@@ -148,15 +148,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole pages kept until the next database write (mm_program/page_cache.py). Every process
-# that writes (web, workers, manage.py) must share the cache, so it is on by default only
-# with Redis, and in tests (one process). Not in development without Redis: a
-# `manage.py shell` next to runserver would leave its pages stale.
-PAGE_CACHE = envbool("PAGE_CACHE", bool(REDIS_URL) or TESTING)
-PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
-# Tests run inside a transaction that never commits: there, each write marks pages stale.
-PAGE_CACHE_BUMP_EACH_WRITE = TESTING
-
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)

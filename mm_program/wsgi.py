@@ -8,8 +8,3 @@ application = get_wsgi_application()
 from mm_program.checks import require_real_secret_key  # noqa: E402 - needs settings loaded
 
 require_real_secret_key()
-
-from mm_program import page_cache  # noqa: E402
-
-# New code may render pages differently: nothing kept by the previous deploy is served.
-page_cache.bump()

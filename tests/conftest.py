@@ -8,7 +8,6 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from matching.models import Program, ResearchArea
-from mm_program import page_cache
 from mm_program.celery import app as celery_app
 from mm_program.roles import ORGANIZERS, ensure_roles
 from surveys.models import Question, SurveyTemplate
@@ -61,11 +60,9 @@ def _eager_celery_and_clean_cache(settings, request):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     cache.clear()
-    page_cache.forget()
     yield
     celery_app.conf.task_always_eager = previous
     cache.clear()
-    page_cache.forget()
 
 
 @pytest.fixture

@@ -70,22 +70,6 @@ def test_the_embedded_default_and_the_real_services():
         {"socket_connect_timeout": 2, "socket_timeout": 2}]
 
 
-def test_pages_are_cached_only_where_every_process_shares_the_cache():
-    """Each process marks pages stale in its cache: with a per-process cache, a web worker
-    would serve pages another worker, a Celery worker or a `manage.py` command made
-    stale. Redis, or the tests' single process, is fine."""
-    production = {"MM_TESTING": None, "DEBUG": "0", "SECRET_KEY": "x" * 50}
-    assert _settings(["PAGE_CACHE"], REDIS_URL=None, **production) == [False]
-    assert _settings(["PAGE_CACHE"], REDIS_URL="redis://r:6379/0", **production) == [True]
-    assert _settings(["PAGE_CACHE"], REDIS_URL=None, DEBUG="1", MM_TESTING=None) == [False]
-    assert _settings(["PAGE_CACHE"], REDIS_URL="redis://r:6379/0", DEBUG="1",
-                     MM_TESTING=None) == [True]
-    assert _settings(["PAGE_CACHE", "PAGE_CACHE_BUMP_EACH_WRITE"], REDIS_URL=None) == [
-        True, True]
-    assert _settings(["PAGE_CACHE_BUMP_EACH_WRITE"], REDIS_URL=None, **production) == [
-        False]
-
-
 def test_behind_a_proxy_both_rate_limiters_read_the_client_header():
     assert _settings(["ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "RATELIMIT_IP_META_KEY"],
                      CLIENT_IP_HEADER="X-Real-IP") == ["X-Real-IP",

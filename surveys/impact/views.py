@@ -8,11 +8,11 @@ runs the same handful of grouped queries whatever the number of mentorships.
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mm_program import page_cache
 from surveys.permissions import is_organizer
 
 from . import queries
@@ -57,11 +57,7 @@ def _build(request):
 @require_GET
 @_organizers_only
 def dashboard(request):
-    # Kept until anything is written (mm_program/page_cache.py): the figures read every
-    # survey answer and meeting, and change only when one does.
-    return page_cache.render_cached(
-        request, "surveys/impact.html", lambda: _context(request),
-        key=("impact", request.user.pk, request.GET.get("program", "")))
+    return render(request, "surveys/impact.html", _context(request))
 
 
 def _context(request) -> dict:
