@@ -1,137 +1,202 @@
-"""Dispatch throughput: 10,000 logged messages through the real broker and worker.
+"""Dispatch throughput: a wave of logged emails through Redis and real Celery workers to
+a local SMTP server, against a bare smtplib loop to the same server, in one run.
 
-    .venv/bin/python bench/bench_dispatch.py [--messages 10000] [--concurrency 2]
+    .venv/bin/python bench/bench_dispatch.py [--messages 10000] [--concurrency 4]
+        [--database-url postgres://postgres@127.0.0.1:5432/mm_bench_dispatch]
 
-Prints messages per second through Redis and a Celery worker (each delivery locks its
-message-log row, sends, records it as sent) next to the raw rate of the same email backend
-called in a loop in the same run, and their ratio. The backend appends one line per email
-to a file (as a local mail relay would accept it), so every delivery is counted: the run
-fails if any message is missing or sent twice.
+Starts what it measures with: an SMTP sink (``bench/smtp_sink.py``, its own process,
+recording every Message-ID), a private Redis on a free port, and a database of its own,
+which it creates and marks: it refuses any existing database without its mark, so it
+never empties somebody else's. Production settings, the SMTP backend (EMAIL_TIMEOUT as
+deployed) and ``celery worker`` as docker/entrypoint.sh starts it (prefork).
 
-Needs PostgreSQL and Redis on loopback (DATABASE_URL, REDIS_URL; defaults: database
-``mm_bench`` on 127.0.0.1, Redis db 15). Bounded: gives up after 10 minutes.
+The wave is ``--messages`` reminders logged as the reminder scan logs them: each with its
+pause link and one-click address as references (built by the worker as it sends) and
+handed to the workers in batches. Timed from the hand-over to the last message recorded
+as sent. The yardstick is a bare ``smtplib`` loop over one connection sending the very
+same emails to the same sink, each built in the loop as the app builds it (no broker, no
+worker, no database); the same loop with the emails built beforehand (the protocol alone)
+is printed beside it. Prints the rates and the ratio (target: 0.3 or more), the load
+average, and whether the sink received every message exactly once. Exit status 1 if it
+did not, or if the ratio misses the target. Bounded: gives up after 10 minutes.
 """
 
+from __future__ import annotations
+
 import argparse
-import json
 import os
-import subprocess
+import smtplib
 import sys
 import tempfile
 import time
-import uuid
+from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-DB_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mm_bench")
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+import harness  # noqa: E402
+from smtp_sink import SinkProcess  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/mm_bench_dispatch"
+# The bench's mark on the database it created: without it, a database is not its own.
+MARK = "bench_dispatch_owner"
+TARGET = 0.3
 
 
-def ensure_database() -> None:
+def own_database(url: str) -> None:
+    """Create the database with the bench's mark, or check the mark of an existing one.
+    Exits with a message for a database that is not the bench's."""
     import psycopg2
     from psycopg2 import sql
 
-    name = DB_URL.rsplit("/", 1)[1]
-    conn = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
+    base, name = url.rsplit("/", 1)
+    conn = psycopg2.connect(base + "/postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
+        exists = cur.fetchone() is not None
+        if not exists:
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        if exists:
+            cur.execute("SELECT to_regclass(%s)", [MARK])
+            if cur.fetchone()[0] is None:
+                sys.exit(f"refusing {name!r}: the database exists and is not this bench's "
+                         f"(no {MARK} table). Name a new one with --database-url.")
+        else:
+            cur.execute(sql.SQL("CREATE TABLE {} (created_at timestamptz DEFAULT now())")
+                        .format(sql.Identifier(MARK)))
     conn.close()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=2)
-    args = parser.parse_args()
+def log_wave(n: int) -> list:
+    """n reminders as the scan logs them: the text with its links as references."""
+    from mm_program.emails import render_email
+    from mm_program.links import PersonalLink, references
+    from mm_program.models import Message
 
-    outbox = Path(tempfile.mkdtemp()) / "outbox.jsonl"
-    env = {
-        "DATABASE_URL": DB_URL, "REDIS_URL": REDIS_URL, "DEBUG": "0",
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2, "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_BACKEND": "tests.email_backends.AppendToFile", "MM_OUTBOX_FILE": str(outbox),
-        "DJANGO_SETTINGS_MODULE": "mm_program.settings", "PYTHONPATH": str(ROOT),
-    }
-    os.environ.update(env)
-    ensure_database()
+    Message.objects.all().delete()  # the bench's own database (own_database)
+    pause = PersonalLink("reminder-pause", 1, "meeting-nudge")
+    one_click = PersonalLink("reminder-pause-one-click", 1, "meeting-nudge")
+    rendered = render_email("decision", {
+        "subject": "Time for a mentorship call?", "accepted": True,
+        "body": f"It has been 21 days since your last logged meeting.\n\nPause: {pause}\n"
+                + "A paragraph of what reminders say.\n" * 8,
+        "dashboard_url": "https://mentors.example.org/dashboard/"})
+    refs = references([pause, one_click])
+    return Message.objects.bulk_create(
+        Message(kind="meeting-nudge", occasion=f"bench-dispatch/{i}",
+                recipient=f"mentor{i}@example.org", subject=rendered.subject,
+                body_text=rendered.text, body_html=rendered.html, links=refs,
+                unsubscribe_url=str(one_click))
+        for i in range(n))
 
-    import django
 
-    django.setup()
-    from django.core.mail import get_connection
-    from django.core.management import call_command
+def bare_loops(messages: list, port: int) -> tuple[float, float]:
+    """Messages a second that smtplib sends over one connection, the same emails each
+    with a Message-ID of its own: (1) each built in the loop as the app builds it (its
+    links, Django's EmailMultiAlternatives to bytes), as a script sending them without
+    broker, worker or database would; (2) all built beforehand: the protocol alone."""
+    from django.conf import settings
 
-    from mm_program.celery import app as celery_app
-    from mm_program.delivery import deliver_message
-    from mm_program.emails import RenderedEmail, render_email
-    from mm_program.models import Message, MessageStatus
+    from mm_program.emails import build_email
 
-    call_command("migrate", verbosity=0)
-    queue = f"bench-{uuid.uuid4().hex[:6]}"
-    celery_app.conf.task_default_queue = celery_app.conf.task_default_routing_key = queue
+    def built(m, tag):
+        email, unsubscribe = m.outgoing()
+        return build_email(email, m.recipient, message_id=f"<bare-{tag}-{m.pk}@bench>",
+                           unsubscribe_url=unsubscribe).message().as_bytes(linesep="\r\n")
 
-    rendered = render_email("decision", {"subject": "Your application", "accepted": True,
-                                         "body": "Welcome to the program.\n" * 5,
-                                         "dashboard_url": "http://127.0.0.1:8000/"})
-    Message.objects.all().delete()
-    n = args.messages
-    messages = Message.objects.bulk_create(
-        Message(kind="bench", occasion=f"bench/{i}", recipient=f"p{i}@example.org",
-                subject=rendered.subject, body_text=rendered.text, body_html=rendered.html)
-        for i in range(n)
-    )
-
-    # The same backend, called in a loop: the ceiling the dispatch is measured against.
-    from mm_program.emails import send_rendered
-
-    raw_file = outbox.with_name("raw.jsonl")
-    os.environ["MM_OUTBOX_FILE"] = str(raw_file)
-    get_connection()  # import the backend before timing
+    sender = settings.DEFAULT_FROM_EMAIL
+    smtp = smtplib.SMTP("127.0.0.1", port, timeout=10)
     started = time.perf_counter()
     for m in messages:
-        send_rendered(RenderedEmail(m.subject, m.body_text, m.body_html), m.recipient,
-                      message_id=m.message_id)
-    raw_rate = n / (time.perf_counter() - started)
-    os.environ["MM_OUTBOX_FILE"] = str(outbox)
+        smtp.sendmail(sender, [m.recipient], built(m, "loop"))
+    building = len(messages) / (time.perf_counter() - started)
+    ready = [(m.recipient, built(m, "ready")) for m in messages]
+    started = time.perf_counter()
+    for recipient, raw in ready:
+        smtp.sendmail(sender, [recipient], raw)
+    protocol = len(ready) / (time.perf_counter() - started)
+    smtp.quit()
+    return building, protocol
 
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mm_program", "worker", "-Q", queue,
-         f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL,
-    )
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="worker processes (CELERY_CONCURRENCY in .env.example: 4)")
+    parser.add_argument("--database-url", default=DEFAULT_DB,
+                        help="a database this bench created, or one to create")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-dispatch-"))
+    own_database(args.database_url)
+    sink = SinkProcess(workdir / "ids.txt").start()
+    redis = harness.PrivateRedis(harness.free_port(), workdir, persist=False)
+    worker = None
     try:
-        time.sleep(3)  # let the worker connect before the clock starts
-        started = time.perf_counter()
-        for m in messages:
-            deliver_message.delay(m.pk)
-        published = time.perf_counter() - started
-        deadline = time.monotonic() + 600
-        while Message.objects.filter(status=MessageStatus.SENT).count() < n:
-            if time.monotonic() > deadline:
-                print("gave up after 10 minutes", file=sys.stderr)
-                return 1
-            time.sleep(0.2)
-        elapsed = time.perf_counter() - started
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        redis.start()
+        env = harness.production_env(
+            database_url=args.database_url, redis_url=redis.url,
+            CELERY_TASK_ALWAYS_EAGER="0", PAGE_CACHE="0",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="0")
+        harness.manage(env, "migrate", "--noinput")
+        harness.use_env(env)
+        from mm_program.celery import app as celery_app
+        from mm_program.delivery import hand_over
+        from mm_program.models import Message, MessageStatus
 
-    ids = [json.loads(line)["message_id"] for line in outbox.read_text().splitlines()]
-    dispatch_rate = n / elapsed
-    print(f"messages: {n:,}; worker concurrency: {args.concurrency}")
-    print(f"raw backend loop:    {raw_rate:10,.0f} messages/s")
-    print(f"broker + worker:     {dispatch_rate:10,.0f} messages/s "
-          f"(publishing took {published:.1f} s of {elapsed:.1f} s)")
-    print(f"ratio dispatch/raw:  {dispatch_rate / raw_rate:10.3f}")
-    ok = len(ids) == n and len(set(ids)) == n
-    print(f"delivered: {len(ids):,} emails, {len(set(ids)):,} distinct: "
-          f"{'every message once' if ok else 'MISMATCH'}")
-    return 0 if ok else 1
+        messages = log_wave(args.messages)
+        bare_rate, protocol_rate = bare_loops(messages, sink.port)
+
+        worker = harness.spawn(
+            [sys.executable, "-m", "celery", "-A", "mm_program", "worker", "-l", "warning",
+             "--concurrency", str(args.concurrency), "--without-gossip", "--without-mingle",
+             "--without-heartbeat"], env=env, log=workdir / "worker.log")
+        harness.wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60,
+                           "the worker to answer")
+        load_before = harness.load_average()
+        ids = [m.pk for m in messages]
+        started = time.perf_counter()
+        hand_over(ids)
+        published = time.perf_counter() - started
+        sent = Message.objects.filter(status=MessageStatus.SENT)
+        harness.wait_until(lambda: sent.count() == len(ids), 600,
+                           "every message to be sent", every=0.1)
+        elapsed = time.perf_counter() - started
+        load_after = harness.load_average()
+    finally:
+        harness.stop(worker)
+        redis.stop()
+        sink.stop()
+
+    dispatch_rate = len(ids) / elapsed
+    logged = {m.message_id for m in Message.objects.all()}
+    received = Counter(i for i in sink.ids() if not i.startswith("<bare-"))
+    twice = sum(c - 1 for c in received.values() if c > 1)
+    missing = logged - set(received)
+    ratio = dispatch_rate / bare_rate
+    print(f"messages: {len(ids):,}; worker concurrency {args.concurrency} (prefork), batches "
+          f"of {os.environ.get('MESSAGE_BATCH_SIZE', '100')}; load average {load_before} "
+          f"before, {load_after} after")
+    print(f"bare smtplib loop, one connection, each email built in the loop: "
+          f"{bare_rate:8,.0f} messages/s")
+    print(f"  the same, the emails built beforehand (protocol only):        "
+          f"{protocol_rate:8,.0f} messages/s")
+    print(f"hand-over, broker, workers, SMTP:                               "
+          f"{dispatch_rate:8,.0f} messages/s (hand-over {published:.2f} s of {elapsed:.1f} s)")
+    verdict = "PASS" if ratio >= TARGET else "FAIL"
+    print(f"ratio dispatch/bare loop: {ratio:.3f} (target {TARGET}: {verdict}); against "
+          f"the protocol alone: {dispatch_rate / protocol_rate:.3f}")
+    ok = not missing and not twice and set(received) == logged
+    print(f"sink: {sum(received.values()):,} emails, {len(received):,} distinct; missing "
+          f"{len(missing)}, twice {twice}: {'every message once' if ok else 'MISMATCH'}")
+    return 0 if ok and ratio >= TARGET else 1
 
 
 if __name__ == "__main__":
