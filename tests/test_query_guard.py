@@ -1,6 +1,8 @@
 """URLs that crashed code we don't own answer 400 before any view runs
 (mm_program/query_guard.py); everything next to them still works."""
 
+from html import unescape
+
 import pytest
 from django.test import Client
 
@@ -29,10 +31,20 @@ def refused(response) -> bool:
     "/admin/autocomplete/?app_label=matching&model_name=mentorship&field_name=mentor"
     "&term=%00",
     "/admin/matching/menteeapplication/?q=%00", "/organizers/impact/?program=%00",
-    "/?x=%00", "/?%00=x", "/surveys/%00/", "/admin/matching/mentor/%00/change/",
+    "/?x=%00", "/?%00=x",
 ])
-def test_a_nul_anywhere_in_the_url_is_refused(admin_client, url):
+def test_a_nul_in_the_query_string_is_refused(admin_client, url):
     assert refused(admin_client.get(url))
+
+
+def test_a_nul_in_the_path_is_the_pages_to_answer(admin_client):
+    # An emailed link's page says what to do about a broken link; an admin id is read as
+    # a number before any query.
+    for link in ("/surveys/%00/", "/invitation/%00/"):
+        response = admin_client.get(link)
+        assert response.status_code == 404, link
+        assert "This link isn't valid" in unescape(response.content.decode()), link
+    assert admin_client.get("/admin/matching/mentor/%00/change/").status_code == 302
 
 
 @pytest.mark.parametrize("query", [
