@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL unreachable: 503 with Retry-After and a page that says nothing was saved,
+    # instead of a 500 (mm_program/outage.py).
+    "mm_program.outage.DatabaseOutageMiddleware",
     # A 400 for the few URLs views can't be trusted to survive (NUL, which PostgreSQL
     # refuses; Django admin's own crashes): mm_program/query_guard.py.
     "mm_program.query_guard.QueryStringGuardMiddleware",
@@ -125,6 +128,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host must cost a request seconds, not the OS's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at the start of a transaction, so that two simultaneous form
     # posts wait for each other instead of failing with "database is locked".
@@ -369,7 +376,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_warning": {"()": "mm_program.logs.OneLineWarning"}},
+    "filters": {"one_line_warning": {"()": "mm_program.logs.OneLineWarning"},
+                "one_line_outage": {"()": "mm_program.outage.OneLineOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -379,6 +387,8 @@ LOGGING = {
         **{f"django.security.{name}": {"filters": ["one_line_warning"]}
            for name in ("DisallowedHost", "RequestDataTooBig", "TooManyFieldsSent",
                         "TooManyFilesSent")},
+        # PostgreSQL unreachable: one line per request, not a traceback (outage.py).
+        "django.request": {"filters": ["one_line_outage"]},
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise in-process (development); workers log their own.
         "celery.app.trace": {"level": os.environ.get("CELERY_TRACE_LOG_LEVEL", "WARNING")},

@@ -1,27 +1,78 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import ReminderPause
+from .celery import app as celery_app
+from .models import Message, MessageStatus, ReminderPause
 from .ratelimit import emailed_link_limited, too_many
 from .reminders import KIND_LABELS, read_pause_token
 
 User = get_user_model()
 
 
+def _probe(check) -> dict:
+    started = time.perf_counter()
+    try:
+        detail = check() or {}
+    except Exception as exc:  # noqa: BLE001 - any failure is the answer
+        return {"ok": False, "error": f"{type(exc).__name__}: {str(exc).strip()[:200]}"}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1), **detail}
+
+
+def _database() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        connection.close()  # the next request connects afresh
+        raise
+
+
+def _cache() -> None:
+    cache.get("healthz")
+
+
+def _broker() -> dict | None:
+    if celery_app.conf.task_always_eager:
+        return {"mode": "in-process"}
+    with celery_app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+        broker.default_channel  # noqa: B018 - opening the channel talks to Redis
+    return None
+
+
+def _email() -> dict:
+    """The message log's backlog: what waits to be sent, and since when."""
+    waiting = Message.objects.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    return {"waiting": waiting.count(),
+            "oldest_seconds": round((timezone.now() - oldest).total_seconds()) if oldest else 0}
+
+
 @never_cache
 def healthz(request):
-    """Liveness and database reachability, for the load balancer and compose."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Each dependency, for the load balancer, compose and people: the database, the
+    cache, the broker, and the email backlog. 200 while the database answers (the site
+    works, perhaps degraded), 503 when it does not."""
+    checks = {"database": _probe(_database), "cache": _probe(_cache),
+              "broker": _probe(_broker)}
+    if checks["database"]["ok"]:
+        checks["email"] = _probe(_email)
+    healthy = all(check["ok"] for check in checks.values())
+    status = "ok" if healthy else "degraded" if checks["database"]["ok"] else "down"
+    return JsonResponse({"status": status, **checks},
+                        status=200 if checks["database"]["ok"] else 503)
 
 
 def favicon(request):

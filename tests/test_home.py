@@ -9,7 +9,7 @@ def test_the_start_page_explains_the_program_and_links_both_forms(client, progra
 def test_the_health_check_reaches_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok" and response.json()["database"]["ok"]
 
 
 def test_the_favicon_is_found_where_browsers_look_for_it(client):

@@ -67,3 +67,36 @@
   var summary = document.querySelector(".mm-error-summary");
   if (summary) { summary.focus(); }
 })();
+
+// The interest forms: keep what is sent in this tab (sessionStorage) until it is saved,
+// so that if the database can't be reached the 503 page can send it again
+// (static/js/outage.js). The thanks page means it was saved: the copy goes.
+(function () {
+  "use strict";
+
+  var FORM_PAGE = /^\/(programs\/[^/]+\/)?apply\/(mentee|mentor)\/$/;
+  var THANKS_PAGE = /^\/apply\/(mentee|mentor)\/thanks\/$/;
+  var storage;
+  try { storage = window.sessionStorage; } catch (e) { return; }
+  if (!storage) { return; }
+
+  if (THANKS_PAGE.test(location.pathname)) {
+    Object.keys(storage).forEach(function (key) {
+      if (key.indexOf("mm-draft:") === 0) { storage.removeItem(key); }
+    });
+    return;
+  }
+  if (!FORM_PAGE.test(location.pathname)) { return; }
+  document.querySelectorAll('form[method="post"]').forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var fields = [];
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string") { fields.push([name, value]); }
+      });
+      try {
+        storage.setItem("mm-draft:" + location.pathname + location.search,
+                        JSON.stringify({at: Date.now(), fields: fields}));
+      } catch (e) { /* full or disabled: the form is sent all the same */ }
+    });
+  });
+})();
