@@ -18,6 +18,7 @@ from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, Mess
 from .privacy import erase_url
 from .privacy.permissions import can_erase
 from .privacy.services import person_erase, person_erasure_plan
+from .query_ids import query_ids
 from .reminders import scan
 
 
@@ -169,13 +170,6 @@ class OrganizersOnly(ViewOnlyMixin):
         return can_erase(request.user)
 
 
-def _ids(value: str) -> list[int]:
-    try:
-        return [int(pk) for pk in value.split(",") if pk]
-    except ValueError:
-        return []
-
-
 @admin.register(ErasureRequest)
 class ErasureRequestAdmin(OrganizersOnly, admin.ModelAdmin):
     """What participants asked for from their page; "Erase…" carries a request out."""
@@ -221,8 +215,8 @@ class ErasureRequestAdmin(OrganizersOnly, admin.ModelAdmin):
             raise PermissionDenied
         source = request.POST if request.method == "POST" else request.GET
         asked = {r.user_id: r for r in ErasureRequest.objects.filter(
-            pk__in=_ids(source.get("requests", "")), status=ErasureRequestStatus.OPEN)}
-        user_ids = set(_ids(source.get("users", ""))) | set(asked)
+            pk__in=query_ids(source.get("requests", "")), status=ErasureRequestStatus.OPEN)}
+        user_ids = set(query_ids(source.get("users", ""))) | set(asked)
         people = list(User.objects.filter(pk__in=user_ids).order_by("email"))
         changelist = reverse("admin:mm_program_erasurerequest_changelist")
         if not people:

@@ -414,16 +414,7 @@ def _too_big_an_id(value) -> bool:
 
 # The fuzzing steers around these; test_known_server_errors shows each one, and fails as
 # soon as it is fixed: then delete its line here.
-KNOWN = {
-    "admin:mm_program_erasurerequest_erase": Known(
-        "mm_program/admin.py _ids(): int() of each id, then pk__in (use query_ids)",
-        "/admin/mm_program/erasurerequest/erase/?users=99999999999999999999",
-        ("users", "requests")),
-    "admin:payments_stipendrequest_move": Known(
-        "payments/admin/requests.py move_view: int() of each id, then pk__in (query_ids)",
-        "/admin/payments/stipendrequest/move/?to=approve&ids=99999999999999999999",
-        ("ids",)),
-}
+KNOWN: dict[str, Known] = {}
 
 
 def known_server_error(route: Route, path: str, query: dict) -> bool:
