@@ -19,7 +19,8 @@ from .factories import UserFactory
 
 SEEDED_AREAS = import_module("matching.migrations.0002_seed_areas_program_emails").AREAS
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.mentorship_fixtures",
+                  "tests.matching_fixtures", "tests.payments_fixtures"]
 
 # The fuzz tests (tests/test_fuzz_*.py). In CI the same examples every run (derandomize),
 # so a red build is the code's doing and can be re-run; HYPOTHESIS_PROFILE=thorough runs
@@ -63,6 +64,14 @@ def _eager_celery_and_clean_cache(settings, request):
     yield
     celery_app.conf.task_always_eager = previous
     cache.clear()
+
+
+@pytest.fixture
+def deliver_at_once(monkeypatch):
+    """The test's transaction never commits: emails queued "after the commit" are handed
+    to the (in-process) worker at once, as a real commit would."""
+    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
+                        lambda fn, *a, **k: fn())
 
 
 @pytest.fixture

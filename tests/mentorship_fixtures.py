@@ -1,26 +1,15 @@
-"""Grace mentors Ada: the people most mentorship tests start from, and the helpers that
-read their pages. Test modules take them with
-``from .mentorship_fixtures import *  # noqa: F403``."""
+"""Grace mentors Ada: the people most mentorship tests start from (a pytest plugin, listed
+in conftest.py, so every test module can ask for them by name)."""
 
-import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
-from django.test import Client
-from django.utils import timezone
 
 from matching.models import MentorshipSource
 from matching.services import mentorships as services
 
 from .factories import MenteeFactory, MentorFactory
-
-__all__ = ["today", "grace", "ada", "mentorship", "mentor_client", "mentee_client",
-           "log_data", "text", "day", "signed_in", "sheet_row"]
-
-
-def today():
-    return timezone.localdate()
+from .helpers import today
 
 
 @pytest.fixture
@@ -54,34 +43,3 @@ def mentor_client(client, grace):
 def mentee_client(client, ada):
     client.force_login(ada.user)
     return client
-
-
-def log_data(m, **overrides):
-    prefix = f"log-{m.pk}-"
-    data = {"date": today().isoformat(), "minutes": "30", "on_track": "yes", "note": ""}
-    data.update(overrides)
-    return {"back": overrides.pop("back", "dashboard"),
-            **{prefix + key: value for key, value in data.items() if key != "back"}}
-
-
-def text(response) -> str:
-    """The page as a person reads it: HTML entities decoded."""
-    return unescape(response.content.decode())
-
-
-def day(value):
-    return f"{value.day} {value:%b %Y}"
-
-
-def signed_in(user) -> Client:
-    """A browser of its own, signed in as `user` (for tests that need two at once)."""
-    browser = Client()
-    browser.force_login(user)
-    return browser
-
-
-def sheet_row(html: str, m) -> str:
-    """The mentor's dashboard row of mentorship `m`."""
-    match = re.search(rf'<tr id="mentorship-{m.pk}".*?</tr>', html, re.S)
-    assert match, f"no row for mentorship {m.pk}"
-    return match.group(0)

@@ -1,6 +1,6 @@
-"""Shared fixtures of the payments tests (imported by the test_payments_* modules)."""
+"""Shared fixtures of the payments tests (a pytest plugin, listed in conftest.py), and
+the helpers that build their data."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,28 +20,14 @@ from .factories import (
     MentorshipFactory,
     UserFactory,
 )
+from .helpers import days_ago
 
 DEMO_IBAN = "DE89370400440532013000"
 DEMO_IBAN_SPACED = "DE89 3704 0044 0532 0130 00"
 
 
-def today():
-    return timezone.localdate()
-
-
-def days_ago(n):
-    return today() - timedelta(days=n)
-
-
 def iban_account(holder="Ada Lovelace", iban=DEMO_IBAN, bic="COBADEFFXXX"):
     return Account(kind="iban", country=iban[:2], holder_name=holder, iban=iban, bic=bic)
-
-
-@pytest.fixture
-def deliver_at_once(monkeypatch):
-    """The test's transaction never commits: run on-commit deliveries at once."""
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
 
 
 @pytest.fixture

@@ -19,10 +19,9 @@ from playwright.sync_api import expect
 from payments.models import BankDetailsReveal, PayoutBatch, StipendBudget, StipendRequest
 
 from .browser_fixtures import ARTIFACTS
+from .helpers import days_ago
 from .test_browser_apply import assert_no_browser_errors
 from .test_browser_mentorship import PHONE, no_sideways_scroll, sign_in_with_code
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

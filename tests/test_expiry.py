@@ -12,14 +12,10 @@ from django.urls import reverse
 
 from .factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("deliver_at_once")
+
+
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
-
-
-@pytest.fixture(autouse=True)
-def _deliver_on_commit(monkeypatch):
-    """Sign-in emails are delivered after the commit, which a test never reaches."""
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
 
 
 @pytest.fixture

@@ -21,8 +21,7 @@ from payments.models import BankDetails
 from payments.services.bank import bank_details_save, plaintext
 
 from .factories import UserFactory
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN, iban_account
+from .payments_fixtures import DEMO_IBAN, iban_account
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,14 +29,11 @@ from surveys.tokens import survey_token
 
 from .factories import MenteeApplicationFactory, MenteeFactory, MentorFactory
 from .fuzz_strategies import examples, isolated, post, rows, short_text
+from .helpers import today
+from .payments_fixtures import DEMO_IBAN_SPACED
 from .surveys_helpers import MENTEE_FINAL_OK, completed, invitation
-from .test_payments_fixtures import DEMO_IBAN_SPACED
 
 pytestmark = pytest.mark.django_db
-
-
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,14 +49,11 @@ from .fuzz_strategies import (
     rows,
     too_big,
 )
+from .helpers import today
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ from .fuzz_strategies import (
     rows,
     too_big,
 )
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN_SPACED, days_ago, iban_account
+from .helpers import days_ago
+from .payments_fixtures import DEMO_IBAN_SPACED, iban_account
 
 pytestmark = pytest.mark.django_db
 

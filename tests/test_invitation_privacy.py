@@ -20,18 +20,11 @@ from matching.tokens import invitation_token
 from mm_program.models import Message
 
 from .factories import MenteeFactory, UserFactory
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import sheet_row, text, today
+from .helpers import sheet_row, text, today
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-
-@pytest.fixture
-def deliver_at_once(monkeypatch):
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
 
 
 def add(client, mentor, *, name="Some Stranger", email="greta@example.org", follow=True):

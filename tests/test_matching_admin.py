@@ -10,21 +10,11 @@ from django.urls import reverse
 from matching.models import MatchingRun, Mentorship, PairRule, Program
 
 from .factories import UserFactory
-from .matching_helpers import accepted_mentee, accepted_mentor
+from .matching_helpers import accepted_mentee
 
 pytestmark = pytest.mark.django_db
 
 START = reverse("admin:matching_matchingrun_add")
-
-
-@pytest.fixture
-def cast(program):
-    ines = accepted_mentor(program, "Ines Interp", areas=("Interpretability", "Evals"))
-    gil = accepted_mentor(program, "Gil Gov", areas=("Governance",), tz="America/New_York")
-    ada = accepted_mentee(program, "Ada A", areas=("Interpretability", "Evals"))
-    bob = accepted_mentee(program, "Bob B", areas=("Governance",), tz="America/Chicago")
-    cy = accepted_mentee(program, "Cy C", areas=("Interpretability",), hours=3)
-    return {"ines": ines, "gil": gil, "ada": ada, "bob": bob, "cy": cy}
 
 
 @pytest.fixture

@@ -20,17 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cast(program):
-    """Two mentors with one place each, three mentees who want them: one is left out."""
-    ines = accepted_mentor(program, "Ines Interp", areas=("Interpretability", "Evals"))
-    gil = accepted_mentor(program, "Gil Gov", areas=("Governance",), tz="America/New_York")
-    ada = accepted_mentee(program, "Ada A", areas=("Interpretability", "Evals"))
-    bob = accepted_mentee(program, "Bob B", areas=("Governance",), tz="America/Chicago")
-    cy = accepted_mentee(program, "Cy C", areas=("Interpretability",), hours=3)
-    return {"ines": ines, "gil": gil, "ada": ada, "bob": bob, "cy": cy}
-
-
-@pytest.fixture
 def one_per_page(monkeypatch):
     monkeypatch.setattr(run_admin, "PROPOSALS_PER_PAGE", 1)
     monkeypatch.setattr(run_admin, "ROWS_PER_PAGE", 1)

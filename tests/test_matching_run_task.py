@@ -11,24 +11,11 @@ from matching.models import MatchingRun, MenteeApplication, Mentorship, Proposal
 from matching.services.matching import run_approve, run_queue, run_solve
 from matching.tasks import solve_matching_run
 
-from .matching_helpers import accepted_mentee, accepted_mentor
-
 pytestmark = pytest.mark.django_db
 
 START = reverse("admin:matching_matchingrun_add")
 FORM = {"threshold": "20", "weight_areas": "4", "weight_timezone": "2",
         "weight_commitment": "1", "weight_style": "1", "weight_preference": "2"}
-
-
-@pytest.fixture
-def cast(program):
-    accepted_mentor(program, "Ines Interp", areas=("Interpretability", "Evals"))
-    accepted_mentor(program, "Gil Gov", areas=("Governance",), tz="America/New_York")
-    return {
-        "ada": accepted_mentee(program, "Ada A", areas=("Interpretability", "Evals")),
-        "bob": accepted_mentee(program, "Bob B", areas=("Governance",), tz="America/Chicago"),
-        "cy": accepted_mentee(program, "Cy C", areas=("Interpretability",), hours=3),
-    }
 
 
 def queued(program, organizer):

@@ -14,8 +14,7 @@ from matching.services import mentorships as services
 from payments.models import StipendRequest, StipendStatus
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import signed_in, today
+from .helpers import signed_in, today
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from matching.models import Mentor, MentorshipSource
 from matching.services import mentorships as services
 
 from .factories import MenteeFactory, MentorFactory
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import signed_in
+from .helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory
-from .mentorship_fixtures import signed_in
+from .helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

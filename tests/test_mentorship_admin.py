@@ -40,16 +40,13 @@ from .factories import (
     ProgramFactory,
     UserFactory,
 )
+from .helpers import today
 
 User = get_user_model()
 
 CHANGELIST = reverse("admin:matching_mentorship_changelist")
 ADD = reverse("admin:matching_mentorship_add")
 MOVE = reverse("admin:matching_mentorship_move")
-
-
-def today():
-    return timezone.localdate()
 
 
 def days_ago(n):

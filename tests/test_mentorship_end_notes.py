@@ -11,8 +11,7 @@ from matching.models import MentorshipStatus
 from mm_program.privacy.services import person_erase
 
 from .factories import MentorshipFactory, UserFactory
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import signed_in, today
+from .helpers import signed_in, today
 
 pytestmark = pytest.mark.django_db
 

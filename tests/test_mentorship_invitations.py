@@ -25,8 +25,7 @@ from .factories import (
     MentorshipFactory,
     UserFactory,
 )
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import sheet_row, text, today
+from .helpers import sheet_row, text, today
 
 User = get_user_model()
 

@@ -9,8 +9,7 @@ from matching.services import mentorships as services
 from matching.tokens import invitation_token
 
 from .factories import MentorFactory
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import today
+from .helpers import today
 
 pytestmark = pytest.mark.django_db
 

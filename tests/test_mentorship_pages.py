@@ -28,8 +28,7 @@ from .factories import (
     ResearchAreaFactory,
     UserFactory,
 )
-from .mentorship_fixtures import *  # noqa: F403  (Grace mentors Ada)
-from .mentorship_fixtures import day, log_data, sheet_row, text, today
+from .helpers import day, log_data, sheet_row, text, today
 
 User = get_user_model()
 

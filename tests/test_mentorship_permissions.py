@@ -11,19 +11,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
 
 from matching.models import FinalProject, MeetingLog, Mentorship, MentorshipStatus
 from matching.services import mentorships as services
 from matching.tokens import invitation_token, update_token
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory, UserFactory
+from .helpers import today
 
 User = get_user_model()
-
-
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.urls import reverse
 from matching.models import MentorshipSource
 from matching.services.mentorships import mentorship_create
 
+from .helpers import signed_in
 from .matching_helpers import accepted_mentee, accepted_mentor
-from .mentorship_fixtures import signed_in
 
 pytestmark = pytest.mark.django_db
 

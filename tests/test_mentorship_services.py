@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from matching import signals
 from matching.models import (
@@ -22,13 +21,10 @@ from matching.models import (
 from matching.services import mentorships as services
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory
+from .helpers import today
 
 S = MentorshipStatus
 URL = re.compile(r"https?://\S+")
-
-
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -31,8 +31,7 @@ from surveys.models import Invitation, SurveyKind
 
 from .email_backends import RecordThenRefuse
 from .factories import MenteeApplicationFactory, UserFactory
-from .mentorship_fixtures import *  # noqa: F403
-from .mentorship_fixtures import today
+from .helpers import today
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +41,7 @@ TOKEN_URL = re.compile(r"https?://[^\s\"'<>]*/\.?[\w-]+:[\w-]+:[\w-]+/?")
 
 
 @pytest.fixture
-def on_commit_at_once(monkeypatch):
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
-
-
-@pytest.fixture
-def worker_stopped(monkeypatch, on_commit_at_once):
+def worker_stopped(monkeypatch, deliver_at_once):
     """Messages are logged, and nothing takes them off the queue."""
     monkeypatch.setattr(delivery.deliver_message, "delay", lambda *a, **k: None)
 
@@ -124,7 +117,7 @@ def test_a_waiting_sign_in_code_cannot_be_read_in_the_log(snoop, officer, worker
 
 
 def test_a_refused_sign_in_code_is_erased_not_kept(snoop, officer, settings,
-                                                   on_commit_at_once):
+                                                   deliver_at_once):
     settings.EMAIL_BACKEND = "tests.email_backends.RecordThenRefuse"
     RecordThenRefuse.seen = []
     message = ask_for_a_code(officer.email)
@@ -135,7 +128,7 @@ def test_a_refused_sign_in_code_is_erased_not_kept(snoop, officer, settings,
 
 
 def test_a_failed_sign_in_email_is_not_sent_again(snoop, officer, settings,
-                                                  on_commit_at_once):
+                                                  deliver_at_once):
     settings.EMAIL_BACKEND = "tests.email_backends.Refused"
     message = ask_for_a_code(officer.email)
     response = snoop.post(reverse("admin:mm_program_message_resend", args=[message.pk]),
@@ -249,7 +242,7 @@ def test_an_unknown_kind_of_personal_link_fails_loudly():
         PersonalLink("no-such-link", 1)
 
 
-def test_text_typed_to_look_like_a_placeholder_is_not_filled(db, on_commit_at_once):
+def test_text_typed_to_look_like_a_placeholder_is_not_filled(db, deliver_at_once):
     fake = "[personal-link-0123456789abcdef]"
     message = queue("decision", to="ada@example.org", occasion="test/fake",
                     context={"subject": "Hello", "body": f"Name: {fake}",

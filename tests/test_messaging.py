@@ -15,13 +15,6 @@ from .factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def deliver_at_once(monkeypatch):
-    """The test's transaction never commits: run on-commit deliveries at once."""
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
-
-
 def queue_one(occasion="test/1", to="ada@example.org"):
     return messaging.queue(
         "decision", to=to, occasion=occasion,

@@ -19,8 +19,8 @@ from payments.services import stipends as services
 from payments.services.bank import bank_details_save
 
 from .factories import UserFactory
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN_SPACED, days_ago, iban_account, submit, today
+from .helpers import days_ago, today
+from .payments_fixtures import DEMO_IBAN_SPACED, iban_account, submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

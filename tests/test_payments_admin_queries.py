@@ -17,7 +17,8 @@ from payments.services import payouts
 from payments.services import stipends as services
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory, UserFactory
-from .test_payments_fixtures import days_ago, submit
+from .helpers import days_ago
+from .payments_fixtures import submit
 
 pytestmark = pytest.mark.django_db
 

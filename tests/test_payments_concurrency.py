@@ -14,9 +14,9 @@ from payments.services import payouts
 from payments.services import stipends as services
 
 from .factories import UserFactory
+from .helpers import days_ago, today
+from .payments_fixtures import submit
 from .test_capacity_concurrency import race
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import days_ago, submit, today
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

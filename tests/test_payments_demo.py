@@ -12,7 +12,6 @@ from payments.services import payouts
 from payments.services.bank import plaintext
 
 from .demo_once import demo_once
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

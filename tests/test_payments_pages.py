@@ -12,9 +12,9 @@ from django.urls import reverse
 from payments.models import BankDetails, StipendRequest
 from payments.services import stipends as services
 
+from .helpers import days_ago, today
+from .payments_fixtures import DEMO_IBAN_SPACED, submit
 from .test_mentorship_pages import _people
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN_SPACED, days_ago, submit, today
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

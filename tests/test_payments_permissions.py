@@ -9,8 +9,8 @@ from django.urls import reverse
 from mm_program.models import Message
 from payments.models import BankDetails, StipendRequest
 
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import days_ago, submit
+from .helpers import days_ago
+from .payments_fixtures import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -9,8 +9,6 @@ from django.urls import reverse
 from payments.models import BankDetails, BankDetailsReveal
 from payments.services import payouts
 
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 
 

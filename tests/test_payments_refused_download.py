@@ -8,8 +8,7 @@ from django.urls import reverse
 from payments.models import BankDetailsReveal
 from payments.services import payouts
 
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN, DEMO_IBAN_SPACED
+from .payments_fixtures import DEMO_IBAN, DEMO_IBAN_SPACED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -11,8 +11,7 @@ from django.urls import reverse
 from payments.models import BankDetailsReveal
 
 from .factories import UserFactory
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN, DEMO_IBAN_SPACED, iban_account
+from .payments_fixtures import DEMO_IBAN, DEMO_IBAN_SPACED, iban_account
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

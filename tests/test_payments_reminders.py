@@ -12,8 +12,8 @@ from mm_program.reminders import scan
 from payments.models import StipendBudget, StipendRequest
 
 from .factories import UserFactory
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import days_ago, submit, today
+from .helpers import days_ago, today
+from .payments_fixtures import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

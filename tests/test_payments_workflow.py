@@ -14,8 +14,8 @@ from payments.models import PaidRequestLocked, StipendBudget, StipendRequest, St
 from payments.services import stipends as services
 
 from .factories import UserFactory
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import days_ago, submit, today
+from .helpers import days_ago, today
+from .payments_fixtures import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -13,8 +13,7 @@ from mm_program.roles import ORGANIZERS
 from payments.services import stipends as stipend_services
 
 from .factories import UserFactory
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import submit
+from .payments_fixtures import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -21,7 +21,6 @@ from surveys.models import Answer, QuestionType
 
 from .demo_once import demo_once
 from .test_payments_demo import dump_database
-from .test_payments_fixtures import deliver_at_once  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -10,9 +10,8 @@ from django.urls import reverse
 from payments.services import stipends as stipend_services
 from surveys.models import SurveyKind
 
+from .payments_fixtures import DEMO_IBAN, DEMO_IBAN_SPACED, submit
 from .surveys_helpers import answer, invitation
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import DEMO_IBAN, DEMO_IBAN_SPACED, submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

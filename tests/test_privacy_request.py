@@ -9,7 +9,6 @@ from django.urls import reverse
 from mm_program.models import ErasureRequest, Message
 
 from .factories import MenteeFactory
-from .test_payments_fixtures import deliver_at_once  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -18,7 +18,6 @@ from surveys.impact import queries
 from surveys.impact.figures import Figures
 
 from .factories import MenteeApplicationFactory, MenteeFactory, MentorApplicationFactory
-from .test_payments_fixtures import deliver_at_once  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 

@@ -6,18 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from matching.models import Mentorship
 from matching.reminders import meeting_nudges
 
 from .factories import MeetingLogFactory, MentorshipFactory, ProgramFactory
+from .helpers import today
 
 pytestmark = pytest.mark.django_db
-
-
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

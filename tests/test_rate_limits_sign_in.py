@@ -12,13 +12,10 @@ from django.urls import reverse
 
 from .factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("deliver_at_once")
+
+
 URL = reverse("account_request_login_code")
-
-
-@pytest.fixture(autouse=True)
-def _deliver_on_commit(monkeypatch):
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
 
 
 def ask(email, ip):

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from payments.models import BankDetails, StipendRequest
 
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
 from .test_payments_pages import bank_data, request_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]

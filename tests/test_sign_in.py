@@ -7,15 +7,10 @@ from django.urls import reverse
 
 from .factories import MenteeApplicationFactory, UserFactory
 
+pytestmark = pytest.mark.usefixtures("deliver_at_once")
+
+
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
-
-
-@pytest.fixture(autouse=True)
-def _deliver_on_commit(monkeypatch):
-    """Sign-in emails go through the message log and are delivered after the commit;
-    the test's transaction never commits, so deliver at once."""
-    monkeypatch.setattr("mm_program.messaging.transaction.on_commit",
-                        lambda fn, *a, **k: fn())
 
 
 def _request_code(client, email):

@@ -12,8 +12,7 @@ from matching.models import Program
 from payments.models import StipendRequest
 from payments.services import stipends as services
 
-from .test_payments_fixtures import *  # noqa: F403  (the shared fixtures)
-from .test_payments_fixtures import days_ago
+from .helpers import days_ago
 from .test_payments_pages import bank_data, request_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]

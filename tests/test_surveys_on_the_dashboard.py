@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from surveys.models import SurveyKind
 
-from .mentorship_fixtures import signed_in
+from .helpers import signed_in
 from .surveys_helpers import answer, completed, invitation
 
 pytestmark = pytest.mark.django_db
