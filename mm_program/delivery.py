@@ -257,13 +257,15 @@ def _close(connection, *, broken: bool) -> None:
 def _send_all(connection, pending: deque, holder: str, deadline: float, result: Delivered,
               *, backoff: bool) -> None:
     """Send `pending` in order, taking each off once recorded; what the deadline leaves
-    no time for goes to a new task."""
+    no time for goes to a new task (always after one at least, so a batch moves on)."""
+    first = True
     while pending:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline and not first:
             result.counts["handed_on"] += len(pending)
             _hand_on(list(pending), holder)
             pending.clear()
             return
+        first = False
         outcome = _send(connection, pending[0], holder, backoff=backoff)
         message = pending.popleft()
         if outcome == "retry":
