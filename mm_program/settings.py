@@ -177,6 +177,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A Redis host that swallows packets costs a request this long once, not the OS's
     # TCP timeout (then email hand-overs pause: mm_program.delivery).
     "socket_connect_timeout": envint("CELERY_BROKER_CONNECT_TIMEOUT", 2),
+    # Opening a channel to send a task tries once: kombu's default keeps trying for
+    # broker_connection_timeout (6 s a task, measured) before the publish's own retry
+    # policy even starts. Workers' consuming connections retry by their own settings.
+    "max_retries": 0,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
