@@ -43,7 +43,8 @@ from matching.models import (
     PairRule,
     Program,
 )
-from matching.services.matching import eligible_mentees, run_matching
+from matching.services.matching import run_matching
+from matching.services.matching_inputs import eligible_mentees
 from mm_program.models import ErasureRequest, Message, MessageStatus
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS
 from payments.models import (

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from matching.models import Mentee, Mentorship, MentorshipStatus
-from matching.services import matching as matching_services
+from matching.services import matching_inputs
 from matching.services import mentorships as services
 from matching.tokens import invitation_token
 from mm_program.models import Message
@@ -152,6 +152,6 @@ def test_a_waiting_invitation_leaves_the_matching_pool_alone(program, grace, ada
     services.mentorship_invite(mentor=grace, name="Bob", email="bob@example.org",
                                start_date=today())
     waiting = MenteeFactory(program=program)
-    taken = matching_services._taken_mentee_ids(program)
+    taken = matching_inputs.taken_mentee_ids(program)
     assert Mentee.objects.filter(program=program).exclude(pk__in=taken).filter(
         pk=waiting.pk).exists()

@@ -5,7 +5,8 @@ import pytest
 
 from matching import scoring
 from matching.models import MentorshipSource
-from matching.services.matching import eligible_mentees, run_matching, run_table
+from matching.services.matching import run_matching, run_table
+from matching.services.matching_inputs import eligible_mentees
 from matching.services.mentorships import mentorship_create, mentorship_end_early
 
 from .matching_helpers import accepted_mentee, accepted_mentor

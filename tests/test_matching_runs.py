@@ -15,7 +15,6 @@ from matching.models import (
 )
 from matching.services.matching import (
     StaleRun,
-    is_stale,
     pair_rule_set,
     run_approve,
     run_matching,
@@ -23,6 +22,7 @@ from matching.services.matching import (
     run_replay,
     run_solve,
 )
+from matching.services.matching_inputs import is_stale
 from matching.services.mentorships import mentorship_create, mentorship_end_early
 
 from .matching_helpers import accepted_mentee, accepted_mentor

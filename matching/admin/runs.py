@@ -19,14 +19,13 @@ from matching.models import MatchingRun, Mentee, Mentor, PairRule, Program
 from matching.services.matching import (
     DEFAULT_THRESHOLD,
     StaleRun,
-    eligible_mentees,
-    is_stale,
     pair_rule_set,
     run_approve,
     run_explain,
     run_queue,
     run_queue_again,
 )
+from matching.services.matching_inputs import eligible_mentees, is_stale
 from matching.tasks import solve_matching_run
 from mm_program.admin_history import NoVersionPagesAdmin, ReadOnlyHistoryAdmin
 
