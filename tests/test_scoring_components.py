@@ -1,6 +1,7 @@
 """A score component is one class (``matching.scoring.components``): registering one is
-all it takes for the table, the explanations and the weights to count it, and both
-scoring paths agree on it to the bit."""
+all it takes for the table, the explanations and the weights to count it (and for a run
+to read what it needs of the applications), and both scoring paths agree on it to the
+bit."""
 
 import random
 
@@ -8,8 +9,11 @@ import numpy as np
 import pytest
 
 from matching import scoring
+from matching.models import Mentee, MenteeApplication
 from matching.scoring import components as parts
+from matching.services.matching import run_matching, run_table
 
+from .matching_helpers import accepted_mentee, accepted_mentor
 from .test_scoring import mentee, mentor, table
 
 
@@ -66,3 +70,47 @@ def test_without_it_the_scores_are_what_they_were(with_same_initial):
 def test_two_components_cannot_share_a_name():
     with pytest.raises(ValueError, match="Two score components named 'areas'"):
         parts.component(type("Areas2", (parts.Component,), {"key": "areas"}))
+
+
+class SameField(parts.Component):
+    """Made up for the test: reads an answer the profiles don't carry."""
+
+    key, label, default_weight = "same_field", "Same field", 10.0
+
+    def mentee_trait(self, application):
+        return application.field_of_study.casefold()
+
+    def mentor_trait(self, application):
+        return application.organization.casefold()
+
+    def pair(self, mentee, mentor, context):
+        same = mentee.traits.get(self.key) == mentor.traits.get(self.key)
+        return (1.0 if same else 0.0), ("same field" if same else "other fields")
+
+    def matrix(self, mentees, mentors, context):
+        return parts.lookup([e.traits.get(self.key) for e in mentees],
+                            [t.traits.get(self.key) for t in mentors],
+                            lambda a, b: 1.0 if a == b else 0.0)
+
+
+@pytest.fixture
+def with_same_field():
+    parts.component(SameField)
+    yield
+    parts.REGISTRY[:] = [c for c in parts.REGISTRY if c.key != SameField.key]
+
+
+@pytest.mark.django_db
+def test_a_component_reads_an_answer_into_the_run_and_its_replay(with_same_field, program,
+                                                                 organizer):
+    physics = accepted_mentor(program, "Pia Physics", organization="Physics")
+    accepted_mentor(program, "Carl Chem", organization="Chemistry")
+    ada = accepted_mentee(program, "Ada A", field_of_study="physics")
+    run = run_matching(program=program, weights=scoring.Weights(), threshold=0.0,
+                       by=organizer)
+    [proposal] = [p for p in run.proposals.all() if p.mentee_id == ada.pk]
+    assert proposal.mentor_id == physics.pk  # the only reason to prefer Pia
+    MenteeApplication.objects.filter(pk=Mentee.objects.get(pk=ada.pk).application_id).update(
+        field_of_study="chemistry")  # what the run read is kept with it
+    replayed = run_table(run).explain(str(ada.pk), str(physics.pk))
+    assert next(c for c in replayed.components if c.key == "same_field").words == "same field"

@@ -15,9 +15,10 @@ A new component is a class here, with ``@component``:
         def pair(self, mentee, mentor, context): ...      # (value, words)
         def matrix(self, mentees, mentors, context): ...  # an n × m array
 
-plus, if it reads something new about people, a field on the profiles (``profiles``)
-and where ``matching.services.matching`` fills them. Its weight appears on the run form,
-in stored runs (a run stored before it existed gets its default) and in explanations.
+and, if it reads an answer the profiles don't carry, ``mentee_trait`` / ``mentor_trait``
+saying how to read it from an application (the run puts it in ``profile.traits``). Its
+weight appears on the run form, in stored runs (a run stored before it existed gets its
+default) and in explanations.
 """
 
 from __future__ import annotations
@@ -74,6 +75,15 @@ class Component:
     def matrix(self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile],
                context: Context) -> np.ndarray:
         raise NotImplementedError
+
+    # What the component reads of an application that the profiles don't carry already
+    # (plain JSON; None: nothing). The run reads it into ``profile.traits[key]`` and keeps
+    # it with its inputs, so a replay scores what the run scored.
+    def mentee_trait(self, application) -> Any:
+        return None
+
+    def mentor_trait(self, application) -> Any:
+        return None
 
 
 REGISTRY: list[Component] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +51,9 @@ class MenteeProfile:
     preferred_control: str = ""
     preferred_mentors: frozenset[str] = frozenset()
     conflicts: frozenset[str] = frozenset()
+    # What registered components read that the fields above don't carry, by their key
+    # (``Component.mentee_trait``); plain JSON, stored with the run.
+    traits: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class MentorProfile:
     creative_control: str
     excluded_stages: frozenset[str] = frozenset()
     conflicts: frozenset[str] = frozenset()
+    traits: Mapping[str, Any] = field(default_factory=dict)  # (Component.mentor_trait)
 
 
 # ------------------------------------------------------------------------------ time zones

@@ -14,7 +14,9 @@ from matching.models import (
     EndReason,
     MatchingRun,
     Mentee,
+    MenteeApplication,
     Mentor,
+    MentorApplication,
     Mentorship,
     MentorshipStatus,
     PairRule,
@@ -109,6 +111,16 @@ def _lines(text: str) -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _traits(application, reader: str) -> dict:
+    """What each score component reads of this application beyond the profile's fields."""
+    traits = {}
+    for part in scoring.REGISTRY:
+        value = getattr(part, reader)(application)
+        if value is not None:
+            traits[part.key] = value
+    return traits
+
+
 def mentee_profile(mentee: Mentee, areas: frozenset[str], preferred: frozenset[str]):
     app = mentee.application
     return scoring.MenteeProfile(
@@ -123,6 +135,7 @@ def mentee_profile(mentee: Mentee, areas: frozenset[str], preferred: frozenset[s
         preferred_control=app.preferred_control,
         preferred_mentors=preferred,
         conflicts=_lines(app.conflicts),
+        traits=_traits(app, "mentee_trait"),
     )
 
 
@@ -138,6 +151,7 @@ def mentor_profile(mentor: Mentor, areas: frozenset[str]):
         creative_control=app.creative_control,
         excluded_stages=frozenset(app.excluded_stages),
         conflicts=_lines(app.conflicts),
+        traits=_traits(app, "mentor_trait"),
     )
 
 
@@ -152,8 +166,6 @@ def _area_names(through, key: str, ids) -> dict[int, set[str]]:
 
 def load_profiles(program: Program):
     """Profiles of everyone the run considers, in a fixed number of queries."""
-    from matching.models import MenteeApplication, MentorApplication
-
     mentees = list(eligible_mentees(program))
     mentors = list(mentors_with_load(program))
     mentee_areas = _area_names(MenteeApplication.research_areas.through, "menteeapplication_id",
