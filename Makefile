@@ -18,6 +18,9 @@ install: $(STAMP)
 
 # The embedded default: SQLite, Celery tasks in-process, email to this console.
 run: export DEBUG ?= 1
+# Emails are written by the worker, away from any request: they link to SITE_URL, which
+# must be where this server answers (PORT=8080 make run links to :8080).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
