@@ -2,6 +2,7 @@
 whatever the port)."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,8 @@ def site_url_seen_by_make_run(**env) -> set[str]:
     """What each command of `make run` would see as SITE_URL (printenv stands in for the
     project's Python, so nothing is migrated, seeded or served)."""
     result = subprocess.run(
-        ["make", "-s", "-i", "run", "PORT=8811", "PY=printenv SITE_URL"], cwd=ROOT,
+        [shutil.which("make"), "-s", "-i", "run", "PORT=8811", "PY=printenv SITE_URL"],
+        cwd=ROOT,
         capture_output=True, text=True, timeout=60,
         env={**{k: v for k, v in os.environ.items() if k != "SITE_URL"}, **env})
     return {line for line in result.stdout.splitlines() if not line.startswith("Serving")}
