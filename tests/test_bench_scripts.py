@@ -11,7 +11,8 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 @pytest.mark.parametrize("script", ["bench_web.py", "bench_submissions.py", "bench_paperwork.py",
-                                    "bench_redis_outage.py", "bench_pg_restart.py"])
+                                    "bench_redis_outage.py", "bench_pg_restart.py",
+                                    "bench_dispatch.py", "smtp_sink.py"])
 def test_it_explains_itself(script):
     result = subprocess.run([sys.executable, str(BENCH / script), "--help"],
                             capture_output=True, text=True, timeout=60)
@@ -42,3 +43,19 @@ def test_the_write_yardstick_exists_only_under_the_bench_settings(client, settin
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT email FROM {TABLE}")  # noqa: S608 - a constant
         assert cursor.fetchall() == [("a@example.org",)]
+
+
+def test_the_dispatch_bench_refuses_a_database_that_is_not_its_own(db):
+    """It empties the message log of the database it runs in: only its own."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings = connection.settings_dict
+    url = (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+           f"{settings['PORT'] or 5432}/{settings['NAME']}")
+    result = subprocess.run([sys.executable, str(BENCH / "bench_dispatch.py"), "--messages",
+                             "1", "--database-url", url], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode != 0
+    assert "is not this bench's" in result.stderr
