@@ -24,7 +24,8 @@ def shot(page, name):
 
 def test_an_organizer_runs_adjusts_and_approves_matching(page, program, organizer):
     ines = accepted_mentor(program, "Ines Interp", areas=("Interpretability", "Evals"))
-    accepted_mentor(program, "Gil Gov", areas=("Governance",), tz="America/New_York")
+    # Gil shares Evals with Ada: a run proposes only pairs who share a research area.
+    accepted_mentor(program, "Gil Gov", areas=("Governance", "Evals"), tz="America/New_York")
     accepted_mentee(program, "Ada A", areas=("Interpretability", "Evals"))
     accepted_mentee(program, "Bob B", areas=("Governance",), tz="America/Chicago")
     cy = accepted_mentee(program, "Cy C", areas=("Interpretability",), hours=3)
@@ -36,6 +37,7 @@ def test_an_organizer_runs_adjusts_and_approves_matching(page, program, organize
     page.get_by_role("button", name="Sign in with password").click()
     expect(page.get_by_role("heading", name="Start a matching run")).to_be_visible()
     expect(page.locator('input[name="weight_areas"]')).to_have_value("4.0")
+    expect(page.get_by_label("Only pairs who share a research area")).to_be_checked()
     page.get_by_role("button", name="Run matching").click()
 
     # The proposals, with their reasons in words, and who was left out and why.

@@ -249,3 +249,23 @@ def test_a_run_replays_from_its_stored_inputs_after_the_people_changed(program, 
     assert sorted(solution.unassigned) == sorted(u["mentee"] for u in r.unmatched)
     # ...while a fresh run on today's data proposes nothing.
     assert run(program, organizer).matched_count == 0
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_a_run_proposes_only_pairs_sharing_an_area_unless_told_not_to(program, organizer,
+                                                                      required):
+    ines = accepted_mentor(program, "Ines Interp", capacity=2, areas=("Interpretability",))
+    ada = accepted_mentee(program, "Ada A", areas=("Interpretability",))
+    dee = accepted_mentee(program, "Dee D", areas=("Theory",))
+    r = run(program, organizer, threshold=0.0, require_shared_area=required)
+    assert r.require_shared_area is required
+    expected = {(ada.pk, ines.pk)} | (set() if required else {(dee.pk, ines.pk)})
+    assert pairs(r) == expected
+    if required:
+        [left_out] = r.unmatched
+        assert left_out["mentee"] == str(dee.pk)
+        assert "no shared research area" in left_out["reason"]
+    _, solution = run_replay(r)  # the replay applies the run's own rule
+    assert {(int(a.mentee), int(a.mentor)) for a in solution.assignments} == expected
+    again = run_queue_again(run=r, by=organizer)
+    assert again.require_shared_area is required

@@ -257,7 +257,7 @@ def test_conflict_of_interest(mentee_conflicts, mentor_conflicts, words):
     assert t.explain("e1", "t1").excluded_by == (words,)
     assert not t.explain("e1", "t1").allowed
     assert t.removed("e1") == {"conflict": 1, "career_stage": 0, "forbidden": 0,
-                               "below_threshold": 0}
+                               "no_shared_area": 0, "below_threshold": 0}
 
 
 def test_partial_names_and_blank_lines_are_not_conflicts():
@@ -286,7 +286,7 @@ def test_threshold_removes_low_scores_and_reports_the_best_of_them():
     t = table([mentee()], mentors, only("areas"), threshold=50)
     assert t.pairs == [("e1", "t3", 100.0)]
     assert t.removed("e1") == {"conflict": 0, "career_stage": 1, "forbidden": 0,
-                               "below_threshold": 2}
+                               "no_shared_area": 0, "below_threshold": 2}
     assert t.best_below_threshold("e1") == ("t1", 0.0)  # ties: smallest id
     assert t.explain("e1", "t1").excluded_by == ("score 0 is below the threshold of 50",)
     assert table([mentee()], [mentor()]).best_below_threshold("e1") is None
@@ -303,7 +303,7 @@ def test_every_applicable_rule_is_listed_but_counted_once():
         "score 0 is below the threshold of 10",
     )
     assert t.removed("e1") == {"conflict": 1, "career_stage": 0, "forbidden": 0,
-                               "below_threshold": 0}
+                               "no_shared_area": 0, "below_threshold": 0}
 
 
 def test_lock_overrides_every_rule_but_a_forbid():
@@ -547,3 +547,27 @@ def test_thousand_by_hundred_smoke():
     assert 0 < len(t.pairs) <= 100_000
     assert all(0 <= s <= 100 for _, _, s in t.pairs)
     assert set(t.removed("e0")) == set(REASONS)
+
+
+# ------------------------------------------------------------------ shared research area
+
+
+def test_a_pair_sharing_no_area_is_not_proposed_when_the_run_requires_one():
+    people = ([mentee("e1", areas=frozenset({"Evals"})), mentee("e2", areas=frozenset())],
+              [mentor("t1", areas=frozenset({"Evals"})),
+               mentor("t2", areas=frozenset({"Governance"}))])
+    assert len(table(*people).pairs) == 4  # the run's default is the organizer's choice
+    t = table(*people, require_shared_area=True)
+    assert [(e, m) for e, m, _ in t.pairs] == [("e1", "t1")]
+    assert t.explain("e1", "t2").excluded_by == ("no shared research area",)
+    assert t.explain("e2", "t1").excluded_by == ("the mentee listed no research areas",)
+    assert t.removed("e1")["no_shared_area"] == 1
+    assert "1 with no shared research area" in t.unmatched_reason("e1", {"t2": 1})
+
+
+def test_a_lock_overrides_the_shared_area_rule():
+    t = table([mentee("e1", areas=frozenset({"Evals"}))],
+              [mentor("t1", areas=frozenset({"Governance"}))],
+              require_shared_area=True, locked=[("e1", "t1")])
+    assert [(e, m) for e, m, _ in t.pairs] == [("e1", "t1")]
+    assert t.explain("e1", "t1").overridden_by_lock == ("no shared research area",)

@@ -52,6 +52,10 @@ class RunStartForm(forms.Form):
         min_value=0, max_value=100, initial=DEFAULT_THRESHOLD,
         help_text="Pairs scoring below this (0–100) are never proposed, unless locked.",
     )
+    require_shared_area = forms.BooleanField(
+        label="Only pairs who share a research area", required=False, initial=True,
+        help_text="Untick to let the scores alone decide (a lock always counts).",
+    )
 
     def __init__(self, *args, initial_weights: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +257,8 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         self._check_add(request)
         last = MatchingRun.objects.defer("inputs", "unmatched").order_by(
             "-created_at", "-pk").first()
-        initial = {"threshold": last.threshold if last else DEFAULT_THRESHOLD}
+        initial = {"threshold": last.threshold if last else DEFAULT_THRESHOLD,
+                   "require_shared_area": last.require_shared_area if last else True}
         program = last.program if last else Program.objects.order_by("created_at").first()
         if program:
             initial["program"] = program.pk
@@ -262,7 +267,9 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         if request.method == "POST" and form.is_valid():
             run = run_queue(program=form.cleaned_data["program"],
                             weights=form.cleaned_data["weights"],
-                            threshold=form.cleaned_data["threshold"], by=request.user)
+                            threshold=form.cleaned_data["threshold"],
+                            require_shared_area=form.cleaned_data["require_shared_area"],
+                            by=request.user)
             return self._queued(request, run, "Matched {run.matched_count} of "
                                 "{run.mentee_count} mentees. Nothing is approved yet.")
         context = {

@@ -75,6 +75,9 @@ class MatchingRun(models.Model):
 
     weights = models.JSONField()
     threshold = models.FloatField()
+    # Pairs who share no research area are never proposed (unless locked): what an
+    # organizer expects of a match. Runs made before the rule existed keep False.
+    require_shared_area = models.BooleanField(default=True)
     # Everything the scorer and the solver were given: profiles, remaining capacities,
     # locks, forbids, the reference date for time zones.
     inputs = models.JSONField()

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .components import REGISTRY, Context, Weights
+from .components import REGISTRY, Areas, Context, Weights
 from .profiles import (
     STAGE_LABELS,
     MenteeProfile,
@@ -30,8 +30,9 @@ from .profiles import (
 
 # Reasons a pair is removed, in the order ``removed`` reports them. When several apply, the
 # pair is counted under the first (see _reason_matrix), so the counts partition the removals.
-REASONS: tuple[str, ...] = ("conflict", "career_stage", "forbidden", "below_threshold")
-_ALLOWED, _CONFLICT, _STAGE, _FORBIDDEN, _BELOW = range(5)
+REASONS: tuple[str, ...] = ("conflict", "career_stage", "forbidden", "no_shared_area",
+                            "below_threshold")
+_ALLOWED, _CONFLICT, _STAGE, _FORBIDDEN, _NO_AREA, _BELOW = range(6)
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,14 @@ def _score_matrix(mentees, mentors, weights: Weights, context: Context) -> np.nd
     return round2(100.0 * total / weights.total)
 
 
-def _reason_matrix(mentees, mentors, scores, threshold, locked, forbidden) -> np.ndarray:
+def _reason_matrix(mentees, mentors, scores, threshold, locked, forbidden,
+                   no_shared_area: np.ndarray | None) -> np.ndarray:
     """Per pair, 0 if allowed, else the code of the first reason in REASONS that applies."""
     n, m = scores.shape
     reason = np.zeros((n, m), dtype=np.int8)
     reason[scores < threshold] = _BELOW
+    if no_shared_area is not None:
+        reason[no_shared_area] = _NO_AREA
     row = {e.id: i for i, e in enumerate(mentees)}
     col = {t.id: j for j, t in enumerate(mentors)}
     # Written from the last reason to the first, so the first that applies wins.
@@ -125,12 +129,14 @@ def score_table(
     locked: Iterable[tuple[str, str]] = (),
     forbidden: Iterable[tuple[str, str]] = (),
     forbidden_why: Mapping[tuple[str, str], str] | None = None,
+    require_shared_area: bool = False,
 ) -> ScoreTable:
     """Score every pair and keep the allowed ones (see the module docstring for the rules).
 
     ``on_date`` fixes the day whose working hours are compared, so results are reproducible
     and follow that day's DST. ``forbidden_why`` words why a forbidden pair is (default: an
-    organizer's rule). Raises ``ValueError`` naming the first bad input: duplicate ids,
+    organizer's rule). With ``require_shared_area``, a pair that shares no research area is
+    removed too (unless locked). Raises ``ValueError`` naming the first bad input: duplicate ids,
     an unknown time zone or style value, a locked or forbidden pair with an unknown id.
     """
     if not is_real(threshold) or not math.isfinite(threshold):
@@ -144,15 +150,18 @@ def score_table(
         check_person(person)
     locked = check_pairs(locked, "locked", mentee_by_id, mentor_by_id)
     forbidden = check_pairs(forbidden, "forbidden", mentee_by_id, mentor_by_id)
-    scores = _score_matrix(ordered_mentees, ordered_mentors, weights,
-                           Context(min_hours=int(min_hours), on_date=on_date))
-    reason = _reason_matrix(
-        ordered_mentees, ordered_mentors, scores, threshold, locked, forbidden
-    )
+    context = Context(min_hours=int(min_hours), on_date=on_date)
+    scores = _score_matrix(ordered_mentees, ordered_mentors, weights, context)
+    no_shared_area = None
+    if require_shared_area and ordered_mentees and ordered_mentors:
+        no_shared_area = Areas().matrix(ordered_mentees, ordered_mentors, context) == 0
+    reason = _reason_matrix(ordered_mentees, ordered_mentors, scores, threshold, locked,
+                            forbidden, no_shared_area)
     return ScoreTable(
         ordered_mentees, ordered_mentors, weights, scores, reason,
         threshold=float(threshold), min_hours=int(min_hours), on_date=on_date,
         locked=locked, forbidden=forbidden, forbidden_why=dict(forbidden_why or {}),
+        require_shared_area=bool(require_shared_area),
     )
 
 
@@ -163,7 +172,8 @@ class ScoreTable:
     """The scored pairs of one matching round; build it with ``score_table``."""
 
     def __init__(self, mentees, mentors, weights, scores, reason, *, threshold, min_hours,
-                 on_date, locked, forbidden, forbidden_why=None) -> None:
+                 on_date, locked, forbidden, forbidden_why=None,
+                 require_shared_area=False) -> None:
         self.mentee_ids: list[str] = [e.id for e in mentees]
         self.mentor_ids: list[str] = [t.id for t in mentors]
         self.weights: Weights = weights
@@ -173,6 +183,7 @@ class ScoreTable:
         self.locked: frozenset[tuple[str, str]] = locked
         self.forbidden: frozenset[tuple[str, str]] = forbidden
         self.forbidden_why: dict[tuple[str, str], str] = forbidden_why or {}
+        self.require_shared_area: bool = require_shared_area
         self._mentees = {e.id: e for e in mentees}
         self._mentors = {t.id: t for t in mentors}
         self._row = {key: i for i, key in enumerate(self.mentee_ids)}
@@ -238,6 +249,9 @@ class ScoreTable:
         pair = (mentee.id, mentor.id)
         if pair in self.forbidden:
             rules.append(self.forbidden_why.get(pair, "forbidden by an organizer"))
+        if self.require_shared_area and not (mentee.areas & mentor.areas):
+            rules.append("no shared research area" if mentee.areas
+                         else "the mentee listed no research areas")
         if score < self.threshold:
             rules.append(f"score {num(score)} is below the threshold of {num(self.threshold)}")
         locked = pair in self.locked
@@ -272,6 +286,7 @@ class ScoreTable:
             _CONFLICT: ("conflict of interest", "conflicts of interest"),
             _STAGE: ("career-stage exclusion", "career-stage exclusions"),
             _FORBIDDEN: ("forbidden", "forbidden"),
+            _NO_AREA: ("with no shared research area", "with no shared research area"),
         }
         excluded = ", ".join(
             f"{counts[code]} {one if counts[code] == 1 else many}"

@@ -51,13 +51,14 @@ class StaleRun(ValidationError):
 
 
 def run_queue(*, program: Program, weights: scoring.Weights, threshold: float,
-              by) -> MatchingRun:
+              by, require_shared_area: bool = True) -> MatchingRun:
     """A run waiting for a worker: what to solve, not yet its inputs or proposals.
 
     The caller enqueues ``matching.tasks.solve_matching_run`` for it on commit (the task
     calls ``run_solve``); ``run_matching`` does both in this process."""
     return MatchingRun.objects.create(
         program=program, created_by=by, weights=weights.to_dict(), threshold=threshold,
+        require_shared_area=require_shared_area,
         inputs={}, state_fingerprint="", status=MatchingRun.Status.QUEUED,
     )
 
@@ -65,14 +66,17 @@ def run_queue(*, program: Program, weights: scoring.Weights, threshold: float,
 def run_queue_again(*, run: MatchingRun, by) -> MatchingRun:
     """A new queued run with the same weights and threshold, on the program as it is now."""
     return run_queue(program=run.program, weights=scoring.Weights.from_dict(run.weights),
-                     threshold=run.threshold, by=by)
+                     threshold=run.threshold, require_shared_area=run.require_shared_area,
+                     by=by)
 
 
 def run_matching(*, program: Program, weights: scoring.Weights, threshold: float, by,
+                 require_shared_area: bool = True,
                  on_date: date | None = None) -> MatchingRun:
     """Queue a run and solve it at once, in this process (scripts and tests; the admin
     hands the solving to a worker). Nothing is approved here."""
-    run = run_queue(program=program, weights=weights, threshold=threshold, by=by)
+    run = run_queue(program=program, weights=weights, threshold=threshold, by=by,
+                    require_shared_area=require_shared_area)
     return run_solve(run_id=run.pk, on_date=on_date)
 
 
@@ -137,6 +141,7 @@ def _solve(run: MatchingRun, on_date: date) -> _Solved:
         mentee_profiles, mentor_profiles, weights, threshold=threshold,
         min_hours=program.min_hours_per_week, on_date=on_date, locked=locked,
         forbidden=forbidden, forbidden_why=forbidden_why,
+        require_shared_area=run.require_shared_area,
     )
     _progress(run, f"Solving: {len(table.pairs):,} allowed pairs of {len(mentee_profiles):,} "
                    f"mentees and {len(mentor_profiles):,} mentors")
@@ -264,6 +269,7 @@ def run_table(run: MatchingRun) -> scoring.ScoreTable:
         locked=[tuple(p) for p in data["locked"]],
         forbidden=[tuple(p) for p in data["forbidden"]],
         forbidden_why={(a, b): words for a, b, words in data.get("forbidden_why", [])},
+        require_shared_area=run.require_shared_area,
     )
 
 
@@ -286,6 +292,7 @@ def run_explain(*, run: MatchingRun, mentee_id: str, mentor_id: str) -> scoring.
         forbidden=[tuple(p) for p in data["forbidden"] if p == pair],
         forbidden_why={(a, b): words for a, b, words in data.get("forbidden_why", [])
                        if [a, b] == pair},
+        require_shared_area=run.require_shared_area,
     )
     return table.explain(mentee_id, mentor_id)
 
