@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from matching import scoring
 from matching.models import (
@@ -17,10 +18,12 @@ from matching.services.matching import (
     StaleRun,
     pair_rule_set,
     run_approve,
+    run_explain,
     run_matching,
     run_queue_again,
     run_replay,
     run_solve,
+    run_why_not,
 )
 from matching.services.matching_inputs import is_stale
 from matching.services.mentorships import mentorship_create, mentorship_end_early
@@ -269,3 +272,28 @@ def test_a_run_proposes_only_pairs_sharing_an_area_unless_told_not_to(program, o
     assert {(int(a.mentee), int(a.mentor)) for a in solution.assignments} == expected
     again = run_queue_again(run=r, by=organizer)
     assert again.require_shared_area is required
+
+
+def test_why_a_pair_the_run_allowed_was_not_proposed(program, organizer, cast):
+    r = run(program, organizer)
+    cy, ines, ada = (str(cast[k].pk) for k in ("cy", "ines", "ada"))
+    assert (cast["cy"].pk, cast["ines"].pk) not in pairs(r)
+    why = run_why_not(run=r, mentee_id=cy, mentor_id=ines)
+    assert why.mentee_went_to is None and "went to other mentees" in why.mentee_left_out
+    ada_score = r.proposals.get(mentee=cast["ada"]).score
+    assert why.mentor_places == 1 and why.mentor_went_to == (("Ada A", ada_score),)
+    # Exact: solved again with the pair locked, Ada loses Ines and has nobody else.
+    cy_score = run_explain(run=r, mentee_id=cy, mentor_id=ines).score
+    drop = round(ada_score - cy_score, 2)
+    assert why.cost.startswith(f"proposing it would lower the run's total score by {drop:g}")
+    assert run_why_not(run=r, mentee_id=ada, mentor_id=ines) is None  # it was proposed
+
+
+def test_the_run_page_says_why_not(admin_client, program, organizer, cast):
+    r = run(program, organizer)
+    url = reverse("admin:matching_matchingrun_change", args=[r.pk])
+    page = admin_client.get(url, {"mentee": cast["cy"].pk, "mentor": cast["ines"].pk})
+    html = page.content.decode()
+    assert "Allowed in this run, but not proposed." in html
+    assert "Ines Interp had 1 free place, proposed to Ada A" in html
+    assert "Proposing it would lower the run&#x27;s total score" in html

@@ -24,6 +24,7 @@ from matching.services.matching import (
     run_explain,
     run_queue,
     run_queue_again,
+    run_why_not,
 )
 from matching.services.matching_inputs import eligible_mentees, is_stale
 from matching.tasks import solve_matching_run
@@ -401,7 +402,10 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
         # Mentees and mentors are numbered apart: the same id can name one of each.
         names = ({p["id"]: p["name"] for p in mentees}[mentee_id],
                  {p["id"]: p["name"] for p in mentors}[mentor_id])
+        competition = (run_why_not(run=run, mentee_id=mentee_id, mentor_id=mentor_id)
+                       if explanation.allowed else None)
         return {**result, "explained": explanation, "explained_names": names,
+                "competition": competition,
                 "explain_mentee": mentee_id if few else names[0],
                 "explain_mentor": mentor_id if few else names[1]}
 

@@ -297,6 +297,73 @@ def run_explain(*, run: MatchingRun, mentee_id: str, mentor_id: str) -> scoring.
     return table.explain(mentee_id, mentor_id)
 
 
+# Above this many allowed pairs, what proposing one pair would cost is not worked out
+# while the organizer waits (it means solving the whole run again): say how to see it.
+COST_PAIRS_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Competition:
+    """Why a pair the run allowed was not proposed: where each side went instead, and
+    what proposing it would have cost the whole matching."""
+
+    mentee_went_to: tuple[str, float] | None  # (mentor's name, score) of its proposal
+    mentee_left_out: str  # why the run left the mentee out, if it did
+    mentor_places: int  # the mentor's free places in the run
+    mentor_went_to: tuple[tuple[str, float], ...]  # (mentee's name, score) of each
+    cost: str  # in words; "" when not worked out
+
+
+def run_why_not(*, run: MatchingRun, mentee_id: str, mentor_id: str) -> Competition | None:
+    """For a pair the run allowed but did not propose: who was proposed instead, and the
+    exact cost of proposing it (the run solved again with the pair locked: fewer mentees
+    matched, or a lower total score). None for a pair the run proposed."""
+    proposals = list(run.proposals.select_related("mentee__user", "mentor__user"))
+    if any(str(p.mentee_id) == mentee_id and str(p.mentor_id) == mentor_id
+           for p in proposals):
+        return None
+    names = {("mentee", p["id"]): p["name"] for p in run.inputs.get("mentees", [])}
+    names |= {("mentor", p["id"]): p["name"] for p in run.inputs.get("mentors", [])}
+    mentee_went = next(((names.get(("mentor", str(p.mentor_id)), ""), p.score)
+                        for p in proposals if str(p.mentee_id) == mentee_id), None)
+    left_out = next((u["reason"] for u in run.unmatched if u["mentee"] == mentee_id), "")
+    places = next((m["remaining"] for m in run.inputs.get("mentors", [])
+                   if m["id"] == mentor_id), 0)
+    mentor_went = tuple((names.get(("mentee", str(p.mentee_id)), ""), p.score)
+                        for p in proposals if str(p.mentor_id) == mentor_id)
+    return Competition(mentee_went_to=mentee_went, mentee_left_out=left_out,
+                       mentor_places=places, mentor_went_to=mentor_went,
+                       cost=_cost_of_proposing(run, mentee_id, mentor_id))
+
+
+def _cost_of_proposing(run: MatchingRun, mentee_id: str, mentor_id: str) -> str:
+    data = run.inputs
+    locked = [tuple(p) for p in data["locked"]]
+    if any(pair[0] == mentee_id for pair in locked):
+        return "the mentee is locked to another mentor"
+    table = run_table(run)
+    if len(table.pairs) > COST_PAIRS_LIMIT:
+        return ("too large a run to work out here: lock the pair and re-run to see what "
+                "it costs")
+    mentors = sorted((m["id"], m["remaining"]) for m in data["mentors"])
+    problem = dict(mentors=mentors, mentees=sorted(table.mentee_ids), scores=table.pairs)
+    best = solver.solve(solver.Problem(**problem, locked=locked))
+    try:
+        forced = solver.solve(solver.Problem(**problem, locked=[*locked,
+                                                                (mentee_id, mentor_id)]))
+    except solver.ProblemError:
+        return "the mentor's places are all held by locks"
+    if forced.matched < best.matched:
+        lost = best.matched - forced.matched
+        return (f"proposing it would leave {lost} more mentee{'s' if lost != 1 else ''} "
+                "unmatched (the run matches as many as it can first)")
+    drop = round(best.total_score - forced.total_score, 2)
+    if drop > 0:
+        return (f"proposing it would lower the run's total score by {drop:g} points "
+                f"({best.total_score:g} to {forced.total_score:g})")
+    return "an equally good matching: the run's tie-break chose the other"
+
+
 def run_replay(run: MatchingRun) -> tuple[scoring.ScoreTable, solver.Solution]:
     """Score and solve a run again from its stored inputs: the same proposals."""
     table = run_table(run)
