@@ -112,7 +112,7 @@ def test_a_pair_is_explained_from_names_typed(organizer_client, program, organiz
 
     html = organizer_client.get(detail(run, f"?mentee={cast['bob'].pk}&mentor=Gil Gov")
                                 ).content.decode()
-    assert "Bob B – Gil Gov" in html and "Allowed in this run." in html
+    assert "Bob B – Gil Gov" in html and "Allowed and proposed in this run." in html
 
     html = organizer_client.get(detail(run, "?mentee=a&mentor=nobody")).content.decode()
     assert "Several mentees match “a”: Ada A, Bob B, Cy C. Type more" in html
