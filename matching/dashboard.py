@@ -13,7 +13,8 @@ from django.db.models import Case, IntegerField, Prefetch, When
 from django.shortcuts import render
 from django.urls import reverse
 
-from .mentorship_forms import AddMenteeForm, MeetingLogForm
+from .forms.invitations import AddMenteeForm
+from .forms.mentorships import MeetingLogForm
 from .models import (
     LIVE_STATUSES,
     MeetingLog,

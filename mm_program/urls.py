@@ -2,8 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from matching import views as matching_views
-
 from . import views
 
 # The admin login goes through allauth's, so it gets the same rate limits, login codes
@@ -14,21 +12,13 @@ admin.site.site_title = "Organizers"
 admin.site.index_title = "Run the program"
 
 urlpatterns = [
-    path("", matching_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", views.favicon),
     path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),
     path("reminders/pause/<str:token>/one-click/", views.reminder_pause_one_click,
          name="reminder_pause_one_click"),
-    path("apply/confirm/<str:token>/", matching_views.apply_update_confirm,
-         name="apply_update_confirm"),
-    path("apply/<str:role>/", matching_views.apply, name="apply"),
-    path("apply/<str:role>/thanks/", matching_views.apply_thanks, name="apply_thanks"),
-    path("programs/<slug:slug>/apply/<str:role>/", matching_views.apply,
-         name="apply_program"),
-    path("dashboard/", matching_views.dashboard, name="dashboard"),
-    path("", include("matching.mentorship_urls")),
+    path("", include("matching.urls")),
     path("", include("payments.urls")),
     path("", include("surveys.urls")),
     path("", include("mm_program.privacy.urls")),

@@ -10,7 +10,7 @@ from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
-from matching.mentorship_forms import DateInput
+from matching.forms.common import DateInput
 
 from .banking import (
     Account,

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from matching import views
 from matching.models import ResearchArea
+from matching.views import apply as views
 
 from .matching_helpers import accepted_mentor
 

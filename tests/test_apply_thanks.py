@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import MenteeApplication
-from matching.views import THANKS_COOKIE
+from matching.views.apply import THANKS_COOKIE
 
 URL = "/apply/mentee/"
 THANKS = reverse("apply_thanks", args=["mentee"])

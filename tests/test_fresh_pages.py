@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship, MentorshipStatus, Program
-from matching.views import default_program
+from matching.views.apply import default_program
 
 from .factories import MenteeFactory, MentorFactory, MentorshipFactory, ProgramFactory
 

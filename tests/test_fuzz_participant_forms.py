@@ -13,8 +13,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.mentorship_forms import (
-    AddMenteeForm,
+from matching.forms.invitations import AddMenteeForm
+from matching.forms.mentorships import (
     CompleteForm,
     EndEarlyForm,
     FinalProjectForm,

@@ -36,7 +36,7 @@ def test_a_server_error_is_logged_as_an_error_and_mails_nobody(monkeypatch, capl
     def broken():
         raise RuntimeError("the home page broke")
 
-    monkeypatch.setattr("matching.views.default_program", broken)
+    monkeypatch.setattr("matching.views.apply.default_program", broken)
     response = Client(raise_request_exception=False).get("/")
     assert response.status_code == 500
     errors = [r for r in caplog.records if r.name == "django.request"

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from matching.forms import DecisionForm
+from matching.forms.applications import DecisionForm
 from matching.models import (
     ApplicationStatus,
     DecisionEmail,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from mm_program.models import User
 from mm_program.privacy.hooks import when
 
-from ..forms import MenteeApplicationForm, MentorApplicationForm
+from ..forms.applications import MenteeApplicationForm, MentorApplicationForm
 from ..models import MenteeApplication, MentorApplication, Mentorship
 
 # What the applicant typed: the interest form's own fields, so a new question is exported

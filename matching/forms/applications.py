@@ -1,13 +1,18 @@
+"""The interest forms (mentee and mentor) and the organizers' decision form."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
-from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from mm_program.form_fields import TimezoneField
-
-from .models import (
+from matching.forms.common import (
+    HONEYPOT_FIELD,
+    SafeModelMultipleChoiceField,
+    https_urls,
+    max_length_message,
+)
+from matching.models import (
     MIN_MINUTES_PER_MENTEE,
     MINUTES_PER_MENTEE,
     ApplicationStatus,
@@ -17,40 +22,7 @@ from .models import (
     RedirectTarget,
     ResearchArea,
 )
-
-HONEYPOT_FIELD = "website"
-
-
-def _max_length_message(limit: int) -> str:
-    return (
-        f"Please keep this under {limit:,} characters "
-        "(it has %(show_value)s now): a few sentences are plenty."
-    )
-
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Django's, except that an id too large for the database is refused like any other
-    unknown choice. SQLite can't take such a number as a query parameter, and Django's
-    `__in` lookup passes it on (unlike `exact`), so a hand-made post was a server error."""
-
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except OverflowError:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice",
-                params={"value": max(map(str, value), key=len)},
-            ) from None
-
-
-def https_urls(model_field, **kwargs):
-    """Model form fields as usual, but a URL typed without a scheme gets https://, and
-    many-to-many choices refuse ids the database can't hold."""
-    if isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    if isinstance(model_field, models.ManyToManyField):
-        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
-    return model_field.formfield(**kwargs)
+from mm_program.form_fields import TimezoneField
 
 
 class ApplicationForm(forms.ModelForm):
@@ -92,7 +64,7 @@ class ApplicationForm(forms.ModelForm):
                                           "(optional)</span>", field.label)
             max_length = getattr(field, "max_length", None)
             if max_length and isinstance(field.widget, forms.Textarea):
-                field.error_messages["max_length"] = _max_length_message(max_length)
+                field.error_messages["max_length"] = max_length_message(max_length)
                 field.widget.attrs["rows"] = 3
             elif max_length:
                 field.error_messages["max_length"] = (

@@ -3,22 +3,25 @@
 They only check what people typed (types, ranges, contradictions) and say what is wrong
 in plain words; the rules of the mentorship itself (status moves, capacity, dates against
 the start) stay in ``matching.services.mentorships``, whose messages the views show at the
-field or at the top of the form.
-"""
+field or at the top of the form."""
 
 from datetime import timedelta
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Field, Fieldset, Submit
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
 
-from mm_program.form_fields import TimezoneField
-
-from .forms import SafeModelMultipleChoiceField, https_urls
-from .models import (
+from matching.forms.common import (
+    DateInput,
+    PlainWordsForm,
+    SafeModelMultipleChoiceField,
+    crispy_helper,
+    date_text,
+    https_urls,
+    mark_optional,
+)
+from matching.models import (
     MAX_MEETING_MINUTES,
     EndReason,
     FinalProject,
@@ -27,50 +30,7 @@ from .models import (
     ResearchArea,
     validate_next_steps,
 )
-from .services.mentorships import invitation_address_problem
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date_text(value) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-class PlainWordsForm(forms.Form):
-    """Optional fields say so in their label; long texts stay a few lines high."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        mark_optional(self)
-
-
-def mark_optional(form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            continue  # a lone checkbox is optional by nature
-        if not field.required and field.label and "(optional)" not in str(field.label):
-            field.label = format_html(
-                "{} <span class='text-body-secondary fw-normal'>(optional)</span>", field.label
-            )
-        if isinstance(field.widget, forms.Textarea) and \
-                str(field.widget.attrs.get("rows", "10")) == "10":  # Django's default
-            field.widget.attrs["rows"] = 3
-
-
-def _crispy(form, *layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the page's <form> carries the token
-    helper.layout = Layout(*layout)
-    return helper
-
-
-# --- Meetings ---------------------------------------------------------------------------
 
 class MeetingLogForm(forms.Form):
     """One meeting in one line: date (today), minutes (as agreed), on track?, a note.
@@ -109,8 +69,6 @@ class MeetingLogForm(forms.Form):
             kwargs["initial"].setdefault("minutes", mentorship.agreed_minutes())
         super().__init__(*args, **kwargs)
 
-
-# --- First call: the terms ---------------------------------------------------------------
 
 class TermsForm(PlainWordsForm):
     focus_areas = SafeModelMultipleChoiceField(
@@ -185,8 +143,8 @@ class TermsForm(PlainWordsForm):
         )
         self.fields["planned_end_date"].help_text = (
             f"Suggested: {program.duration_months_min}–{program.duration_months_max} months "
-            f"after the start ({_date_text(mentorship.start_date)}), that is between "
-            f"{_date_text(earliest)} and {_date_text(latest)}."
+            f"after the start ({date_text(mentorship.start_date)}), that is between "
+            f"{date_text(earliest)} and {date_text(latest)}."
         )
         rate = program.stipend_rate_for("mentee")
         rate = int(rate) if rate % 1 == 0 else rate
@@ -195,7 +153,7 @@ class TermsForm(PlainWordsForm):
             "with a low bar. The mentee requests it later on this site."
         )
         self.fields["focus_areas"].help_text = "Tick the areas the work will be in."
-        self.helper = _crispy(
+        self.helper = crispy_helper(
             self,
             Fieldset("What you'll work on", Field("focus_areas", wrapper_class="mm-columns"),
                      "focus"),
@@ -209,7 +167,7 @@ class TermsForm(PlainWordsForm):
         if end <= self.mentorship.start_date:
             raise forms.ValidationError(
                 "The planned end must be after the start "
-                f"({_date_text(self.mentorship.start_date)})."
+                f"({date_text(self.mentorship.start_date)})."
             )
         return end
 
@@ -242,8 +200,6 @@ def terms_initial(mentorship) -> dict:
             initial["focus_areas"] = list(application.research_areas.all())
     return initial
 
-
-# --- Final project -----------------------------------------------------------------------
 
 class FinalProjectForm(forms.ModelForm):
     class Meta:
@@ -280,10 +236,8 @@ class FinalProjectForm(forms.ModelForm):
             del self.fields["mentor_feedback"]
         mark_optional(self)
         names = list(self.fields)
-        self.helper = _crispy(self, *names, Submit("submit", "Save the final project"))
+        self.helper = crispy_helper(self, *names, Submit("submit", "Save the final project"))
 
-
-# --- Ending ------------------------------------------------------------------------------
 
 class _EndForm(PlainWordsForm):
     ended_on = forms.DateField(
@@ -319,7 +273,7 @@ class CompleteForm(_EndForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "complete")
         super().__init__(*args, **kwargs)
-        self.helper = _crispy(self, "next_steps", "notes", "ended_on",
+        self.helper = crispy_helper(self, "next_steps", "notes", "ended_on",
                               Submit("submit", "Complete the mentorship"))
 
     def clean_next_steps(self):
@@ -345,104 +299,5 @@ class EndEarlyForm(_EndForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "early")
         super().__init__(*args, **kwargs)
-        self.helper = _crispy(self, "reason", "notes", "ended_on",
+        self.helper = crispy_helper(self, "reason", "notes", "ended_on",
                               _DangerSubmit("submit", "End the mentorship early"))
-
-
-# --- A mentee the mentor found themselves ------------------------------------------------
-
-class AddMenteeForm(forms.Form):
-    """Its inputs are written out in _mentor_sheet.html, with the bounds read here."""
-
-    name = forms.CharField(
-        label="Their name", max_length=150,
-        error_messages={"required": "Enter the mentee's name."},
-    )
-    # An address may have 320 characters, the account's column holds 254.
-    email = forms.EmailField(
-        label="Their email", max_length=254,
-        error_messages={
-            "required": "Enter the mentee's email: we send them a link to confirm.",
-            "invalid": "That doesn't look like an email address: check for a typo "
-                       "(name@example.org).",
-            "max_length": "That address is too long (254 characters at most): check it.",
-        },
-    )
-    start_date = forms.DateField(
-        label="Start date",
-        error_messages={"required": "Enter when the mentorship starts (usually today).",
-                        "invalid": "Enter a date like 2026-11-03."},
-    )
-    # Far enough for a mentorship that began a while ago or starts after a break; the
-    # planned end is computed from the start, and past year 9999 there is no date.
-    START_WITHIN = timedelta(days=366)
-
-    def __init__(self, *args, mentor, **kwargs):
-        self.mentor = mentor
-        kwargs.setdefault("prefix", f"add-{mentor.pk}")
-        kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
-        super().__init__(*args, **kwargs)
-
-    @property
-    def earliest_start(self):
-        return timezone.localdate() - self.START_WITHIN
-
-    @property
-    def latest_start(self):
-        return timezone.localdate() + self.START_WITHIN
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Enter the mentee's name.")
-        return name
-
-    def clean_start_date(self):
-        start = self.cleaned_data["start_date"]
-        if not self.earliest_start <= start <= self.latest_start:
-            raise forms.ValidationError(
-                "Enter a start date within a year of today (usually today).")
-        return start
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        problem = invitation_address_problem(mentor=self.mentor, email=email)
-        if problem:
-            raise forms.ValidationError(problem)
-        return email
-
-
-# --- The invited mentee confirms ---------------------------------------------------------
-
-class InvitationForm(PlainWordsForm):
-    name = forms.CharField(label="Your name", max_length=150,
-                           error_messages={"required": "Please tell us your name."})
-    timezone = TimezoneField(
-        label="Your time zone",
-        help_text="So that your mentor can suggest times that suit you.",
-        error_messages={"required": "Pick your time zone from the list.",
-                        "invalid_choice": "Pick your time zone from the list "
-                                          "(for example Europe/Berlin)."},
-    )
-    goals = forms.CharField(
-        label="What do you want to work on?", max_length=3000, widget=forms.Textarea,
-        help_text="A sentence or two is enough.",
-        error_messages={
-            "required": "Tell your mentor in a sentence what you want to work on.",
-            "max_length": "Please keep this under 3,000 characters: a few sentences are "
-                          "plenty.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.helper = _crispy(self, "name", Field("timezone"), "goals",
-                              Div(Submit("accept", "Confirm and start", css_class="btn-lg"),
-                                  css_class="mt-3"))
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Please tell us your name.")
-        return name

@@ -1,8 +1,10 @@
+"""The public side: the front page and the interest forms (a submission, the thanks page,
+answers sent again and confirmed from an emailed link)."""
+
 import logging
 
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
@@ -12,21 +14,19 @@ from django.utils.html import strip_tags
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from mm_program.ratelimit import emailed_link_limited, over_limit, posted_email, too_many
-
-from .dashboard import render_dashboard
-from .forms import HONEYPOT_FIELD, MenteeApplicationForm, MentorApplicationForm
-from .models import ApplicationUpdate, Program
-from .services.applications import (
+from matching.forms.applications import MenteeApplicationForm, MentorApplicationForm
+from matching.forms.common import HONEYPOT_FIELD
+from matching.models import ApplicationUpdate, Program
+from matching.services.applications import (
     APPLICATION_MODELS,
     application_submit,
     application_update_confirm,
 )
-from .tokens import update_id_from_token
-
-logger = logging.getLogger(__name__)
+from matching.tokens import update_id_from_token
+from mm_program.ratelimit import emailed_link_limited, over_limit, posted_email, too_many
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
+
 
 # What the thanks page after a submission shows (the role, the program, the address the
 # confirmation went to) travels in a signed, short-lived cookie only the thanks pages
@@ -34,7 +34,11 @@ FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
 # session for nearly every applicant) in a second commit, for one page view. A signed-in
 # submitter's summary is tied to their account, so it is gone once they sign out.
 THANKS_COOKIE = "mm_applied"
+
+
 THANKS_SALT = "matching.apply-thanks"
+
+
 THANKS_SECONDS = 3600
 
 
@@ -68,6 +72,8 @@ def _submitted(request, role: str) -> dict | None:
 # form page's cost, and nearly every visit shows the same blank form. Kept per process,
 # so a deploy, which may change the templates, starts afresh.
 _blank_forms: dict[tuple, str] = {}
+
+
 BLANK_FORMS_KEPT = 16
 
 
@@ -249,8 +255,4 @@ def apply_thanks(request, role: str):
     return render(request, "matching/apply_thanks.html", {"submitted": submitted, "role": role})
 
 
-@login_required
-def dashboard(request):
-    """What a signed-in person sees first: their applications, and for each role the
-    mentor's spreadsheet of mentees or the mentee's mentorship."""
-    return render_dashboard(request)
+logger = logging.getLogger(__name__)
