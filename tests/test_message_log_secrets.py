@@ -257,3 +257,13 @@ def test_an_erased_person_s_sealed_email_is_cleared(worker_stopped, organizer):
     person_erase(user=person, by=organizer)
     message.refresh_from_db()
     assert message.sealed == "" and message.status == MessageStatus.CANCELLED
+
+
+def test_erasure_cancels_a_message_a_worker_has_claimed(worker_stopped, organizer):
+    person = UserFactory(email="claimed@example.org")
+    message = ask_for_a_code(person.email)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING,
+                                                 claimed_by="task-1")
+    person_erase(user=person, by=organizer)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.CANCELLED and message.sealed == ""

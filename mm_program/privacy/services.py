@@ -50,6 +50,7 @@ from .scrub import clear, first_names, name_pattern, needles, pattern_for, scrub
 # What a cleared email body says in the message log.
 ERASED_BODY = "(erased)"
 MESSAGE_TEXTS = ["subject", "body_text", "body_html", "last_error"]
+UNSENT = (MessageStatus.QUEUED, MessageStatus.SENDING)
 DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db",
                             "django.contrib.sessions.backends.cached_db")
 
@@ -206,7 +207,9 @@ def _erase_messages(erasing: Erasing) -> int:
     mine = Message.objects.filter(pk__in=own_ids)
     # The subject stays (the export lists it) without the names in it.
     scrub_rows(mine, ["subject"], erasing.pattern, erasing.found)
-    mine.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
+    # Waiting, or claimed by a worker (one already on the wire may still arrive; none is
+    # tried again, since the worker records only what it still holds).
+    mine.filter(status__in=UNSENT).update(status=MessageStatus.CANCELLED)
     mine.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="", last_error="")
     # Emails to others that name the person (an introduction, a reminder about them).
     scrub_rows(Message.objects.exclude(pk__in=own_ids), MESSAGE_TEXTS, erasing.pattern,
@@ -267,7 +270,7 @@ def messages_about_erase(about: Model, *, found: list[str]) -> int:
     pattern = pattern_for(found)
     messages = Message.objects.filter(about=about_key(about))
     scrub_rows(messages, ["subject"], pattern, found)
-    messages.filter(status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED)
+    messages.filter(status__in=UNSENT).update(status=MessageStatus.CANCELLED)
     return messages.update(recipient="", body_text=ERASED_BODY, body_html="", sealed="",
                            last_error="")
 
