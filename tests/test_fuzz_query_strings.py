@@ -16,7 +16,7 @@ without an error.
 CI asks each pattern twice (derandomized, about a minute with the sweep of named values
 below); HYPOTHESIS_PROFILE=thorough 40 times. What the fuzzing found is fixed where it
 failed (each with a plain test: tests/test_query_guard.py, test_admin_bad_ids.py,
-test_stipend_pick.py), or listed in KNOWN below until its module's owner fixes it.
+test_stipend_pick.py); none is excused.
 """
 
 from __future__ import annotations
@@ -387,40 +387,6 @@ def browser(identity: str, demo: Demo) -> Client:
     return client
 
 
-# --- known server errors in code this suite may not change ---------------------------------
-
-@dataclass(frozen=True)
-class Known:
-    """A 500 the fuzzing found in a module this change could not touch (others were
-    rewriting it): each names the fix."""
-
-    where: str
-    url: str  # one request that shows it
-    parameters: tuple[str, ...] = ()  # ...when one of these holds an id past 64 bits
-
-    def matches(self, path: str, query: dict) -> bool:
-        if not self.parameters:
-            return bool(NOT_AN_ID.search(path))
-        return any(_too_big_an_id(query.get(key)) for key in self.parameters)
-
-
-NOT_AN_ID = re.compile(r"/(?!\d+/)[^/]+/change/$")
-
-
-def _too_big_an_id(value) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return any(isinstance(v, str) and re.search(r"\d{19}", v) for v in values)
-
-
-# The fuzzing steers around these; test_known_server_errors shows each one, and fails as
-# soon as it is fixed: then delete its line here.
-KNOWN: dict[str, Known] = {}
-
-
-def known_server_error(route: Route, path: str, query: dict) -> bool:
-    return route.name in KNOWN and KNOWN[route.name].matches(path, query)
-
-
 # --- the tests ----------------------------------------------------------------------------------
 
 def route_id(route: Route) -> str:
@@ -438,8 +404,6 @@ def test_no_query_string_makes_a_server_error(demo, route, data):
     identity = data.draw(st.sampled_from(rotated(who_may_ask(route), turn)), label="who")
     path = data.draw(paths(route, demo, turn), label="path")
     query = data.draw(query_strings(reads(route), known, turn), label="query")
-    if known_server_error(route, path, dict(parse_qsl(query))):
-        reject()
     with isolated():
         response = browser(identity, demo).get(f"{path}?{query}" if query else path)
         assert_no_server_error(response)
@@ -488,17 +452,7 @@ def test_the_named_hostile_values_make_no_server_error(demo, route):
     path = build_path(route, [str(value) for value, in real])
     client = browser(SUPERUSER if route.is_admin else OWNER.get(route.name, MENTOR), demo)
     for query in sweep(route, demo):
-        if known_server_error(route, path, query):
-            continue
         with isolated():
             response = client.get(
                 f"{path}?{urlencode(query, doseq=True, errors='surrogatepass')}")
             assert response.status_code < 500, (path, query)
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN))
-@pytest.mark.xfail(strict=True, raises=(ValueError, OverflowError),
-                   reason="a server error in a file this change may not touch")
-def test_known_server_errors(demo, name):
-    browser(SUPERUSER, demo).get(KNOWN[name].url)
-
