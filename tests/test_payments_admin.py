@@ -211,8 +211,6 @@ def test_spreadsheet_formulas_in_the_csv_are_neutralised(officer, world, budget)
                                                                        by=officer).csv)))
     assert rows[0]["payee"].startswith("'=HYPERLINK")
     assert rows[0]["holder"].startswith("'+cmd")
-    assert payouts.csv_cell("-1") == "'-1" and payouts.csv_cell("@SUM") == "'@SUM"
-    assert payouts.csv_cell("Ada") == "Ada"
 
 
 def test_organizers_cannot_export_or_pay(organizer_client, approved):

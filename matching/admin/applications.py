@@ -1,4 +1,5 @@
 import csv
+import io
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ from mm_program.admin_html import badge
 from mm_program.privacy import erase_url
 from mm_program.privacy.permissions import can_erase
 from mm_program.query_ids import query_ids
+from mm_program.spreadsheets import spreadsheet_row
 
 STATUS_TONES = {
     ApplicationStatus.PENDING: "grey",
@@ -38,11 +40,8 @@ STATUS_TONES = {
 }
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming CSV."""
-
-    def write(self, value):
-        return value
+# The size of each piece of a streamed CSV export.
+CSV_CHUNK = 64 * 1024
 
 
 def decide_many(modeladmin, request, queryset, decision, redirect_to="", message=""):
@@ -241,8 +240,11 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
         owner = f"{self.model._meta.model_name}_id"
 
         def rows():
-            writer = csv.writer(_Echo())
-            yield writer.writerow(header)
+            # Rows are written into a buffer and sent 64 kB at a time: a chunk per row
+            # cost as much again as writing the rows.
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
             areas: dict[int, list[str]] = {}
             for pk, name in (through.objects.filter(**{f"{owner}__in": queryset.values("pk")})
                              .order_by("researcharea__position", "researcharea__name")
@@ -250,13 +252,16 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
                 areas.setdefault(pk, []).append(name)
             for pk, slug, name, email, status, submitted_at, zone, *answers, decided_at, \
                     redirect_to in queryset.values_list(*columns).iterator(chunk_size=2000):
-                yield writer.writerow(
-                    _csv_value(value) for value in [
-                        pk, slug, name, email, status, submitted_at.isoformat(), zone,
-                        "; ".join(areas.get(pk, ())), *answers,
-                        decided_at.isoformat() if decided_at else "", redirect_to,
-                    ]
-                )
+                writer.writerow(spreadsheet_row([
+                    pk, slug, name, email, status, submitted_at.isoformat(), zone,
+                    "; ".join(areas.get(pk, ())), *answers,
+                    decided_at.isoformat() if decided_at else "", redirect_to,
+                ]))
+                if buffer.tell() >= CSV_CHUNK:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
 
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(rows(), content_type="text/csv")
@@ -264,15 +269,6 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
             f'attachment; filename="{self.opts.model_name}s-{stamp}.csv"'
         )
         return response
-
-
-def _csv_value(value):
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        # Spreadsheet formula injection: a leading quote makes the cell plain text.
-        return "'" + value
-    return value
 
 
 @admin.register(MenteeApplication)

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from mm_program.spreadsheets import spreadsheet_row
+
 from .. import permissions
 from ..banking import format_iban
 from ..models import BankDetails, BankDetailsReveal, PayoutBatch, StipendRequest, StipendStatus
@@ -26,17 +28,6 @@ from .bank import bank_details_reveal_many, bank_details_reveal_refuse
 
 HEADER = ["request", "payee", "payee_email", "holder", "iban_or_account", "bic_or_swift",
           "routing_code", "country", "amount", "currency", "reference"]
-
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
-
-
-def csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
 
 @dataclass
 class Export:
@@ -161,5 +152,5 @@ def _csv(requests, details, *, by, batch, purpose) -> str:
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
+        writer.writerow(spreadsheet_row(row))
     return out.getvalue()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from mm_program.spreadsheets import spreadsheet_cell
 from surveys.seed import P_FULLTIME
 
 from .figures import DELTA_P_BINS, MONTHS_BINS
@@ -68,24 +69,11 @@ def chart_data(figs: dict) -> dict:
     return data
 
 
-def _cell(value) -> str:
+def _cell(value):
     """A value for a spreadsheet: numbers rounded, text defused against formulas."""
-    if value is None:
-        return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return spreadsheet_cell(value)
 
 
 def _summary_rows(name: str, summary: dict, unit: str = ""):
