@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -71,6 +72,17 @@ class FailedFirst(admin.SimpleListFilter):
         return queryset
 
 
+class MessageChangeList(ChangeList):
+    """The list shows no text. With the bodies in each row, PostgreSQL sorted every message
+    whole to find the newest hundred: 461 ms of the query's 464 for 40,000 messages (the
+    10x program), against 48 ms without them."""
+
+    TEXT = ["body_text", "body_html", "sealed", "links", "last_error", "unsubscribe_url"]
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*self.TEXT)
+
+
 @admin.register(Message)
 class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """The message log: every email the product sent or tried to send."""
@@ -101,6 +113,9 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
         failed_first = Case(When(status=MessageStatus.FAILED, then=Value(0)),
                             default=Value(1), output_field=IntegerField())
         return [failed_first.asc(), "-created_at"]
+
+    def get_changelist(self, request, **kwargs):
+        return MessageChangeList
 
     def _can_resend(self, request) -> bool:
         return request.user.has_perm("mm_program.change_message")
