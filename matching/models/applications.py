@@ -132,6 +132,24 @@ class Application(models.Model):
             raise ValidationError("Say which program to redirect the applicant to.")
 
 
+def application_constraints(prefix: str, range_check: models.CheckConstraint) -> list:
+    """The rules both kinds of application keep in the database, named after the kind."""
+    return [
+        # One open application per person and program: a second submission updates
+        # the first instead of creating a duplicate.
+        models.UniqueConstraint(
+            fields=["program", "email"],
+            condition=models.Q(status__in=list(OPEN_STATUSES)),
+            name=f"{prefix}_one_open_per_email",
+        ),
+        range_check,
+        models.CheckConstraint(
+            condition=~models.Q(status=ApplicationStatus.REDIRECTED) | ~models.Q(redirect_to=""),
+            name=f"{prefix}_redirect_has_target",
+        ),
+    ]
+
+
 class MenteeApplication(Application):
     class Occupation(models.TextChoices):
         BACHELORS = "bachelors", "Bachelor's student"
@@ -216,23 +234,13 @@ class MenteeApplication(Application):
 
     class Meta(Application.Meta):
         verbose_name = "mentee application"
-        constraints = [
-            # One open application per person and program: a second submission updates
-            # the first instead of creating a duplicate.
-            models.UniqueConstraint(
-                fields=["program", "email"],
-                condition=models.Q(status__in=["pending", "waitlisted"]),
-                name="mentee_application_one_open_per_email",
-            ),
+        constraints = application_constraints(
+            "mentee_application",
             models.CheckConstraint(
                 condition=models.Q(hours_per_week__gte=1, hours_per_week__lte=80),
                 name="mentee_application_hours_range",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="redirected") | ~models.Q(redirect_to=""),
-                name="mentee_application_redirect_has_target",
-            ),
-        ]
+        )
         indexes = [models.Index(fields=["program", "status", "-submitted_at"])]
 
     def refresh_flags(self) -> None:
@@ -313,21 +321,13 @@ class MentorApplication(Application):
 
     class Meta(Application.Meta):
         verbose_name = "mentor application"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["program", "email"],
-                condition=models.Q(status__in=["pending", "waitlisted"]),
-                name="mentor_application_one_open_per_email",
-            ),
+        constraints = application_constraints(
+            "mentor_application",
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1, capacity__lte=20),
                 name="mentor_application_capacity_range",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="redirected") | ~models.Q(redirect_to=""),
-                name="mentor_application_redirect_has_target",
-            ),
-        ]
+        )
         indexes = [models.Index(fields=["program", "status", "-submitted_at"])]
 
     def refresh_flags(self) -> None:
