@@ -61,7 +61,7 @@ def environment(database_url: str) -> dict[str, str]:
     key = base64.urlsafe_b64encode(hashlib.sha256(b"bench_admin_scale").digest()).decode()
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0",
            "SECRET_KEY": "bench-admin-scale-" + hashlib.sha256(database_url.encode()).hexdigest(),
-           "ALLOWED_HOSTS": "testserver", "FIELD_ENCRYPTION_KEYS": key, "PAGE_CACHE": "0",
+           "ALLOWED_HOSTS": "testserver", "FIELD_ENCRYPTION_KEYS": key,
            "REDIS_URL": "", "CELERY_TASK_ALWAYS_EAGER": "1", "LOG_LEVEL": "ERROR",
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
            "DJANGO_SETTINGS_MODULE": "mm_program.settings", "PYTHONPATH": str(ROOT)}

@@ -142,7 +142,7 @@ def main() -> int:
         redis.start()
         env = harness.production_env(
             database_url=args.database_url, redis_url=redis.url,
-            CELERY_TASK_ALWAYS_EAGER="0", PAGE_CACHE="0",
+            CELERY_TASK_ALWAYS_EAGER="0",
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="0")
         harness.manage(env, "migrate", "--noinput")

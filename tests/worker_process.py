@@ -23,7 +23,6 @@ def worker_env(**extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": "worker-test-" + "x" * 48,
         "PYTHONPATH": str(ROOT),
-        "PAGE_CACHE": "0",
         **extra,
     }
 
