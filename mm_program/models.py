@@ -46,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Names the current address of the person's calendar feed (mm_program.calendar):
+    # counting it up makes every earlier address fail.
+    calendar_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

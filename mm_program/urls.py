@@ -18,6 +18,8 @@ urlpatterns = [
     path("reminders/pause/<str:token>/", views.reminder_pause, name="reminder_pause"),
     path("reminders/pause/<str:token>/one-click/", views.reminder_pause_one_click,
          name="reminder_pause_one_click"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("", include("matching.urls")),
     path("", include("payments.urls")),
     path("", include("surveys.urls")),

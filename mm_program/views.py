@@ -2,17 +2,21 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .calendar import calendar_events, calendar_reset, calendar_token, calendar_user
+from .calendar import calendar_feed as calendar_feed_ics
 from .celery import app as celery_app
 from .models import Message, MessageStatus, ReminderPause
 from .ratelimit import emailed_link_limited, too_many
@@ -134,3 +138,35 @@ def reminder_pause(request, token: str):
     return render(request, "reminder_pause.html", {
         "kind_label": KIND_LABELS[kind], "is_paused": paused.exists(),
     })
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_page(request):
+    """The person's calendar feed address, to paste into their calendar app, and a button
+    that gives them a new one (the old one then stops working)."""
+    if request.method == "POST":
+        calendar_reset(user=request.user)
+        messages.success(request, "Your calendar has a new address: the old one no longer "
+                                  "works. Paste this one into your calendar app again.")
+        return redirect("calendar")
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[calendar_token(request.user)]))
+    return render(request, "calendar.html", {
+        "feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1],
+        "events": calendar_events(request.user),
+    })
+
+
+@never_cache
+@require_GET
+def calendar_feed(request, token):
+    """The calendar file itself, for calendar apps (no session: the address is the key)."""
+    user = calendar_user(token)
+    if user is None:
+        raise Http404("No calendar at this address: it may have been reset.")
+    response = HttpResponse(calendar_feed_ics(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mentorship.ics"'
+    # The address is the secret: keep it out of other sites' Referer headers.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
