@@ -13,8 +13,10 @@ inside the open transaction would not be a test of anything).
 
 import contextlib
 import io
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
@@ -49,6 +51,17 @@ def suite_settings():
         celery_app.conf.task_always_eager = previous
 
 
+def restore_migration_data() -> None:
+    """What the data migrations seed (research areas, the first program, the decision
+    emails, the default survey templates), made again where a transactional test that
+    ran before in this process flushed it: the demo's people pick from those areas."""
+    import_module("matching.migrations.0002_seed_areas_program_emails").seed(apps, None)
+    from surveys.models import Question, SurveyTemplate
+    from surveys.seed import create_default_templates
+
+    create_default_templates(SurveyTemplate, Question)
+
+
 def demo_once(*, deliver_at_once: bool = False):
     """A module-scoped fixture: the demo, seeded once for the module's tests.
 
@@ -69,6 +82,7 @@ def demo_once(*, deliver_at_once: bool = False):
                     if deliver_at_once:
                         patch.setattr("mm_program.messaging.transaction.on_commit",
                                       lambda fn, *a, **k: fn())
+                    restore_migration_data()
                     call_command("seed_demo", force=True, stdout=io.StringIO())
             except BaseException:
                 transaction.set_rollback(True)

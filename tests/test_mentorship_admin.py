@@ -2,7 +2,6 @@
 service, status moves only through the services, fixed query counts, and who may see it."""
 
 import calendar
-import time
 from datetime import timedelta
 
 import pytest
@@ -274,16 +273,14 @@ def test_the_changelist_runs_the_same_queries_for_3_or_60_mentorships(
     assert many == few
 
 
-def test_the_changelist_stays_flat_and_fast_with_10000_mentorships(
+def test_the_changelist_stays_flat_with_10000_mentorships(
     organizer_client, program
 ):
     bulk_mentorships(program, 3, tag="a")
     few = {q: changelist_queries(organizer_client, q) for q in QUERIES}
     bulk_mentorships(program, 10_000, tag="b")
-    began = time.monotonic()
     many = {q: changelist_queries(organizer_client, q, warm=False) for q in QUERIES}
     assert many == few
-    assert time.monotonic() - began < 15  # 8 page loads over 10,003 rows
 
 
 def test_the_meeting_and_final_project_lists_run_fixed_queries(organizer_client, program):
