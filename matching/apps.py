@@ -7,4 +7,4 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         # (they register reminder rules, personal links and privacy hooks)
-        from . import calendar_events, privacy, reminders, tokens  # noqa: F401
+        from . import calendar_events, cohort_dashboard, privacy, reminders, tokens  # noqa: F401

@@ -5,7 +5,7 @@ Emails link to ``dashboard``, ``mentorship_detail``, ``invitation`` and
 ``apply_update_confirm``: keep those names.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import apply, invitations, mentoring, mentorships
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("mentoring/<int:mentor_pk>/capacity/", mentoring.mentor_capacity,
          name="mentor_capacity"),
     path("invitation/<str:token>/", invitations.invitation, name="invitation"),
+    path("", include("matching.cohort_urls")),
 ]

@@ -329,6 +329,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploads (a cohort mentor's task, a milestone submission): never served as they are,
+# only through views that check who asks (matching.views.cohort_selection). No MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Each upload is checked by its form too (matching.forms.cohort: UPLOAD_MAX_BYTES).
+FILE_UPLOAD_PERMISSIONS = 0o640
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,3 +1,9 @@
 """Organizer admin for the matching app, one module per area."""
 
-from . import applications, meetings, mentorships, runs  # noqa: F401  (registers ModelAdmins)
+from . import (  # noqa: F401  (registers ModelAdmins)
+    applications,
+    cohort,
+    meetings,
+    mentorships,
+    runs,
+)

@@ -10,6 +10,16 @@ from .applications import (
     MentorApplication,
     RedirectTarget,
 )
+from .cohort import ChoiceAnswer, Cohort, CohortMentor, MentorChoice, MentorQuestion
+from .cohort_reviews import (
+    Conflict,
+    Decision,
+    MentorReview,
+    Reviewer,
+    ReviewPart,
+    RubricCriterion,
+    SharedReview,
+)
 from .emails import DecisionEmail
 from .mentorships import (
     MAX_MEETING_MINUTES,
@@ -29,6 +39,18 @@ from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
+    "ChoiceAnswer",
+    "Cohort",
+    "CohortMentor",
+    "Conflict",
+    "Decision",
+    "MentorChoice",
+    "MentorQuestion",
+    "MentorReview",
+    "ReviewPart",
+    "Reviewer",
+    "RubricCriterion",
+    "SharedReview",
     "validate_next_steps",
     "MIN_MINUTES_PER_MENTEE",
     "MINUTES_PER_MENTEE",

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -122,6 +123,16 @@ class Program(models.Model):
         request starts from, what the pages quote, and what organizers compare claims
         with. One rate per program today; a rule per role or per mentorship goes here."""
         return self.stipend_rate
+
+    @property
+    def runs_as_cohort(self) -> bool:
+        """Run the MATS way (applicants choose mentors, mentors select, organizers
+        allocate slots): the program has a cohort setup (``matching.models.cohort``).
+        Otherwise the rolling way: organizers accept and the matcher pairs."""
+        try:
+            return self.cohort is not None
+        except ObjectDoesNotExist:
+            return False
 
     @property
     def accepts_applications(self) -> bool:

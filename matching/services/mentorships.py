@@ -35,6 +35,7 @@ from matching.models import (
 )
 
 from .applications import user_for_email
+from .cohort_slots import slots_floor
 
 # Named in the IntegrityError of the trigger that keeps live mentorships within capacity
 # (migration matching 0006).
@@ -154,6 +155,12 @@ def mentor_set_capacity(*, mentor: Mentor, capacity: int) -> Mentor:
             f"You have {load} mentee{'s' if load != 1 else ''} now (invited, active or "
             f"paused), so the number can't be under {load}. Completing or ending a "
             "mentorship frees a place.")
+    floor = slots_floor(mentor)
+    if capacity < floor:
+        raise ValidationError(
+            f"The organizers gave you {floor} slot{'s' if floor != 1 else ''} in "
+            f"{mentor.program}, so the number can't be under {floor}: ask them to change "
+            "the allocation.")
     mentor.capacity = capacity
     mentor.save(update_fields=["capacity"])
     return mentor

@@ -191,7 +191,11 @@ def apply(request, role: str, slug: str | None = None):
             return thanks_redirect(
                 request, role, program=program.name, email=form.cleaned_data["email"],
                 updated=result.updated_existing,
-                low_hours=getattr(application, "flagged_low_hours", False))
+                low_hours=getattr(application, "flagged_low_hours", False),
+                # A cohort's applicants choose their mentors next, signed in (a rolling
+                # program is never asked: it costs a query).
+                cohort=program.slug if role == "mentee" and program.admission
+                == program.Admission.COHORT and program.runs_as_cohort else "")
         return render(request, "matching/apply.html", {**context, "form": form}, status=400)
     return render(request, "matching/apply.html",
                   {**context, "blank_form": blank_form_html(role, program)})

@@ -27,6 +27,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from matching.cohort_demo import REVIEWER, seed_cohort_demo
 from matching.demo_data import (
     BULK_DOMAIN,
     DEMO_MENTEE,
@@ -107,6 +108,8 @@ class Command(BaseCommand):
             # figures on first run) stand on the mentorships above.
             seed_payments_demo(program, organizer=organizer, officer=officer)
             seed_surveys_demo(program)
+            # Beside the rolling program, a cohort run the MATS way, at its selection stage.
+            cohort_program = seed_cohort_demo(organizer=organizer)
             for name in (DEMO_MENTOR, DEMO_MENTEE):
                 self._can_sign_in(self._users[email_for(name)])
         if mentors:
@@ -114,6 +117,11 @@ class Command(BaseCommand):
         if mentees:
             self._bulk_mentees(program, list(areas.values()), mentees)
         self._summary(program)
+        self.stdout.write(
+            f"Cohort program '{cohort_program.name}': the mentors at /cohorts/"
+            f"{cohort_program.slug}/, the organizers' steps at /organizers/cohorts/"
+            f"{cohort_program.slug}/; {email_for(DEMO_MENTOR)} reviews there too, and "
+            f"{email_for(REVIEWER)} / {DEMO_PASSWORD} is its extra reviewer.")
 
     def _summary(self, program):
         by_status = dict(

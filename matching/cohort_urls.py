@@ -1,0 +1,28 @@
+"""The pages of cohort programs (included from matching/urls.py): the public listing, the
+applicant's choices, the mentor's and reviewers' pages, and the organizers' steps.
+
+Emails link to ``cohort_apply``, ``cohort_mentor`` and ``cohort_offer``: keep those names.
+"""
+
+from django.urls import path
+
+from .views import cohort_organizer as organizer
+from .views import cohort_selection as selection
+
+urlpatterns = [
+    path("cohorts/<slug:slug>/", selection.listing, name="cohort_listing"),
+    path("cohorts/<slug:slug>/apply/", selection.apply, name="cohort_apply"),
+    path("cohorts/<slug:slug>/mentors/<int:mentor_pk>/task/", selection.task_file,
+         name="cohort_task_file"),
+    path("cohorts/<slug:slug>/mentor/", selection.mentor_page, name="cohort_mentor"),
+    path("cohorts/<slug:slug>/mentor/listing/", selection.listing_edit,
+         name="cohort_listing_edit"),
+    path("cohorts/<slug:slug>/review/", selection.reviewer_page, name="cohort_reviewer"),
+    path("cohorts/<slug:slug>/applicants/<int:pk>/", selection.applicant,
+         name="cohort_applicant"),
+    path("cohorts/<slug:slug>/applicants/<int:pk>/conflict/", selection.conflict,
+         name="cohort_conflict"),
+    path("organizers/cohorts/<slug:slug>/", organizer.overview, name="cohort_overview"),
+    path("organizers/cohorts/<slug:slug>/slots/", organizer.allocation,
+         name="cohort_allocation"),
+]
