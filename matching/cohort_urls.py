@@ -25,4 +25,8 @@ urlpatterns = [
     path("organizers/cohorts/<slug:slug>/", organizer.overview, name="cohort_overview"),
     path("organizers/cohorts/<slug:slug>/slots/", organizer.allocation,
          name="cohort_allocation"),
+    path("organizers/cohorts/<slug:slug>/matching/", organizer.matching,
+         name="cohort_matching"),
+    path("organizers/cohorts/<slug:slug>/matching/rule/", organizer.pair_rule,
+         name="cohort_pair_rule"),
 ]

@@ -5,7 +5,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from matching.models import Cohort, CohortMentor, Conflict, Reviewer, RubricCriterion
+from matching.models import (
+    Cohort,
+    CohortMentor,
+    CohortPairRule,
+    Conflict,
+    Reviewer,
+    RubricCriterion,
+)
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
 
@@ -32,9 +39,13 @@ class CohortAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="Pages")
     def pages(self, obj):
-        return format_html('<a href="{}">Steps</a> · <a href="{}">listing</a>',
-                           reverse("cohort_overview", args=[obj.program.slug]),
-                           reverse("cohort_listing", args=[obj.program.slug]))
+        slug = obj.program.slug
+        return format_html('<a href="{}">Steps</a> · <a href="{}">listing</a> · '
+                           '<a href="{}">slots</a> · <a href="{}">matching</a>',
+                           reverse("cohort_overview", args=[slug]),
+                           reverse("cohort_listing", args=[slug]),
+                           reverse("cohort_allocation", args=[slug]),
+                           reverse("cohort_matching", args=[slug]))
 
     def save_formset(self, request, form, formset, change):
         for row in formset.save(commit=False):
@@ -72,3 +83,18 @@ class ConflictAdmin(admin.ModelAdmin):
         if obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CohortPairRule)
+class CohortPairRuleAdmin(ReadOnlyHistoryAdmin):
+    """Read here; set on the matching page, where the rules on a lock are kept."""
+
+    list_display = ["application", "mentor", "kind", "created_by", "created_at"]
+    list_filter = ["kind", "cohort"]
+    list_select_related = ["application", "mentor__user", "created_by"]
+    search_fields = ["application__name", "mentor__user__name"]
+    readonly_fields = ["cohort", "application", "mentor", "kind", "created_by"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False

@@ -20,6 +20,7 @@ from .cohort_reviews import (
     RubricCriterion,
     SharedReview,
 )
+from .cohort_runs import CohortPairRule
 from .emails import DecisionEmail
 from .mentorships import (
     MAX_MEETING_MINUTES,
@@ -42,6 +43,7 @@ __all__ = [
     "ChoiceAnswer",
     "Cohort",
     "CohortMentor",
+    "CohortPairRule",
     "Conflict",
     "Decision",
     "MentorChoice",

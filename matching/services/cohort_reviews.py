@@ -21,6 +21,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from matching.models import (
+    OPEN_STATUSES,
     Cohort,
     Conflict,
     Decision,
@@ -258,8 +259,11 @@ def counted_reviews():
 
 
 def yes_reviews(cohort: Cohort):
+    """The yeses that count: of open applications (not withdrawn or decided), by a
+    mentor without a conflict."""
     return counted_reviews().filter(decision=Decision.YES,
-                                    choice__mentor__program_id=cohort.program_id)
+                                    choice__mentor__program_id=cohort.program_id,
+                                    choice__application__status__in=OPEN_STATUSES)
 
 
 def review_counts(mentor: Mentor) -> dict[str, int]:

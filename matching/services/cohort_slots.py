@@ -13,6 +13,7 @@ be a yes of several mentors: the matching run settles that.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -70,8 +71,18 @@ def _order_key(rank, rating, application_id):
     return (rank is None, rank or 0, -(rating if rating is not None else -1), application_id)
 
 
-def yes_ratings_by_mentor(cohort: Cohort, mentor_ids=None) -> dict[int, list]:
-    """Each mentor's yeses in their order, as pair ratings (0..1): one query."""
+class YesRow(NamedTuple):
+    """One of a mentor's yeses, in the mentor's order: who, the place the applicant gave
+    the mentor (1 = first choice), and the pair rating (0..1, None if unrated)."""
+
+    application_id: int
+    choice_rank: int
+    rating: float | None
+
+
+def yes_rows_by_mentor(cohort: Cohort, mentor_ids=None) -> dict[int, list[YesRow]]:
+    """Each mentor's yeses in their order (their rank among yeses first, the rating
+    breaking ties and ordering the unranked): one query."""
     shared = Subquery(SharedReview.objects.filter(
         application=OuterRef("choice__application"), scored_at__isnull=False)
         .values("application").annotate(a=Avg("rating")).values("a")[:1])
@@ -79,12 +90,20 @@ def yes_ratings_by_mentor(cohort: Cohort, mentor_ids=None) -> dict[int, list]:
     if mentor_ids is not None:
         rows = rows.filter(choice__mentor_id__in=list(mentor_ids))
     grouped: dict[int, list] = {}
-    for mentor_id, app_id, rank, rating, shared_rating in rows.values_list(
-            "choice__mentor_id", "choice__application_id", "rank", "rating", "shared"):
+    for mentor_id, app_id, choice_rank, rank, rating, shared_rating in rows.values_list(
+            "choice__mentor_id", "choice__application_id", "choice__rank", "rank", "rating",
+            "shared"):
         value = pair_rating(rating, shared_rating, cohort.scale)
-        grouped.setdefault(mentor_id, []).append((_order_key(rank, value, app_id), value))
-    return {mentor_id: [value for _, value in sorted(items, key=lambda x: x[0])]
+        grouped.setdefault(mentor_id, []).append(
+            (_order_key(rank, value, app_id), YesRow(app_id, choice_rank, value)))
+    return {mentor_id: [row for _, row in sorted(items, key=lambda x: x[0])]
             for mentor_id, items in grouped.items()}
+
+
+def yes_ratings_by_mentor(cohort: Cohort, mentor_ids=None) -> dict[int, list]:
+    """Each mentor's yeses in their order, as pair ratings (0..1): one query."""
+    return {mentor_id: [row.rating for row in rows]
+            for mentor_id, rows in yes_rows_by_mentor(cohort, mentor_ids).items()}
 
 
 def mentor_slots(cohort: Cohort) -> list[MentorSlots]:
