@@ -75,3 +75,28 @@ def test_pages_listing_applicants_take_the_same_queries_for_more_of_them(page, o
     few = _queries(browser, url)
     _grow(s, 3, 10)
     assert _queries(browser, url) == few
+
+
+def test_a_cohort_setup_needs_a_program_with_a_deadline(program):
+    from django.core.exceptions import ValidationError
+
+    from matching.models import Cohort
+
+    with pytest.raises(ValidationError, match="Cohort with a deadline"):
+        Cohort(program=program).full_clean()
+
+
+def test_the_synthetic_cohort_keeps_the_rules_the_services_keep():
+    from matching.cohort_scale import seed_cohort_bulk
+    from matching.models import CohortMentor, MentorChoice, MentorReview
+    from matching.services.cohort_matching import cohort_compare
+
+    program = seed_cohort_bulk(applicants=40, mentors=5, slug="tiny")
+    assert MentorChoice.objects.filter(mentor__program=program).count() == 120
+    assert not MentorReview.objects.filter(rank__isnull=False).exclude(decision="yes").exists()
+    listings = CohortMentor.objects.filter(mentor__program=program)
+    assert sum(listings.values_list("slots", flat=True)) <= program.cohort.slot_budget
+    comparison = cohort_compare(cohort=program.cohort)
+    assert comparison.modes["stable"].blocking == []
+    assert comparison.modes["optimal"].placed_count >= comparison.modes["stable"].placed_count
+    assert seed_cohort_bulk(applicants=40, mentors=5, slug="tiny") == program

@@ -8,6 +8,7 @@ Workflows are in ``matching.services.cohort_selection``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -68,6 +69,12 @@ class Cohort(models.Model):
 
     def __str__(self):
         return f"Cohort setup of {self.program}"
+
+    def clean(self):
+        # A cohort closes at a deadline: the program's forms say so, and choices stop then.
+        if self.program_id and self.program.admission != Program.Admission.COHORT:
+            raise ValidationError({"program": "Set the program's admission to “Cohort with "
+                                              "a deadline” first, with its deadline."})
 
     @property
     def weights(self) -> dict[str, float]:

@@ -28,6 +28,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from matching.cohort_demo import REVIEWER, seed_cohort_demo
+from matching.cohort_scale import seed_cohort_bulk
 from matching.demo_data import (
     BULK_DOMAIN,
     DEMO_MENTEE,
@@ -76,10 +77,15 @@ class Command(BaseCommand):
                             help="Also create this many synthetic mentee applications.")
         parser.add_argument("--mentors", type=int, default=0,
                             help="Also create this many synthetic accepted mentors.")
+        parser.add_argument("--cohort-applicants", type=int, default=0,
+                            help="Also build a synthetic cohort with this many applicants.")
+        parser.add_argument("--cohort-mentors", type=int, default=50,
+                            help="Mentors of that synthetic cohort (default 50).")
         parser.add_argument("--force", action="store_true",
                             help="Run even with DEBUG off (never on a real program).")
 
-    def handle(self, *args, mentees, mentors, force, **options):
+    def handle(self, *args, mentees, mentors, force, cohort_applicants, cohort_mentors,
+               **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a published password. It runs only with "
@@ -116,6 +122,8 @@ class Command(BaseCommand):
             self._bulk_mentors(program, list(areas.values()), mentors)
         if mentees:
             self._bulk_mentees(program, list(areas.values()), mentees)
+        if cohort_applicants > 0 and cohort_mentors > 0:
+            seed_cohort_bulk(applicants=cohort_applicants, mentors=cohort_mentors)
         self._summary(program)
         self.stdout.write(
             f"Cohort program '{cohort_program.name}': the mentors at /cohorts/"
