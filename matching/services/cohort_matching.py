@@ -184,7 +184,7 @@ def cohort_pair_rule_set(*, cohort: Cohort, application: MenteeApplication, ment
         raise PermissionDenied("Only organizers lock or forbid pairs.")
     if application.program_id != cohort.program_id or mentor.program_id != cohort.program_id:
         raise ValidationError("The applicant and the mentor must both be in this program.")
-    CohortMentor.objects.select_for_update().filter(mentor=mentor).first()
+    CohortMentor.objects.select_for_update(of=("self",)).filter(mentor=mentor).first()
     CohortPairRule.objects.filter(application=application, mentor=mentor).delete()
     if kind is None:
         return None

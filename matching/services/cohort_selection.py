@@ -62,7 +62,7 @@ def listing_save(*, listing: CohortMentor, by, agenda: str, style: str, task: st
     """The mentor edits their listing: agenda, style, task (text, link or file) and their
     own questions. A question kept at its place keeps its answers; a removed one takes its
     answers with it."""
-    listing = CohortMentor.objects.select_for_update().select_related("mentor").get(
+    listing = CohortMentor.objects.select_for_update(of=("self",)).select_related("mentor").get(
         pk=listing.pk)
     if listing.mentor.user_id != by.pk:
         raise PermissionDenied("Only the mentor edits their listing.")
@@ -167,7 +167,7 @@ def choices_save(*, application: MenteeApplication, by,
     A mentor kept keeps their review of the applicant (a new place in the order moves
     it); a mentor dropped takes the answers and any review with them. Raises
     ValidationError (by field, as ``choices_problems``) or PermissionDenied."""
-    application = (MenteeApplication.objects.select_for_update()
+    application = (MenteeApplication.objects.select_for_update(of=("self",))
                    .select_related("program__cohort").get(pk=application.pk))
     if application.user_id != by.pk:
         raise PermissionDenied("Only the applicant chooses their mentors.")

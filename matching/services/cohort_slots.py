@@ -187,8 +187,9 @@ def slots_set(*, cohort: Cohort, allocation: dict[int, int], by) -> list[CohortM
     (field "slots_<mentor id>") or the budget ("__all__")."""
     if not is_organizer(by):
         raise PermissionDenied("Only organizers allocate slots.")
-    cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
-    mentors = {m.pk: m for m in Mentor.objects.select_for_update().filter(
+    cohort = (Cohort.objects.select_for_update(of=("self",)).select_related("program")
+              .get(pk=cohort.pk))
+    mentors = {m.pk: m for m in Mentor.objects.select_for_update(of=("self",)).filter(
         program_id=cohort.program_id, pk__in=list(allocation)).select_related("user")}
     errors = {}
     for mentor_id, slots in allocation.items():
