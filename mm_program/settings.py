@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "csp",
+    "import_export",
     "mm_program",
     "matching",
     "surveys",

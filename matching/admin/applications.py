@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from matching.forms.applications import DecisionForm
+from matching.imports.admin import ImportFlowMixin
 from matching.models import (
     ApplicationStatus,
     DecisionEmail,
@@ -117,8 +118,15 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
         return super().get_queryset(request).prefetch_related("research_areas")
 
     def has_add_permission(self, request):
-        # Applications come from the public forms, which create the applicant's account.
-        return False
+        # Applications come from the public forms, or an organizer's import (of one row
+        # or thousands), which creates the applicant's account the same way.
+        return self.has_import_permission(request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):
@@ -272,7 +280,8 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(MenteeApplication)
-class MenteeApplicationAdmin(ApplicationAdmin):
+class MenteeApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
+    import_kind = "menteeapplication"
     list_display = [
         "name", "status_badge", "submitted_at", "hours", "areas", "flags", "stipend",
         "program",
@@ -328,7 +337,8 @@ class MenteeApplicationAdmin(ApplicationAdmin):
 
 
 @admin.register(MentorApplication)
-class MentorApplicationAdmin(ApplicationAdmin):
+class MentorApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
+    import_kind = "mentorapplication"
     list_display = [
         "name", "status_badge", "submitted_at", "capacity", "position", "areas",
         "involvement", "wants_paid", "program",

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
+from matching.imports.admin import ImportFlowMixin
 from matching.models import FinalProject, MeetingLog, Mentorship
 
 
@@ -18,8 +19,11 @@ def _search_words(term: str):
 
 
 @admin.register(MeetingLog)
-class MeetingLogAdmin(admin.ModelAdmin):
-    """Meetings as the mentors logged them. Read-only: a duplicate can be deleted."""
+class MeetingLogAdmin(ImportFlowMixin, admin.ModelAdmin):
+    """Meetings as the mentors logged them. Read-only: a duplicate can be deleted; the
+    history of meetings before the product can be imported."""
+
+    import_kind = "meetinglog"
 
     list_display = ["date", "mentor_name", "mentee_name", "minutes", "on_track", "note",
                     "logged_by"]

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from matching.imports.admin import ImportFlowMixin
 from matching.models import (
     LIVE_STATUSES,
     RUNNING_STATUSES,
@@ -57,6 +58,7 @@ SOURCE_SHORT = {
     MentorshipSource.MATCH: "Matching run",
     MentorshipSource.ORGANIZER: "By hand",
     MentorshipSource.MENTOR_ROW: "Mentor's own",
+    MentorshipSource.IMPORTED: "Imported",
 }
 
 
@@ -223,7 +225,8 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(MovesAdminMixin, ReadOnlyHistoryAdmin):
+class MentorshipAdmin(ImportFlowMixin, MovesAdminMixin, ReadOnlyHistoryAdmin):
+    import_kind = "mentorship"
     list_display = [
         "mentor_name", "mentee_name", "program", "status_badge", "source_short",
         "start_date", "planned_end_date", "meetings", "mentor_hours", "last_meeting",

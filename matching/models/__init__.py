@@ -22,6 +22,7 @@ from .cohort_reviews import (
 )
 from .cohort_runs import CohortPairRule
 from .emails import DecisionEmail
+from .imports import ImportKind, ImportSource
 from .mentorships import (
     MAX_MEETING_MINUTES,
     TRANSITIONS,
@@ -77,6 +78,8 @@ __all__ = [
     "ApplicationUpdate",
     "ApplicationStatus",
     "DecisionEmail",
+    "ImportKind",
+    "ImportSource",
     "Mentee",
     "MenteeApplication",
     "Mentor",

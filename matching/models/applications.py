@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from mm_program.validators import validate_timezone
@@ -79,7 +80,9 @@ class Application(models.Model):
         default=ApplicationStatus.PENDING,
         db_index=True,
     )
-    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Now, unless an import brings the date the form was sent (not auto_now_add, which
+    # would overwrite it).
+    submitted_at = models.DateTimeField(default=now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     resubmissions = models.PositiveSmallIntegerField(
         default=0, help_text="How many times the applicant sent the form again while pending."

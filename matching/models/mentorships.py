@@ -56,6 +56,7 @@ class MentorshipSource(models.TextChoices):
     MATCH = "match", "Matching run"
     ORGANIZER = "organizer", "Matched by hand by an organizer"
     MENTOR_ROW = "mentor_row", "Added by the mentor"
+    IMPORTED = "imported", "Imported from a spreadsheet"
 
 
 class NextStep(models.TextChoices):

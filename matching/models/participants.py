@@ -75,6 +75,7 @@ class Mentee(models.Model):
     class Source(models.TextChoices):
         APPLICATION = "application", "Accepted application"
         MENTOR_INVITE = "mentor_invite", "Invited by their mentor"
+        IMPORTED = "imported", "Imported from a spreadsheet"
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentees")
     user = models.ForeignKey(

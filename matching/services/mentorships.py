@@ -58,8 +58,10 @@ def mentorship_create(
     source: str,
     created_by=None,
     start_date: date | None = None,
+    notify: bool = True,
 ) -> Mentorship:
-    """Start a mentorship within the mentor's capacity, and email both sides.
+    """Start a mentorship within the mentor's capacity, and email both sides (unless
+    `notify` is False: an import of existing pairs, which sends nothing, no survey either).
 
     Raises ValidationError with a message for the person who asked when the mentor is
     inactive or full, the pair already has a live mentorship, the mentee is already
@@ -95,8 +97,9 @@ def mentorship_create(
                           introduced_at=timezone.now())
         _save_within_capacity(mentorship, mentor, duplicate=ValidationError(
             f"{who} and {str(mentee.user)} already have a mentorship.", code="duplicate"))
-        notifications.introduction(mentorship)
-        _on_commit_signal(signals.mentorship_started, mentorship)
+        if notify:
+            notifications.introduction(mentorship)
+            _on_commit_signal(signals.mentorship_started, mentorship)
     return mentorship
 
 
@@ -340,9 +343,10 @@ def mentorship_resume(*, mentorship: Mentorship) -> Mentorship:
 
 @transaction.atomic
 def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes: str = "",
-                        ended_on: date | None = None, by=None) -> Mentorship:
+                        ended_on: date | None = None, by=None,
+                        notify: bool = True) -> Mentorship:
     """Record the final call's next steps and end the mentorship as completed. The
-    end-of-program survey listens for ``signals.mentorship_ended``."""
+    end-of-program survey listens for ``signals.mentorship_ended`` (unless `notify`)."""
     m = _locked(mentorship)
     m.check_move(MentorshipStatus.COMPLETED)
     m.next_steps = validate_next_steps(next_steps)
@@ -351,13 +355,15 @@ def mentorship_complete(*, mentorship: Mentorship, next_steps: list[str], notes:
     m.next_steps_notes = notes.strip()
     m.ended_by = by
     m.save()
-    _on_commit_signal(signals.mentorship_ended, m)
+    if notify:
+        _on_commit_signal(signals.mentorship_ended, m)
     return m
 
 
 @transaction.atomic
 def mentorship_end_early(*, mentorship: Mentorship, reason: str, notes: str = "",
-                         ended_on: date | None = None, by=None) -> Mentorship:
+                         ended_on: date | None = None, by=None,
+                         notify: bool = True) -> Mentorship:
     m = _locked(mentorship)
     m.check_move(MentorshipStatus.ENDED_EARLY)
     if not reason:
@@ -368,7 +374,8 @@ def mentorship_end_early(*, mentorship: Mentorship, reason: str, notes: str = ""
     m.end_notes = notes.strip()
     m.ended_by = by
     m.save()
-    _on_commit_signal(signals.mentorship_ended, m)
+    if notify:
+        _on_commit_signal(signals.mentorship_ended, m)
     return m
 
 
@@ -422,21 +429,29 @@ def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
             )
         log = MeetingLog(mentorship=m, date=meeting_date, minutes=minutes,
                          on_track=on_track, note=note.strip(), logged_by=by)
-        errors: dict[str, list] = {}
-        try:
-            log.full_clean(exclude=["mentorship", "logged_by"])
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        if meeting_date > timezone.localdate():
-            errors.setdefault("date", []).append(
-                "A meeting you are logging can't be in the future.")
-        elif meeting_date < m.start_date:
-            errors.setdefault("date", []).append(
-                f"That is before the mentorship started ({m.start_date:%d %b %Y}).")
-        if errors:
-            raise ValidationError(errors)
+        check_meeting(m, log)
         log.save()
     return log
+
+
+def check_meeting(m: Mentorship, log: MeetingLog) -> None:
+    """Raise ValidationError by field unless `m` can have the meeting `log`."""
+    errors: dict[str, list] = {}
+    try:
+        log.full_clean(exclude=["mentorship", "logged_by"])
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if log.date > timezone.localdate():
+        errors.setdefault("date", []).append(
+            "A meeting you are logging can't be in the future.")
+    elif log.date < m.start_date:
+        errors.setdefault("date", []).append(
+            f"That is before the mentorship started ({m.start_date:%d %b %Y}).")
+    elif m.ended_on and log.date > m.ended_on:
+        errors.setdefault("date", []).append(
+            f"That is after the mentorship ended ({m.ended_on:%d %b %Y}).")
+    if errors:
+        raise ValidationError(errors)
 
 
 # Other apps may hold a logged meeting in place (payments: a stipend request approved for
