@@ -6,5 +6,13 @@ class MatchingConfig(AppConfig):
     verbose_name = "Program and applications"
 
     def ready(self):
-        # (they register reminder rules, personal links and privacy hooks)
-        from . import calendar_events, cohort_dashboard, privacy, reminders, tokens  # noqa: F401
+        # (they register reminder rules, calendar events, a dashboard block, personal
+        # links, privacy hooks, and the counts of "needs attention")
+        from . import (  # noqa: F401
+            attention,
+            calendar_events,
+            cohort_dashboard,
+            privacy,
+            reminders,
+            tokens,
+        )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mm_program.emails import absolute_url
 from mm_program.reminders import Due, rule
 
-from .models import Mentorship, MentorshipStatus, Program
+from .models import OVERDUE_GRACE_DAYS, Mentorship, MentorshipStatus, Program
 
 
 def _active(program: Program):
@@ -107,8 +107,8 @@ def end_reminders(today: date):
                 )
 
 
-# The final call is often a little late; then the mentor is asked weekly, three times.
-OVERDUE_GRACE_DAYS = 7
+# The final call is often a little late (OVERDUE_GRACE_DAYS); then the mentor is asked
+# weekly, three times.
 OVERDUE_TIMES = 3
 
 
@@ -117,8 +117,7 @@ def overdue_reminders(today: date):
     """Mentor: the planned end passed a week ago or more and the mentorship is still open,
     so its final surveys never go out; weekly, at most OVERDUE_TIMES times."""
     for program in Program.objects.all():
-        rows = _active(program).filter(
-            planned_end_date__lte=today - timedelta(days=OVERDUE_GRACE_DAYS))
+        rows = _active(program).final_call_overdue(today)
         for m in rows:
             days = (today - m.planned_end_date).days
             n = (days - OVERDUE_GRACE_DAYS) // 7

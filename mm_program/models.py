@@ -50,6 +50,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # counting it up makes every earlier address fail.
     calendar_epoch = models.PositiveIntegerField(default=0, editable=False)
 
+    class Digest(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    # Organizers only: how often the "needs attention" digest comes (pausing it stops it).
+    digest = models.CharField("needs-attention digest", max_length=6,
+                              choices=Digest.choices, default=Digest.WEEKLY)
+
     objects = UserManager()
 
     EMAIL_FIELD = "email"

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import attention_page, views
 
 # The admin login goes through allauth's, so it gets the same rate limits, login codes
 # and email verification as everyone else's.
@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("mm_program.privacy.urls")),
     path("accounts/", include("allauth.urls")),
+    path("admin/attention/", attention_page.attention, name="attention"),
     path("admin/", admin.site.urls),
 ]

@@ -6,5 +6,6 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Stipends"
 
     def ready(self):
-        # (they register privacy hooks, a reminder rule, and checks matching asks for)
-        from . import hooks, privacy, reminders  # noqa: F401
+        # (they register privacy hooks, a reminder rule, checks matching asks for, and a
+        # count of "needs attention")
+        from . import attention, hooks, privacy, reminders  # noqa: F401

@@ -11,8 +11,9 @@ class SurveysConfig(AppConfig):
         from matching import signals
         from mm_program.models import Message
 
-        # (they register reminder rules, the survey link, privacy hooks, a dashboard block)
-        from . import dashboard, dispatch, privacy, reminders, tokens  # noqa: F401
+        # (they register reminder rules, the survey link, privacy hooks, a dashboard block,
+        # the organizers' spreadsheets' columns)
+        from . import dashboard, dispatch, exports, privacy, reminders, tokens  # noqa: F401
 
         signals.mentorship_started.connect(dispatch.on_mentorship_started,
                                            dispatch_uid="surveys.baseline")

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +13,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from matching.exports import mentors_sheet
 from matching.forms.applications import DecisionForm
 from matching.imports.admin import ImportFlowMixin
 from matching.models import (
+    UNMATCHED_DAYS,
     ApplicationStatus,
     DecisionEmail,
     Mentee,
@@ -31,6 +34,8 @@ from mm_program.privacy import erase_url
 from mm_program.privacy.permissions import can_erase
 from mm_program.query_ids import query_ids
 from mm_program.spreadsheets import spreadsheet_row
+
+from .exports import SpreadsheetExportMixin
 
 STATUS_TONES = {
     ApplicationStatus.PENDING: "grey",
@@ -420,7 +425,12 @@ class ResearchAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentor)
-class MentorAdmin(ReadOnlyHistoryAdmin):
+class MentorAdmin(SpreadsheetExportMixin, ReadOnlyHistoryAdmin):
+    """Mentors; the export is the per-mentor summary (mentees, hours given, survey
+    answers)."""
+
+    export_sheet = staticmethod(mentors_sheet)
+    actions = ["export_sheet_csv", "export_sheet_xlsx"]
     list_display = ["user", "program", "capacity", "is_active", "created_at"]
     list_filter = ["program", "is_active"]
     list_select_related = ["user", "program"]
@@ -442,10 +452,25 @@ class MentorAdmin(ReadOnlyHistoryAdmin):
             )
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    """Accepted mentees who never had a mentorship, UNMATCHED_DAYS after acceptance."""
+
+    title = "matched"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("yes", f"Unmatched for {UNMATCHED_DAYS} days or more")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return queryset.waiting_since(timezone.localdate() - timedelta(days=UNMATCHED_DAYS))
+
+
 @admin.register(Mentee)
 class MenteeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["user", "program", "source", "created_at"]
-    list_filter = ["program", "source"]
+    list_filter = [WaitingFilter, "program", "source"]
     list_select_related = ["user", "program"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user", "application"]

@@ -6,8 +6,11 @@ from django.db.models import Prefetch, Q
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
+from matching.exports import meetings_sheet
 from matching.imports.admin import ImportFlowMixin
 from matching.models import FinalProject, MeetingLog, Mentorship
+
+from .exports import SpreadsheetExportMixin
 
 
 def _search_words(term: str):
@@ -19,11 +22,13 @@ def _search_words(term: str):
 
 
 @admin.register(MeetingLog)
-class MeetingLogAdmin(ImportFlowMixin, admin.ModelAdmin):
+class MeetingLogAdmin(ImportFlowMixin, SpreadsheetExportMixin, admin.ModelAdmin):
     """Meetings as the mentors logged them. Read-only: a duplicate can be deleted; the
     history of meetings before the product can be imported."""
 
     import_kind = "meetinglog"
+    export_sheet = staticmethod(meetings_sheet)
+    actions = ["delete_selected", "export_sheet_csv", "export_sheet_xlsx"]
 
     list_display = ["date", "mentor_name", "mentee_name", "minutes", "on_track", "note",
                     "logged_by"]

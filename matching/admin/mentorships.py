@@ -20,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from matching.exports import mentorships_sheet
 from matching.imports.admin import ImportFlowMixin
 from matching.models import (
     LIVE_STATUSES,
+    OFF_TRACK_TIMES,
     RUNNING_STATUSES,
     FinalProject,
     MeetingLog,
@@ -38,6 +40,7 @@ from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge, coloured
 from mm_program.admin_moves import Move, MovesAdminMixin
 
+from .exports import SpreadsheetExportMixin
 from .mentorship_moves import MOVES
 
 STATUS_TONES = {
@@ -113,7 +116,8 @@ class EndingFilter(admin.SimpleListFilter):
     parameter_name = "ending"
 
     def lookups(self, request, model_admin):
-        return [("month", "Ending this month"), ("overdue", "Past its planned end")]
+        return [("month", "Ending this month"), ("overdue", "Past its planned end"),
+                ("final_call", "Final call overdue (a week past)")]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -124,7 +128,25 @@ class EndingFilter(admin.SimpleListFilter):
                 today.replace(day=1), today.replace(day=last_day)))
         if self.value() == "overdue":
             return running.filter(planned_end_date__lt=today)
+        if self.value() == "final_call":
+            return queryset.final_call_overdue(today)
         return queryset
+
+
+class OffTrackFilter(admin.SimpleListFilter):
+    """Running mentorships marked "not on track" again and again
+    (``Mentorship.objects.off_track``)."""
+
+    title = "on track"
+    parameter_name = "off_track"
+
+    def lookups(self, request, model_admin):
+        return [("yes", f"Not on track {OFF_TRACK_TIMES} times or more")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return queryset.filter(pk__in=Mentorship.objects.off_track().values("pk"))
 
 
 class CapacityFilter(admin.SimpleListFilter):
@@ -225,8 +247,10 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(ImportFlowMixin, MovesAdminMixin, ReadOnlyHistoryAdmin):
+class MentorshipAdmin(ImportFlowMixin, SpreadsheetExportMixin, MovesAdminMixin,
+                      ReadOnlyHistoryAdmin):
     import_kind = "mentorship"
+    export_sheet = staticmethod(mentorships_sheet)
     list_display = [
         "mentor_name", "mentee_name", "program", "status_badge", "source_short",
         "start_date", "planned_end_date", "meetings", "mentor_hours", "last_meeting",
@@ -234,7 +258,8 @@ class MentorshipAdmin(ImportFlowMixin, MovesAdminMixin, ReadOnlyHistoryAdmin):
     ]
     list_display_links = ["mentor_name", "mentee_name"]
     list_filter = [
-        QuietFilter, TermsFilter, EndingFilter, CapacityFilter, "status", "source", "program",
+        QuietFilter, TermsFilter, EndingFilter, OffTrackFilter, CapacityFilter, "status",
+        "source", "program",
     ]
     list_select_related = ["program", "mentor__user", "mentee__user"]
     list_per_page = 50
@@ -244,7 +269,8 @@ class MentorshipAdmin(ImportFlowMixin, MovesAdminMixin, ReadOnlyHistoryAdmin):
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["mentor", "mentee"]
-    actions = ["pause", "resume", "end_early", "complete", "withdraw"]
+    actions = ["pause", "resume", "end_early", "complete", "withdraw", "export_sheet_csv",
+               "export_sheet_xlsx"]
     change_form_template = "admin/matching/mentorship_change_form.html"
 
     add_fieldsets = [

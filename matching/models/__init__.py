@@ -25,6 +25,8 @@ from .emails import DecisionEmail
 from .imports import ImportKind, ImportSource
 from .mentorships import (
     MAX_MEETING_MINUTES,
+    OFF_TRACK_TIMES,
+    OVERDUE_GRACE_DAYS,
     TRANSITIONS,
     EndReason,
     FinalProject,
@@ -35,7 +37,7 @@ from .mentorships import (
     OnTrack,
     validate_next_steps,
 )
-from .participants import Mentee, Mentor
+from .participants import UNMATCHED_DAYS, Mentee, Mentor
 from .programs import Program, ResearchArea
 from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
@@ -54,6 +56,9 @@ __all__ = [
     "Reviewer",
     "RubricCriterion",
     "SharedReview",
+    "UNMATCHED_DAYS",
+    "OFF_TRACK_TIMES",
+    "OVERDUE_GRACE_DAYS",
     "validate_next_steps",
     "MIN_MINUTES_PER_MENTEE",
     "MINUTES_PER_MENTEE",

@@ -91,6 +91,12 @@ class EndReason(models.TextChoices):
     OTHER = "other", "Another reason"
 
 
+# The final call is often a little late: a week after the planned end it is overdue.
+OVERDUE_GRACE_DAYS = 7
+# A mentorship marked "not on track" this many times needs an organizer.
+OFF_TRACK_TIMES = 3
+
+
 def _meeting_stat(aggregate) -> Subquery:
     """`aggregate` over the meetings of the mentorship in the outer query."""
     meetings = (MeetingLog.objects.filter(mentorship=OuterRef("pk")).order_by()
@@ -127,6 +133,21 @@ class MentorshipQuerySet(models.QuerySet):
             by_cadence |= Q(meeting_every_weeks=weeks, quiet_since__lte=today - timedelta(
                 days=weeks * 7 + AGREED_CADENCE_GRACE_DAYS))
         return rows.filter(by_program & by_cadence)
+
+    def final_call_overdue(self, today: date):
+        """Active mentorships whose planned end passed OVERDUE_GRACE_DAYS ago or more
+        with no final call, so their final surveys never go out (the mentor's reminder
+        and the organizers' "needs attention" both ask this)."""
+        return self.filter(status=MentorshipStatus.ACTIVE,
+                           planned_end_date__lte=today - timedelta(days=OVERDUE_GRACE_DAYS))
+
+    def off_track(self, times: int | None = None):
+        """Running mentorships whose meetings were marked "not on track" `times` times
+        or more (OFF_TRACK_TIMES unless said)."""
+        not_on_track = _meeting_stat(Count("pk", filter=Q(on_track="no")))
+        return self.filter(status__in=RUNNING_STATUSES).annotate(
+            times_off_track=Coalesce(not_on_track, 0)).filter(
+            times_off_track__gte=times or OFF_TRACK_TIMES)
 
     def with_meeting_stats(self):
         """Meetings so far, minutes so far and the last meeting's date, in the same query.

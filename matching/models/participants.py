@@ -69,6 +69,17 @@ class Mentor(models.Model):
         return f"{self.user} (mentor, {self.program})"
 
 
+# Accepted mentees still without a mentor this many days later need an organizer.
+UNMATCHED_DAYS = 14
+
+
+class MenteeQuerySet(models.QuerySet):
+    def waiting_since(self, day):
+        """Mentees accepted on `day` or before who never had a mentorship (not even an
+        invitation): the ones still waiting for a mentor."""
+        return self.filter(created_at__date__lte=day, mentorships__isnull=True)
+
+
 class Mentee(models.Model):
     """An accepted mentee in one program: ready to be matched until a mentorship starts."""
 
@@ -92,6 +103,7 @@ class Mentee(models.Model):
     goals = models.TextField("what you want from the mentorship", max_length=3000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MenteeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

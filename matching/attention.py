@@ -1,0 +1,47 @@
+"""The matching app's part of "Needs attention" (``mm_program.attention``): each count is
+the rule the rest of the app uses (the reminders' quiet and overdue mentorships, the
+admin's filters), and links to the admin list filtered by it."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from mm_program.attention import Item, check
+
+from .models import (
+    OFF_TRACK_TIMES,
+    UNMATCHED_DAYS,
+    ApplicationStatus,
+    Mentee,
+    MenteeApplication,
+    MentorApplication,
+    Mentorship,
+)
+
+
+def _list(model: str, query: str) -> str:
+    return f"{reverse(f'admin:matching_{model}_changelist')}?{query}"
+
+
+@check
+def applications(today: date):
+    for model, who in ((MenteeApplication, "mentee"), (MentorApplication, "mentor")):
+        yield Item(model.objects.filter(status=ApplicationStatus.PENDING).count(),
+                   f"{who} applications waiting for a decision",
+                   _list(model._meta.model_name, "status__exact=pending"))
+
+
+@check
+def mentorships(today: date):
+    waiting = Mentee.objects.waiting_since(today - timedelta(days=UNMATCHED_DAYS))
+    yield Item(waiting.count(), f"accepted mentees unmatched for {UNMATCHED_DAYS} days "
+                                "or more", _list("mentee", "waiting=yes"))
+    yield Item(Mentorship.objects.off_track().count(),
+               f"mentorships marked not on track {OFF_TRACK_TIMES} times or more",
+               _list("mentorship", "off_track=yes"))
+    yield Item(Mentorship.objects.quiet(today).count(),
+               "quiet mentorships (no meeting in the agreed time)",
+               _list("mentorship", "quiet=yes"))
+    yield Item(Mentorship.objects.final_call_overdue(today).count(),
+               "mentorships with the final call overdue", _list("mentorship",
+                                                                 "ending=final_call"))
