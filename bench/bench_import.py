@@ -71,6 +71,9 @@ def configure(database_url: str) -> None:
         from psycopg2 import sql
 
         base, name = database_url.rsplit("/", 1)
+        if not name.startswith("mm_bench"):  # it drops the database: only a bench's own
+            raise SystemExit(f"Refusing {name}: name a database mm_bench_…, which is "
+                             "dropped and created again.")
         conn = psycopg2.connect(base + "/postgres")
         conn.autocommit = True
         with conn.cursor() as cur:
@@ -183,9 +186,10 @@ def main() -> int:
     ok = ok and skipped == args.rows and unchanged and Message.objects.count() == before
 
     print()
-    print(f"confirmed import of {args.rows:,} rows: {done:.1f} s "
-          f"({'PASS' if done < TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS} s target); "
-          f"dry run with preview {dry:.1f} s; again: {again:.1f} s + {redo:.1f} s")
+    print(f"confirmed import of {args.rows:,} rows: {done:.1f} s, {args.rows / done:.0f} "
+          f"rows/s, {done / TARGET_SECONDS:.2f} of the {TARGET_SECONDS} s target "
+          f"({'PASS' if done < TARGET_SECONDS else 'OVER'}); dry run with preview "
+          f"{dry:.1f} s; again: {again:.1f} s + {redo:.1f} s")
     print(f"rows in the database {imported.count():,}; 'already here' the second time "
           f"{skipped:,}; unchanged {unchanged}; emails {Message.objects.count() - before}")
     print("load average", " ".join(f"{v:.1f}" for v in os.getloadavg()))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mm_program', '0011_sessions_signed_in_by_allauth'),
+        ('mm_program', '0012_user_calendar_epoch'),
     ]
 
     operations = [
