@@ -188,8 +188,9 @@ STORIES = [
               (10, 45, "yes", "Back on track; the first feature plots look right."),
               (3, 40, "partly", ""),
           ]),
-    # Completed, with next steps and a published final project with mentor feedback.
-    Story("Amara Okafor", "Omar Farouk", MentorshipSource.MATCH, 190,
+    # Completed, with next steps and a published final project with mentor feedback;
+    # from before the product, so imported from the pilot's spreadsheet.
+    Story("Amara Okafor", "Omar Farouk", MentorshipSource.IMPORTED, 190,
           terms=dict(focus="A distillation of the ELK report for newcomers",
                      hours_per_week=6, meeting_every_weeks=2, meeting_minutes=30,
                      areas=["field-building", "aligning-language-models"]),
