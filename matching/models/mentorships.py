@@ -410,6 +410,28 @@ class MeetingLog(models.Model):
     def __str__(self):
         return f"{self.date}: {self.minutes} min"
 
+    def validate_meeting(self) -> None:
+        """Raise ValidationError by field unless the mentorship can have this meeting:
+        the fields' own rules, and a day neither in the future nor outside the
+        mentorship (before its start, after its end)."""
+        m = self.mentorship
+        errors: dict[str, list] = {}
+        try:
+            self.full_clean(exclude=["mentorship", "logged_by"])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if self.date > timezone.localdate():
+            errors.setdefault("date", []).append(
+                "A meeting you are logging can't be in the future.")
+        elif self.date < m.start_date:
+            errors.setdefault("date", []).append(
+                f"That is before the mentorship started ({m.start_date:%d %b %Y}).")
+        elif m.ended_on and self.date > m.ended_on:
+            errors.setdefault("date", []).append(
+                f"That is after the mentorship ended ({m.ended_on:%d %b %Y}).")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def may_be_a_duplicate(self) -> bool:
         """Another meeting of the same mentorship is logged on the same day: usually the

@@ -5,7 +5,7 @@ imported rows too: an application becomes a mentor or mentee only by a decision
 (``application_decide``), a mentorship starts within the mentor's capacity and one mentor
 per mentee (``mentorship_create``), ends through ``mentorship_complete`` or
 ``mentorship_end_early``, and a meeting passes the checks of a logged one
-(``check_meeting``). What differs is said here: nobody is emailed unless the organizer
+(``MeetingLog.validate_meeting``). What differs is said here: nobody is emailed unless the organizer
 asks (`notify`), an imported application keeps the date it was sent, and a meeting can
 be recorded on a mentorship that has ended (it happened before the end).
 
@@ -39,7 +39,6 @@ from matching.models import (
 
 from .applications import application_decide, user_for_email, users_for_emails
 from .mentorships import (
-    check_meeting,
     mentor_set_capacity,
     mentorship_complete,
     mentorship_create,
@@ -257,6 +256,6 @@ def meeting_import(*, mentorship: Mentorship, by, meeting_date: date, minutes: i
                                                "has no meetings."})
     log = MeetingLog(mentorship=m, date=meeting_date, minutes=minutes, on_track=on_track,
                      note=(note or "").strip(), logged_by=by)
-    check_meeting(m, log)
+    log.validate_meeting()
     log.save()
     return log

@@ -429,29 +429,9 @@ def meeting_log(*, mentorship: Mentorship, by, minutes: int, on_track: str,
             )
         log = MeetingLog(mentorship=m, date=meeting_date, minutes=minutes,
                          on_track=on_track, note=note.strip(), logged_by=by)
-        check_meeting(m, log)
+        log.validate_meeting()
         log.save()
     return log
-
-
-def check_meeting(m: Mentorship, log: MeetingLog) -> None:
-    """Raise ValidationError by field unless `m` can have the meeting `log`."""
-    errors: dict[str, list] = {}
-    try:
-        log.full_clean(exclude=["mentorship", "logged_by"])
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-    if log.date > timezone.localdate():
-        errors.setdefault("date", []).append(
-            "A meeting you are logging can't be in the future.")
-    elif log.date < m.start_date:
-        errors.setdefault("date", []).append(
-            f"That is before the mentorship started ({m.start_date:%d %b %Y}).")
-    elif m.ended_on and log.date > m.ended_on:
-        errors.setdefault("date", []).append(
-            f"That is after the mentorship ended ({m.ended_on:%d %b %Y}).")
-    if errors:
-        raise ValidationError(errors)
 
 
 # Other apps may hold a logged meeting in place (payments: a stipend request approved for
