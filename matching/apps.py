@@ -4,6 +4,11 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = "Program and applications"
+    # First on the organizers' admin index, in the order of the work (mm_program/admin_site.py).
+    admin_position = 10
+    admin_models = ("menteeapplication", "mentorapplication", "matchingrun", "mentorship",
+                    "meetinglog", "finalproject", "mentor", "mentee", "pairrule", "program",
+                    "researcharea", "decisionemail")
 
     def ready(self):
         # (they register reminder rules, calendar events, a dashboard block, personal

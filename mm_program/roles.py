@@ -16,10 +16,12 @@ def ensure_roles() -> dict[str, Group]:
     organizers.permissions.set(
         Permission.objects.filter(
             Q(content_type__app_label__in=ORGANIZER_APPS)
-            # The message log (view it, resend failed ones) and the reminder schedule.
+            # The message log (view it, resend failed ones). Not the scheduler
+            # (django_celery_beat's clocked, crontab, solar and interval schedules and its
+            # periodic tasks): its rows are the product's own timers, for superusers; the
+            # reminders' intervals are on each program.
             | Q(content_type__app_label="mm_program", content_type__model="message",
                 codename__in=["view_message", "change_message"])
-            | Q(content_type__app_label="django_celery_beat")
         )
     )
     officers, _ = Group.objects.get_or_create(name=PAYMENTS_OFFICERS)

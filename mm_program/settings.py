@@ -56,7 +56,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Mentors & Mentees")
 PROGRAM_MODEL = "matching.Program"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mm_program.admin_site.ProgramAdminConfig",  # django.contrib.admin, in the order of the work
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Surveys and impact"
+    admin_position = 30  # after stipends (mm_program/admin_site.py)
+    admin_models = ("response", "invitation", "surveytemplate")
 
     def ready(self):
         from django.db.models.signals import post_save
