@@ -54,7 +54,7 @@ The {{ program }} organizers""",
 
 Thank you for applying to {{ program }}. Having read your application, we think \
 {{ redirect_program }} would serve you better right now than 1-on-1 mentorship, and we'd \
-encourage you to apply there.
+encourage you to apply there{% if redirect_url %}: {{ redirect_url }}{% else %}.{% endif %}
 {% if message %}
 {{ message }}
 {% endif %}

@@ -52,6 +52,7 @@ def decision(application, decision: str) -> None:
         "message": application.decision_message,
         "redirect_program": RedirectTarget(application.redirect_to).label
         if application.redirect_to else "",
+        "redirect_url": application.redirect_url,
         "dashboard_url": _dashboard_url(),
         "site_name": settings.SITE_NAME,
     }
@@ -73,6 +74,9 @@ def decision(application, decision: str) -> None:
             "body": body,
             "accepted": decision == ApplicationStatus.ACCEPTED,
             "dashboard_url": context["dashboard_url"],
+            # Linked even when an edited text leaves it out (decision-body.*).
+            "redirect_program": context["redirect_program"],
+            "redirect_url": context["redirect_url"],
         },
         occasion=f"decision/{application.kind}-application:{application.pk}/{decision}",
         user=application.user, program=application.program, about=application,

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from matching.admin.triage import TriageListMixin, decision_buttons
 from matching.exports import mentors_sheet
 from matching.forms.applications import DecisionForm
 from matching.imports.admin import ImportFlowMixin
@@ -29,22 +30,12 @@ from matching.models import (
 )
 from matching.services.applications import application_decide
 from mm_program.admin_history import ReadOnlyHistoryAdmin
-from mm_program.admin_html import badge
 from mm_program.privacy import erase_url
 from mm_program.privacy.permissions import can_erase
 from mm_program.query_ids import query_ids
 from mm_program.spreadsheets import spreadsheet_row
 
 from .exports import SpreadsheetExportMixin
-
-STATUS_TONES = {
-    ApplicationStatus.PENDING: "grey",
-    ApplicationStatus.ACCEPTED: "green",
-    ApplicationStatus.WAITLISTED: "amber",
-    ApplicationStatus.DECLINED: "red",
-    ApplicationStatus.REDIRECTED: "blue",
-}
-
 
 # The size of each piece of a streamed CSV export.
 CSV_CHUNK = 64 * 1024
@@ -77,7 +68,7 @@ def decide_many(modeladmin, request, queryset, decision, redirect_to="", message
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class ApplicationAdmin(ReadOnlyHistoryAdmin):
+class ApplicationAdmin(TriageListMixin, ReadOnlyHistoryAdmin):
     """Triage shared by mentee and mentor applications."""
 
     list_select_related = ["program"]
@@ -132,17 +123,6 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
             raise PermissionDenied
         return HttpResponseRedirect(reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
-
-    @admin.display(description="Status", ordering="status")
-    def status_badge(self, obj):
-        label = obj.get_status_display()
-        if obj.redirect_to:
-            label = f"Redirected: {obj.get_redirect_to_display()}"
-        return badge(STATUS_TONES.get(obj.status, "grey"), label)
-
-    @admin.display(description="Areas")
-    def areas(self, obj):
-        return ", ".join(a.name for a in obj.research_areas.all())
 
     # --- decisions -------------------------------------------------------------------
 
@@ -222,10 +202,7 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_decide"
             )
             context["decide_url"] = f"{decide_url}?ids={obj.pk}"
-            context["allowed_decisions"] = [
-                ApplicationStatus(d) for d in ApplicationStatus.values
-                if d in obj.allowed_decisions()
-            ]
+            context["decisions"] = decision_buttons(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- export ----------------------------------------------------------------------
@@ -288,8 +265,8 @@ class ApplicationAdmin(ReadOnlyHistoryAdmin):
 class MenteeApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
     import_kind = "menteeapplication"
     list_display = [
-        "name", "status_badge", "submitted_at", "hours", "areas", "flags", "stipend",
-        "program",
+        "name", "status_badge", "submitted", "hours", "areas", "flags", "stipend",
+        "program_name",
     ]
     list_filter = ["status", "program", "research_areas", "flagged_low_hours",
                    "needs_funding", "occupation", "fulltime_intent"]
@@ -345,8 +322,8 @@ class MenteeApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
 class MentorApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
     import_kind = "mentorapplication"
     list_display = [
-        "name", "status_badge", "submitted_at", "capacity", "position", "areas",
-        "involvement", "wants_paid", "program",
+        "name", "status_badge", "submitted", "places", "position", "areas", "style", "paid",
+        "program_name",
     ]
     list_filter = ["status", "program", "research_areas", "position", "involvement",
                    "wants_paid"]
@@ -361,6 +338,20 @@ class MentorApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
     ]
     # Organizers may take a mentor off the mentee form's list.
     editable_answers = ("listed_for_applicants",)
+
+    # Short headers and values: the fields' own labels ("I would like to be paid for my
+    # time", "Hands-on: I dig into implementation details") widened the list past a laptop.
+    @admin.display(description="Mentees", ordering="capacity")
+    def places(self, obj):
+        return obj.capacity
+
+    @admin.display(description="Style", ordering="involvement")
+    def style(self, obj):
+        return obj.get_involvement_display().split(":")[0]
+
+    @admin.display(description="Paid?", boolean=True, ordering="wants_paid")
+    def paid(self, obj):
+        return obj.wants_paid
 
     @admin.display(description="Career stages not taken")
     def excluded_stages_list(self, obj):
@@ -486,6 +477,7 @@ class DecisionEmailAdmin(ReadOnlyHistoryAdmin):
     def help(self, obj):
         return (
             "{{ name }}, {{ program }}, {{ role }} (mentee or mentor), {{ message }} "
-            "(your personal note), {{ redirect_program }}, {{ dashboard_url }}"
+            "(your personal note), {{ redirect_program }}, {{ redirect_url }} (its page; "
+            "added at the end if the text leaves it out), {{ dashboard_url }}"
         )
 

@@ -22,6 +22,7 @@ from matching.models import (
     RedirectTarget,
     ResearchArea,
 )
+from matching.models.applications import DECISION_ACTIONS
 from mm_program.form_fields import TimezoneField
 
 
@@ -351,10 +352,8 @@ def _mentor_choice_label(mentor: Mentor) -> str:
 class DecisionForm(forms.Form):
     """The organizer's decision on one or more applications (admin)."""
 
-    decision = forms.ChoiceField(
-        choices=[c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.PENDING],
-        widget=forms.RadioSelect,
-    )
+    decision = forms.ChoiceField(choices=list(DECISION_ACTIONS.items()),
+                                 widget=forms.RadioSelect)
     redirect_to = forms.ChoiceField(
         choices=[("", "—")] + RedirectTarget.choices,
         required=False,

@@ -24,16 +24,48 @@ class ApplicationStatus(models.TextChoices):
 
 
 class RedirectTarget(models.TextChoices):
+    """The programs an organizer can redirect an applicant to. Each one's page and short
+    name are in REDIRECT_PAGES, just below: the one place they are written."""
+
     AGISF = "agisf", "AGI Safety Fundamentals"
     MATS = "mats", "MATS (ML Alignment & Theory Scholars)"
     AISC = "aisc", "AI Safety Camp"
     OTHER = "other", "Another program"
+
+    @property
+    def url(self) -> str:
+        """Where the applicant reads about the program and applies ("" if none)."""
+        return REDIRECT_PAGES[self][1]
+
+    @property
+    def short_name(self) -> str:
+        """What the triage list calls it, where the full name made the status too wide."""
+        return REDIRECT_PAGES[self][0]
+
+
+# Each redirect target's (short name, page). "Another program" has no page of its own:
+# the organizer's message names it.
+REDIRECT_PAGES: dict[str, tuple[str, str]] = {
+    RedirectTarget.AGISF: ("AGISF", "https://aisafetyfundamentals.com/"),
+    RedirectTarget.MATS: ("MATS", "https://www.matsprogram.org/"),
+    RedirectTarget.AISC: ("AI Safety Camp", "https://www.aisafety.camp/"),
+    RedirectTarget.OTHER: ("another program", ""),
+}
 
 
 # Which decisions may follow which. Accepted, declined and redirected are final: a person
 # who wants another go applies again, which opens a new pending application.
 # Applications still in play: a new submission with the same email updates these.
 OPEN_STATUSES = (ApplicationStatus.PENDING, ApplicationStatus.WAITLISTED)
+
+# What each decision is called where an organizer takes it (a button, a choice): the
+# action, while the status's label says what has happened.
+DECISION_ACTIONS = {
+    ApplicationStatus.ACCEPTED: "Accept",
+    ApplicationStatus.WAITLISTED: "Waitlist",
+    ApplicationStatus.DECLINED: "Decline",
+    ApplicationStatus.REDIRECTED: "Redirect",
+}
 
 ALLOWED_DECISIONS = {
     ApplicationStatus.PENDING: {
@@ -118,6 +150,11 @@ class Application(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ApplicationStatus.PENDING
+
+    @property
+    def redirect_url(self) -> str:
+        """The page of the program the applicant was redirected to ("" if none)."""
+        return RedirectTarget(self.redirect_to).url if self.redirect_to else ""
 
     def allowed_decisions(self) -> set[str]:
         return ALLOWED_DECISIONS.get(self.status, set())

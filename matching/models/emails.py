@@ -11,6 +11,7 @@ SAMPLE_CONTEXT = {
     "role": "mentee",
     "message": "A personal note.",
     "redirect_program": "AGI Safety Fundamentals",
+    "redirect_url": "https://example.org/apply/",
     "dashboard_url": "https://example.org/dashboard/",
 }
 
@@ -32,7 +33,8 @@ class DecisionEmail(models.Model):
 
     Subject and body are Django templates. Available variables: `name`, `program`,
     `role` ("mentee" or "mentor"), `message` (the organizer's personal note, may be
-    empty), `redirect_program` and `dashboard_url`.
+    empty), `redirect_program`, `redirect_url` (its page, "" for "another program") and
+    `dashboard_url`.
     """
 
     decision = models.CharField(
