@@ -63,9 +63,16 @@ class RunStartForm(forms.Form):
         defaults = initial_weights or scoring.Weights().to_dict()
         for key, label in scoring.COMPONENTS:
             self.fields[f"weight_{key}"] = forms.FloatField(
-                label=f"Weight: {label.lower()}", min_value=0, max_value=100,
-                initial=defaults.get(key, 0),
-            )
+                label=label, min_value=0, max_value=100, initial=defaults.get(key, 0))
+
+    # The page shows the form in two fieldsets (admin/_aligned_form.html).
+    @property
+    def run_fields(self):
+        return [field for field in self if not field.name.startswith("weight_")]
+
+    @property
+    def weight_fields(self):
+        return [field for field in self if field.name.startswith("weight_")]
 
     def clean(self):
         data = super().clean()
