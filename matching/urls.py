@@ -21,6 +21,8 @@ urlpatterns = [
     path("mentorships/<int:pk>/meetings/", mentorships.meeting_log, name="meeting_log"),
     path("mentorships/<int:pk>/meetings/<int:meeting_pk>/remove/", mentorships.meeting_remove,
          name="meeting_remove"),
+    path("mentorships/<int:pk>/meetings/undo/", mentorships.meeting_restore,
+         name="meeting_restore"),
     path("mentorships/<int:pk>/terms/", mentorships.mentorship_terms, name="mentorship_terms"),
     path("mentorships/<int:pk>/project/", mentorships.final_project, name="final_project"),
     path("mentorships/<int:pk>/end/", mentorships.mentorship_end, name="mentorship_end"),

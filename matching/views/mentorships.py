@@ -6,9 +6,11 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,8 +28,14 @@ from matching.models import (
     Mentorship,
     MentorshipStatus,
 )
+from matching.services import meetings
 from matching.services import mentorships as services
-from matching.tokens import invitation_token
+from matching.tokens import (
+    MEETING_UNDO_MAX_AGE,
+    invitation_token,
+    meeting_from_undo_token,
+    meeting_undo_token,
+)
 from mm_program.erased import is_erased_email
 
 
@@ -156,8 +164,35 @@ def meeting_remove(request, pk: int, meeting_pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        # The message carries its own "Undo" (a small form with the meeting, signed).
+        messages.success(request, render_to_string(
+            "matching/mentorships/_meeting_removed.html",
+            {"meeting": meeting, "day": day(meeting.date), "mentorship": mentorship,
+             "token": meeting_undo_token(meeting), "minutes": MEETING_UNDO_MAX_AGE // 60},
+            request=request))
+    return redirect("mentorship_detail", pk=mentorship.pk)
+
+
+@login_required
+@require_POST
+def meeting_restore(request, pk: int):
+    """The "Undo" of a meeting's removal: the same meeting back, for a few minutes."""
+    mentorship = mentorship_for(request, pk)
+    try:
+        meeting, removed_at = meeting_from_undo_token(request.POST.get("token", ""))
+        meetings.meeting_restore(mentorship=mentorship, meeting=meeting,
+                                 removed_at=removed_at, by=request.user)
+    except signing.SignatureExpired:
+        messages.error(request, f"Undo works for {MEETING_UNDO_MAX_AGE // 60} minutes after "
+                                "a removal: log the meeting again if it took place.")
+    except signing.BadSignature:
+        messages.error(request, "That Undo didn't come from this site: log the meeting "
+                                "again if it took place.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, f"The meeting of {day(meeting.date)} "
-                                  f"({meeting.minutes} min) was removed.")
+                                  f"({meeting.minutes} min) is back.")
     return redirect("mentorship_detail", pk=mentorship.pk)
 
 
