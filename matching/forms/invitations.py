@@ -33,6 +33,12 @@ class AddMenteeForm(forms.Form):
         error_messages={"required": "Enter when the mentorship starts (usually today).",
                         "invalid": "Enter a date like 2026-11-03."},
     )
+    # Offered only when every place is taken (_mentor_sheet.html): adding the mentee then
+    # raises the cap to this number, by the capacity rules (mentor_rows.py).
+    capacity = forms.IntegerField(
+        label="Take up to this many mentees", required=False,
+        error_messages={"invalid": "Enter a whole number of mentees, for example 4."},
+    )
     # Far enough for a mentorship that began a while ago or starts after a break; the
     # planned end is computed from the start, and past year 9999 there is no date.
     START_WITHIN = timedelta(days=366)

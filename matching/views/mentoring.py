@@ -16,6 +16,7 @@ from matching.models import (
     Mentor,
 )
 from matching.services import mentorships as services
+from matching.services.mentor_rows import mentorship_invite_raising_capacity
 from matching.views.mentorships import mentorship_for
 from mm_program.ratelimit import (
     over_limit,
@@ -55,18 +56,25 @@ def mentee_add(request, mentor_pk: int):
                       rate=settings.INVITATION_RATE_LIMIT, count=True):
             form.add_error(None, INVITATIONS_LIMITED)
             return render_dashboard(request, status=429, add_form=form)
+        mentee = {"name": data["name"], "email": data["email"],
+                  "start_date": data["start_date"]}
+        capacity = mentor.capacity
         try:
-            mentorship = services.mentorship_invite(
-                mentor=mentor, name=data["name"], email=data["email"],
-                start_date=data["start_date"],
-            )
+            if data["capacity"] is None:
+                mentorship = services.mentorship_invite(mentor=mentor, **mentee)
+            else:  # every place was taken: the form also raises the cap
+                mentorship = mentorship_invite_raising_capacity(
+                    mentor=mentor, capacity=data["capacity"], **mentee)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            mentor.refresh_from_db(fields=["capacity"])
+            raised = (f" You now take up to {mentor.capacity} mentees at once."
+                      if mentor.capacity != capacity else "")
             messages.success(
                 request,
                 f"We emailed {mentorship.invited_email} a link to confirm. "
-                f"{mentorship.mentee_name}'s row says “invited” until they do.",
+                f"{mentorship.mentee_name}'s row says “invited” until they do.{raised}",
             )
             return redirect("dashboard")
     return render_dashboard(request, status=400, add_form=form)
