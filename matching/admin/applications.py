@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from matching.admin.triage import TriageListMixin, decision_buttons
 from matching.exports import mentors_sheet
@@ -291,9 +291,16 @@ class MenteeApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
         "heard_about",
     ]
 
+    # Low hours are flagged beside the number, not in a flag of their own: "⚑ under 5
+    # h/week" beside "3" took a column's width of a laptop's screen to say it twice.
     @admin.display(description="h/week", ordering="hours_per_week")
     def hours(self, obj):
-        return obj.hours_per_week
+        if not obj.flagged_low_hours:
+            return obj.hours_per_week
+        return format_html(
+            '<span class="mm-warn mm-nowrap" title="under {min} h/week">{hours} ⚑'
+            '<span class="visually-hidden"> under {min} h/week</span></span>',
+            hours=obj.hours_per_week, min=obj.program.min_hours_per_week)
 
     @admin.display(description="Courses already done")
     def courses(self, obj):
@@ -307,9 +314,7 @@ class MenteeApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
 
     @admin.display(description="Flags")
     def flags(self, obj):
-        flags = []
-        if obj.flagged_low_hours:
-            flags.append(f"under {obj.program.min_hours_per_week} h/week")
+        flags = []  # (low hours: at the hours)
         if obj.resubmissions:
             flags.append(f"updated ×{obj.resubmissions}")
         return format_html_join(
@@ -322,7 +327,7 @@ class MenteeApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
 class MentorApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
     import_kind = "mentorapplication"
     list_display = [
-        "name", "status_badge", "submitted", "places", "position", "areas", "style", "paid",
+        "name", "status_badge", "submitted", "places", "role", "areas", "style", "paid",
         "program_name",
     ]
     list_filter = ["status", "program", "research_areas", "position", "involvement",
@@ -344,6 +349,10 @@ class MentorApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
     @admin.display(description="Mentees", ordering="capacity")
     def places(self, obj):
         return obj.capacity
+
+    @admin.display(description="Position", ordering="position")
+    def role(self, obj):
+        return obj.get_position_display()
 
     @admin.display(description="Style", ordering="involvement")
     def style(self, obj):
