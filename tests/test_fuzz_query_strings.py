@@ -123,6 +123,9 @@ READS = {
     "impact_export": ["program"],
     "admin:matching_menteeapplication_decide": ["ids", "decision"],
     "admin:matching_mentorapplication_decide": ["ids", "decision"],
+    # The triage lists hide the program column once filtered to one (admin/triage.py).
+    "admin:matching_menteeapplication_changelist": ["program__id__exact"],
+    "admin:matching_mentorapplication_changelist": ["program__id__exact"],
     "admin:matching_mentorship_move": ["to", "ids"],
     "admin:payments_stipendrequest_move": ["to", "ids"],
     "admin:mm_program_erasurerequest_erase": ["requests", "users"],
