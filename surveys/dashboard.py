@@ -32,6 +32,7 @@ def surveys_waiting(user) -> dict | None:
         waiting.append({
             "url": reverse("survey", args=[survey_token(invitation)]),
             "baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
+            "months_after": invitation.months_after,
             "other": str(other),
             "until": invitation.expires_at,
             "started": hasattr(invitation, "response"),

@@ -178,7 +178,7 @@ def _mentee_values(rng: random.Random, baseline: dict) -> dict:
     delta = rng.choice([-5, 0, 0, 5, 5, 10, 10, 10, 15, 15, 15, 20, 20, 25, 30, 40])
     values = {
         seed.HOURS_TOTAL: Decimal(rng.randrange(35, 130, 5)),
-        seed.FUNDED: rng.choice(["yes", "no", "no"]),
+        "mentor_rating": Decimal(_clip(recommend - rng.choice([0, 1, 1, 2]) + 1)),
         "liked": rng.choice(LIKED), "disliked": rng.choice(DISLIKED),
         seed.DELTA_P: Decimal(delta),
         seed.MONTHS_SAVED: Decimal(rng.choice([-1, 0, 0, 1, 2, 3, 3, 4, 6, 6, 9, 12])),

@@ -1,5 +1,6 @@
 """Sending surveys: the mentee's baseline when a mentorship starts, both final surveys when
-it completes. Connected to ``matching.signals`` in ``SurveysConfig.ready()``.
+it completes, both exit surveys when it ends early. Connected to ``matching.signals`` in
+``SurveysConfig.ready()``. (Alumni follow-ups months later: ``surveys.followups``.)
 
 Each invitation exists once per mentorship and kind (a database constraint) and its email
 goes through ``mm_program.messaging`` under one occasion, so a signal that fires twice, or
@@ -31,9 +32,12 @@ logger = logging.getLogger(__name__)
 
 # How long a survey link works. Reminders go out after 7 and 14 days.
 LINK_DAYS = 45
-# The final surveys go to completed mentorships. One that ended early gets none (its end
-# form asks why instead); add ENDED_EARLY here to survey those too.
-FINAL_SURVEY_STATUSES = (MentorshipStatus.COMPLETED,)
+# The surveys each way of ending sends, to both sides: a survey of finishers only would
+# describe the survivors (those the program failed often stop early).
+END_SURVEYS = {
+    MentorshipStatus.COMPLETED: (SurveyKind.MENTEE_FINAL, SurveyKind.MENTOR_FINAL),
+    MentorshipStatus.ENDED_EARLY: (SurveyKind.MENTEE_EXIT, SurveyKind.MENTOR_EXIT),
+}
 
 
 def minutes_to_answer(questions) -> int:
@@ -65,7 +69,10 @@ def email_context(invitation: Invitation) -> dict:
         "other_name": str(other),
         "kind": invitation.kind,
         "is_baseline": invitation.kind == SurveyKind.MENTEE_BASELINE,
-        "is_mentor": invitation.kind == SurveyKind.MENTOR_FINAL,
+        "is_mentor": invitation.kind in (SurveyKind.MENTOR_FINAL, SurveyKind.MENTOR_EXIT),
+        "is_exit": invitation.is_exit,
+        "is_followup": invitation.is_followup,
+        "months_after": invitation.months_after,
         "program": m.program,
         "survey_url": PersonalLink("survey", invitation.pk),
         "minutes": minutes_to_answer(questions),
@@ -78,6 +85,8 @@ def invitation_occasion(invitation: Invitation, *, renewed: bool = False) -> str
     """The message log's key for the invitation's email: one per invitation, and one more
     for each renewed link (each has its own nonce)."""
     occasion = f"survey-invitation/{invitation.kind}/mentorship:{invitation.mentorship_id}"
+    if invitation.months_after:
+        occasion += f"/months:{invitation.months_after}"
     return f"{occasion}/link:{invitation.nonce}" if renewed else occasion
 
 
@@ -126,10 +135,8 @@ def on_mentorship_started(sender, mentorship, **kwargs) -> None:
 
 def on_mentorship_ended(sender, mentorship, **kwargs) -> None:
     m = _fresh(mentorship)
-    if m.status not in FINAL_SURVEY_STATUSES:
-        return
-    invite(mentorship=m, kind=SurveyKind.MENTEE_FINAL)
-    invite(mentorship=m, kind=SurveyKind.MENTOR_FINAL)
+    for kind in END_SURVEYS.get(m.status, ()):
+        invite(mentorship=m, kind=kind)
 
 
 def track_messages(sender, instance, created, **kwargs) -> None:
@@ -140,7 +147,7 @@ def track_messages(sender, instance, created, **kwargs) -> None:
     if not created or not instance.about.startswith(prefix):
         return
     rows = Invitation.objects.filter(pk=int(instance.about[len(prefix):]))
-    if instance.kind == "survey-invitation":
+    if instance.kind in ("survey-invitation", "survey-followup"):
         rows.filter(sent_at__isnull=True).update(sent_at=instance.created_at)
     elif instance.kind == "survey-reminder":
         rows.update(reminders_sent=F("reminders_sent") + 1,

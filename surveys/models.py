@@ -14,6 +14,8 @@ What a question's type means (validation, storage, widget, reporting) is its cla
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -22,18 +24,26 @@ from simple_history.models import HistoricalRecords
 
 from matching.models import Mentorship, Program
 
-from . import question_types
+from . import named_figures, question_types
 
 
 class SurveyKind(models.TextChoices):
     MENTEE_BASELINE = "mentee_baseline", "Mentee baseline (at the start)"
     MENTEE_FINAL = "mentee_final", "Mentee final survey"
     MENTOR_FINAL = "mentor_final", "Mentor final survey"
+    MENTEE_EXIT = "mentee_exit", "Mentee exit survey (ended early)"
+    MENTOR_EXIT = "mentor_exit", "Mentor exit survey (ended early)"
+    MENTEE_FOLLOWUP = "mentee_followup", "Alumni follow-up (months after the end)"
 
 
 # Who answers each kind.
-MENTEE_KINDS = (SurveyKind.MENTEE_BASELINE, SurveyKind.MENTEE_FINAL)
+MENTEE_KINDS = (SurveyKind.MENTEE_BASELINE, SurveyKind.MENTEE_FINAL, SurveyKind.MENTEE_EXIT,
+                SurveyKind.MENTEE_FOLLOWUP)
 FINAL_KINDS = (SurveyKind.MENTEE_FINAL, SurveyKind.MENTOR_FINAL)
+EXIT_KINDS = (SurveyKind.MENTEE_EXIT, SurveyKind.MENTOR_EXIT)
+# The surveys at the end of a mentorship: the finals when it completed, the exits when it
+# ended early. The dashboard reads them as one group or apart.
+END_KINDS = FINAL_KINDS + EXIT_KINDS
 
 
 # The registered types as constants (QuestionType.LONG_TEXT == "long_text"), for code and
@@ -140,6 +150,17 @@ class Question(models.Model):
         max_digits=8, decimal_places=1, null=True, blank=True,
         help_text="Numbers only: overrides the type's highest accepted value.",
     )
+    # A callable, like ``type``: a new named figure needs no migration.
+    figure = models.CharField(
+        "feeds the figure", max_length=40, blank=True, choices=named_figures.choices,
+        help_text="A standard panel of the impact dashboard this question's answers count "
+                  "in (e.g. “Mentee's rating of their mentor”). Every question is also "
+                  "reported on its own, by its type.",
+    )
+    short_label = models.CharField(
+        max_length=60, blank=True,
+        help_text="A few words for charts and tables (the question's text if empty).",
+    )
 
     history = HistoricalRecords()
 
@@ -155,6 +176,26 @@ class Question(models.Model):
     def choice_list(self) -> list[tuple[str, str]]:
         """[(value, label)] from the one-per-line text."""
         return question_types.parse_choices(self.choices)
+
+    @property
+    def label(self) -> str:
+        return self.short_label or self.text
+
+    def clean(self):
+        """A question attached to a figure must be of a kind the figure can read."""
+        super().clean()
+        if not self.figure or not self.type:
+            return
+        try:
+            question_types.get(self.type)
+        except question_types.UnknownQuestionType:
+            return  # the type field reports it
+        respondent = self.template.respondent_role if self.template_id else "mentee"
+        found = named_figures.problems(
+            figure_name=self.figure, type_name=self.type,
+            choice_values=[value for value, _ in self.choice_list()], respondent=respondent)
+        if found:
+            raise ValidationError({"figure": found})
 
 
 class Invitation(models.Model):
@@ -178,12 +219,15 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
+    months_after = models.PositiveSmallIntegerField(
+        default=0, help_text="Alumni follow-ups: months after the mentorship ended (0 for "
+                             "the other surveys).")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["mentorship", "kind"],
-                                    name="invitation_one_per_mentorship_kind"),
+            models.UniqueConstraint(fields=["mentorship", "kind", "months_after"],
+                                    name="invitation_once_per_occasion"),
         ]
         indexes = [models.Index(fields=["kind", "sent_at"])]
 
@@ -193,6 +237,73 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+    @property
+    def is_followup(self) -> bool:
+        return self.kind == SurveyKind.MENTEE_FOLLOWUP
+
+    @property
+    def is_exit(self) -> bool:
+        return self.kind in EXIT_KINDS
+
+
+def _parse_months(text: str) -> list[int]:
+    values = []
+    for part in str(text).replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 120:
+            raise ValidationError(
+                f"“{part}” is not a number of months from 1 to 120: write them like “6, 12”.",
+                code="months")
+        values.append(int(part))
+    return sorted(set(values))
+
+
+class ProgramOutcomes(models.Model):
+    """What a program measures after its mentorships end: when alumni are asked where
+    they are (months after the end), and the share funded or hired it aims for. A program
+    without a row uses the defaults (6 and 12 months; the M&M pilot's goal, 80%)."""
+
+    DEFAULT_MONTHS = (6, 12)
+    DEFAULT_GOAL = 80
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE,
+                                   related_name="outcome_settings")
+    followup_months = models.CharField(
+        "follow-ups, months after the end", max_length=60, default="6, 12",
+        validators=[_parse_months],
+        help_text="Comma-separated, e.g. “6, 12” or “3, 6, 12, 24”. Each ended mentorship's "
+                  "mentee gets one follow-up survey at each.",
+    )
+    goal_funded_or_hired = models.PositiveSmallIntegerField(
+        "goal: % funded or hired", default=DEFAULT_GOAL,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="The share of alumni the program aims to see funded or hired (the M&M "
+                  "pilot: more than 80%).",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "program outcome settings"
+        verbose_name_plural = "program outcome settings"
+
+    def __str__(self):
+        return f"Outcomes of {self.program}"
+
+    @property
+    def months(self) -> list[int]:
+        return _parse_months(self.followup_months)
+
+    @classmethod
+    def for_programs(cls, program_ids=None) -> dict[int, tuple[list[int], int]]:
+        """{program id: (follow-up months, goal %)} for the programs that have a row."""
+        rows = cls.objects.all()
+        if program_ids is not None:
+            rows = rows.filter(program_id__in=list(program_ids))
+        return {row.program_id: (row.months, row.goal_funded_or_hired) for row in rows}
 
 
 class Response(models.Model):

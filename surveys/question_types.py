@@ -12,8 +12,10 @@ A type says what it accepts and how the app treats its answers:
   person's data export.
 - ``template_name`` and ``widget(question)``: the fragment that draws its inputs
   (``templates/surveys/questions/``) and what that fragment reads besides the question.
-- ``reported_as``: which counts of the impact dashboard its answers feed: ``"numbers"``,
-  ``"choices"`` (one value each), or None (free text never reaches a figure).
+- ``reported_as``: how the impact pages report its answers: ``"numbers"`` (a histogram,
+  the mean and its confidence interval), ``"choices"`` (counts per value) or ``"text"`` (a
+  readable, searchable list); and which named figures it can feed
+  (``surveys.named_figures``).
 - ``seconds``: how long it takes to answer, for the "about N minutes" on page and email.
 - ``free_text``: its answers are the person's own words, which an erasure clears.
 
@@ -36,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 Storage = Literal["number", "text", "choices"]
-Reported = Literal["numbers", "choices"]
+Reported = Literal["numbers", "choices", "text"]
 
 _REGISTRY: dict[str, BaseType] = {}
 
@@ -125,7 +127,7 @@ class BaseType:
     seconds: ClassVar[int]
     template_name: ClassVar[str]
     stored_in: ClassVar[Storage] = "text"
-    reported_as: ClassVar[Reported | None] = None
+    reported_as: ClassVar[Reported] = "text"
     free_text: ClassVar[bool] = False
     # Several inputs in a fieldset (radio buttons, checkboxes) instead of one input under
     # its label: the page's error summary then links the first of them.
@@ -318,6 +320,7 @@ class _Choice(BaseType):
 
     template_name = "surveys/questions/choice.html"
     grouped = True
+    reported_as = "choices"
 
     def widget(self, question) -> dict:
         return {"options": question.choice_list(),
@@ -328,7 +331,6 @@ class _Choice(BaseType):
 class SingleChoice(_Choice):
     name, label = "single_choice", "Single choice"
     seconds = 8
-    reported_as = "choices"
     required_message = "Please pick an answer."
 
     def parse(self, question, raw) -> str:
@@ -389,3 +391,64 @@ class LongText(Text):
     max_length = 3000
     seconds = 60
     template_name = "surveys/questions/long_text.html"
+
+
+# --- Added later: registered after the first nine, so that the order of the stored names
+# (and of the admin's choices) stays as it was -------------------------------------------
+
+@register
+class Percent(Number):
+    """A share of something, 0 to 100 ("how much of the program's value came from your
+    mentor?")."""
+
+    name, label = "percent", "Percent (0–100)"
+    low, high, unit, example = Decimal(0), Decimal(100), "percent", "60"
+    inputmode = "decimal"
+
+
+@register
+class MoneyUSD(Number):
+    """An amount of money in US dollars, as the MATS survey asks its grant-equivalent
+    valuation ("$750", "1,500 USD" and "about 2000 dollars" are all 2000-ish)."""
+
+    name, label = "money_usd", "Amount in US dollars"
+    low, high, unit, example = Decimal(0), Decimal(1_000_000), "US dollars", "750"
+    unit_words = r"usd|us\$|dollars?|\$"
+    inputmode = "decimal"
+
+    def parse(self, question, raw):
+        # "$750", "about US$ 2,000": the sign before the number goes too.
+        return super().parse(question, re.sub(r"(us\$|\$|usd)\s*(?=[\d.,+-])", "",
+                                              str(raw), flags=re.IGNORECASE))
+
+
+_LINK = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+
+
+@register
+class Links(Text):
+    """Web addresses, one per line (publications, projects): each must be a full http(s)
+    link, so the list organizers read is one click per item. Stored one per line."""
+
+    name, label = "links", "Links (one per line)"
+    max_length = 3000
+    max_links = 20
+    seconds = 45
+    template_name = "surveys/questions/long_text.html"
+
+    def parse(self, question, raw) -> str:
+        lines = [line.strip() for line in str(raw).splitlines() if line.strip()]
+        fixed = []
+        for line in lines:
+            if not line.lower().startswith(("http://", "https://")) and "." in line \
+                    and " " not in line:
+                line = "https://" + line  # "arxiv.org/abs/…" as people paste it
+            if not _LINK.fullmatch(line):
+                raise ValidationError(
+                    f"“{line[:60]}” is not a web address: put one link per line, like "
+                    "https://arxiv.org/abs/2301.00001.", code="link")
+            fixed.append(line)
+        if len(fixed) > self.max_links:
+            raise ValidationError(f"Please keep it to {self.max_links} links at most.",
+                                  code="many")
+        return super().parse(question, "\n".join(fixed))

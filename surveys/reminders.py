@@ -3,6 +3,8 @@
 - ``survey-invitation``: a baseline survey whose email was never queued (it is emailed
   when the mentorship starts; this catches one created without it). Only while the
   mentorship is active.
+- ``survey-followup``: an alumni follow-up opened by ``surveys.followups`` and not yet
+  emailed. People who paused follow-ups get none, and no reminders of them either.
 - ``survey-reminder``: an unanswered survey is reminded 7 days after the invitation was
   sent and again 7 days later, then never again.
 
@@ -27,6 +29,7 @@ from .models import Invitation, SurveyKind
 
 KIND = "survey-reminder"
 INVITATION_KIND = "survey-invitation"
+FOLLOWUP_KIND = "survey-followup"
 REMIND_AFTER_DAYS = 7
 MAX_REMINDERS = 2
 
@@ -66,6 +69,23 @@ def baseline_invitations(today: date):
         )
 
 
+@rule(FOLLOWUP_KIND, "alumni follow-up surveys")
+def followup_invitations(today: date):
+    rows = _pending().filter(kind=SurveyKind.MENTEE_FOLLOWUP, sent_at__isnull=True,
+                             expires_at__date__gt=today)
+    for invitation in rows:
+        yield Due(
+            kind=FOLLOWUP_KIND,
+            occasion=invitation_occasion(invitation),
+            user=invitation.person,
+            template=FOLLOWUP_KIND,
+            context=email_context(invitation),
+            program=invitation.mentorship.program,
+            about=invitation,
+            link=reverse("admin:surveys_invitation_change", args=[invitation.pk]),
+        )
+
+
 @rule(KIND, "reminders to answer a survey")
 def survey_reminders(today: date):
     rows = _pending().filter(
@@ -73,7 +93,9 @@ def survey_reminders(today: date):
         expires_at__date__gt=today,
         reminders_sent__lt=MAX_REMINDERS,
     ).exclude(Q(kind=SurveyKind.MENTEE_BASELINE)
-              & ~Q(mentorship__status=MentorshipStatus.ACTIVE))
+              & ~Q(mentorship__status=MentorshipStatus.ACTIVE)
+              ).exclude(Q(kind=SurveyKind.MENTEE_FOLLOWUP)
+                        & Q(person__reminder_pauses__kind=FOLLOWUP_KIND))
     for invitation in rows:
         n = reminder_number(invitation.sent_at.date(), today)
         if n <= invitation.reminders_sent:

@@ -12,10 +12,10 @@ from surveys.models import Invitation, SurveyKind
 from .factories import MeetingLogFactory, MentorshipFactory
 
 MENTEE_FINAL_OK = {
-    "hours_total": "60", "funded": "no", "liked": "The structure.", "disliked": "",
+    "hours_total": "60", "liked": "The structure.", "disliked": "",
     "delta_p_fulltime": "15", "months_saved": "3", "recommend": "9",
     "self_depth": "6", "self_breadth": "5", "self_taste": "5", "self_motivation": "8",
-    "p_fulltime": "60",
+    "p_fulltime": "60", "mentor_rating": "8",
 }
 MENTOR_FINAL_OK = {
     "worth_it": "yes", "mentor_again": "yes", "mentor_again_conditions": "",
@@ -24,8 +24,18 @@ MENTOR_FINAL_OK = {
 }
 BASELINE_OK = {"self_depth": "4", "self_breadth": "4", "self_taste": "3",
                "self_motivation": "7", "p_fulltime": "40"}
+MENTEE_EXIT_OK = {"exit_reason": "mentee_time", "useful_so_far": "6",
+                  "delta_p_fulltime": "5", "recommend": "7", "mentor_rating": "7",
+                  "what_change": ""}
+MENTOR_EXIT_OK = {"exit_reason": "mentee_time", "worth_it": "not_sure",
+                  "mentor_again": "yes_if", "mentor_again_conditions": "", "mentor_hours": "4",
+                  "what_change": ""}
+FOLLOWUP_OK = {"occupation": "safety_research", "fulltime_in_field": "yes",
+               "funded_or_hired": "funded", "funded_by": "LTFF",
+               "outputs": "https://arxiv.org/abs/2301.00001", "program_contribution": "7"}
 OK = {SurveyKind.MENTEE_FINAL: MENTEE_FINAL_OK, SurveyKind.MENTOR_FINAL: MENTOR_FINAL_OK,
-      SurveyKind.MENTEE_BASELINE: BASELINE_OK}
+      SurveyKind.MENTEE_BASELINE: BASELINE_OK, SurveyKind.MENTEE_EXIT: MENTEE_EXIT_OK,
+      SurveyKind.MENTOR_EXIT: MENTOR_EXIT_OK, SurveyKind.MENTEE_FOLLOWUP: FOLLOWUP_OK}
 
 
 def completed(program, *, days_ago=5, minutes=(), **kw):

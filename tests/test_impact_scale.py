@@ -25,7 +25,7 @@ User = get_user_model()
 
 # The session, the organizer and their group; programs, applications, mentees, meeting
 # minutes, invitations, numeric and choice answers, baseline pairs, stipends.
-QUERIES = 11
+QUERIES = 22
 
 
 def queries_for(client, url):
@@ -70,7 +70,7 @@ def bulk_world(program, n: int) -> None:
                      template__in=templates.values())}
     plan = {
         SurveyKind.MENTEE_FINAL: ["delta_p_fulltime", "months_saved", "recommend",
-                                  "self_depth", "funded"],
+                                  "self_depth", "mentor_rating"],
         SurveyKind.MENTOR_FINAL: ["worth_it", "mentor_again", "mentee_depth"],
         SurveyKind.MENTEE_BASELINE: ["self_depth"],
     }

@@ -4,6 +4,7 @@ not edited in place; invitations and responses as organizers see them."""
 import pytest
 from django.urls import reverse
 
+from surveys import question_types
 from surveys.models import Invitation, Question, Response, SurveyKind, SurveyTemplate
 
 from .surveys_helpers import answer, completed, invitation
@@ -61,8 +62,8 @@ def test_organizers_see_the_seeded_templates_with_their_questions(organizer_clie
 
 def test_the_seeded_questions_match_the_seeds():
     final = {q.key: q for q in default(SurveyKind.MENTEE_FINAL).questions.all()}
-    assert list(final)[:7] == ["hours_total", "funded", "liked", "disliked",
-                               "delta_p_fulltime", "months_saved", "recommend"]
+    assert list(final)[:7] == ["hours_total", "liked", "disliked", "delta_p_fulltime",
+                               "months_saved", "recommend", "mentor_rating"]
     assert final["recommend"].type == "scale_0_10"
     assert final["delta_p_fulltime"].type == "percentage_points"
     assert final["months_saved"].type == "months"
@@ -75,6 +76,17 @@ def test_the_seeded_questions_match_the_seeds():
     # The baseline repeats the final's self-ratings, so change is measurable.
     assert set(baseline) <= set(final)
     assert {"self_depth", "self_breadth", "self_taste", "self_motivation"} <= set(baseline)
+
+
+def test_no_default_survey_asks_what_the_app_knows_and_units_match_the_words():
+    questions = Question.objects.filter(template__is_current=True, template__program=None)
+    assert not [q.text for q in questions if "stipend" in q.text.lower()]
+    for q in questions.filter(key="p_fulltime"):
+        # A probability: asked "in percent", shown with the unit "percent".
+        assert "in percent" in q.text and q.type == "percent"
+        assert question_types.of(q).widget(q)["unit"] == "percent"
+    for q in questions.filter(key="delta_p_fulltime"):
+        assert "percentage points" in q.text and q.type == "percentage_points"
 
 
 def test_a_template_without_responses_is_edited_in_place(organizer_client, program):

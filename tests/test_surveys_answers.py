@@ -137,15 +137,14 @@ def post(client, inv, values, action="submit"):
 def test_bad_answers_are_explained_next_to_their_question_and_kept(client, program):
     inv = invitation(completed(program))
     values = {**MENTEE_FINAL_OK, "delta_p_fulltime": "150", "recommend": "11",
-              "hours_total": "lots", "funded": "perhaps", "liked": "Kind mentor"}
+              "hours_total": "lots", "liked": "Kind mentor"}
     page = post(client, inv, values)
     assert page.status_code == 400
     html = page.content.decode()
-    assert "Please fix these 4 things; your other answers are saved" in html
+    assert "Please fix these 3 things; your other answers are saved" in html
     assert "Enter a number from -100 to 100 percentage points." in html
     assert "Pick a whole number from 0 to 10." in html
     assert "Enter a number of hours, like 60 or 7.5." in html
-    assert "Pick one of the answers offered." in html
     # What was typed stays in the boxes, the error is tied to its field.
     assert 'value="150"' in html and 'value="lots"' in html
     assert 'id="id_q-delta_p_fulltime_error"' in html
@@ -167,14 +166,13 @@ def test_nul_characters_are_dropped_so_the_answers_save_on_postgresql(client, pr
     # error there), SQLite stores it.
     inv = invitation(completed(program))
     page = post(client, inv, {**MENTEE_FINAL_OK, "liked": "The\x00 structure.",
-                              "disliked": "\x00", "funded": "no\x00"})
+                              "disliked": "\x00", "months_saved": "3\x00"})
     assert page.status_code == 302
     response = Response.objects.get(invitation=inv)
     assert response.submitted_at is not None
     texts = dict(Answer.objects.filter(response=response)
                  .values_list("question__key", "text"))
     assert texts["liked"] == "The structure."
-    assert texts["funded"] == "no"
     assert "disliked" not in texts  # nothing but NUL is a blank answer
 
 

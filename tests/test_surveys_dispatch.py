@@ -92,9 +92,10 @@ def test_a_baseline_is_neither_emailed_nor_reminded_once_the_mentorship_stops(pa
     Invitation.objects.update(sent_at=timezone.now() - timedelta(days=8))
     mail.outbox.clear()
     scan(timezone.localdate() + timedelta(days=1))
-    assert not mail.outbox
-    assert not Message.objects.filter(kind__in=["survey-invitation",
-                                                "survey-reminder"]).exists()
+    baseline = Invitation.objects.get(kind=SurveyKind.MENTEE_BASELINE)
+    assert not [e for e in mail.outbox if "Before you start" in e.subject
+                or "starting ratings" in e.subject]
+    assert not Message.objects.filter(about=f"surveys.invitation:{baseline.pk}").exists()
 
 
 def test_completing_sends_both_finals_once_even_if_the_signal_fires_twice(pair):
@@ -125,10 +126,23 @@ def test_the_started_signal_twice_invites_once(pair):
     assert Invitation.objects.filter(kind=SurveyKind.MENTEE_BASELINE).count() == 1
 
 
-def test_a_mentorship_that_ended_early_gets_no_final_surveys(pair):
+def test_a_mentorship_that_ended_early_gets_both_exit_surveys_not_the_finals(pair):
     m = start(pair)
+    mail.outbox.clear()
     services.mentorship_end_early(mentorship=m, reason="mentee_time")
-    assert not Invitation.objects.exclude(kind=SurveyKind.MENTEE_BASELINE).exists()
+    signals.mentorship_ended.send(sender=Mentorship, mentorship=m)  # twice: once each
+    ends = Invitation.objects.exclude(kind=SurveyKind.MENTEE_BASELINE)
+    assert sorted(ends.values_list("kind", "person__email")) == [
+        ("mentee_exit", "ada@example.org"), ("mentor_exit", "grace@example.org")]
+    assert all(inv.sent_at for inv in ends)
+    to_ada = next(e for e in mail.outbox if e.to == ["ada@example.org"])
+    to_grace = next(e for e in mail.outbox if e.to == ["grace@example.org"])
+    assert len(mail.outbox) == 2
+    assert to_ada.subject.startswith("Your mentorship with Grace Hopper ended early")
+    assert "counts as much as the answers of those who finished" in to_ada.body
+    assert "even though it ended early" in to_grace.body
+    assert "Ada Lovelace never sees your answers" in to_grace.body
+    assert len(links_in(to_ada)) == 1
 
 
 def test_a_programs_own_template_wins_over_the_default(pair, program):

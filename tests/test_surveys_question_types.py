@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # The values questions have always stored: a rename would orphan every stored question.
 STORED_NAMES = ["scale_0_10", "scale_1_10", "percentage_points", "months", "hours",
-                "single_choice", "multiple_choice", "short_text", "long_text"]
+                "single_choice", "multiple_choice", "short_text", "long_text",
+                "percent", "money_usd", "links"]
 
 
 class Years(question_types.Number):
@@ -56,13 +57,16 @@ def test_every_type_is_complete(kind):
 
 
 def test_only_the_free_text_types_are_erased_as_words():
-    assert set(TEXT_TYPES) == {"short_text", "long_text"}
+    assert set(TEXT_TYPES) == {"short_text", "long_text", "links"}
 
 
-def test_the_dashboard_counts_numbers_and_single_choices_only():
+def test_every_type_is_reported_as_numbers_choices_or_a_list_of_texts():
     assert set(question_types.names_where(reported_as="numbers")) == {
-        "scale_0_10", "scale_1_10", "percentage_points", "months", "hours"}
-    assert question_types.names_where(reported_as="choices") == ("single_choice",)
+        "scale_0_10", "scale_1_10", "percentage_points", "months", "hours", "percent",
+        "money_usd"}
+    assert question_types.names_where(reported_as="choices") == ("single_choice",
+                                                                 "multiple_choice")
+    assert set(question_types.names_where(reported_as="text")) == set(TEXT_TYPES)
 
 
 def test_a_type_is_registered_once():

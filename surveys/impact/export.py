@@ -11,7 +11,6 @@ import csv
 import io
 
 from mm_program.spreadsheets import spreadsheet_cell
-from surveys.seed import P_FULLTIME
 
 from .figures import DELTA_P_BINS, MONTHS_BINS
 
@@ -21,17 +20,25 @@ FIGURES = {
     "funnel": "Funnel",
     "responses": "Response rates",
     "outcomes": "Mentee outcomes",
+    "by_end": "Completed and ended early",
     "nps": "Net Promoter Score",
     "mentors": "Mentors",
     "ratings": "Mentee ratings by mentors",
     "change": "Baseline to final change",
+    "mats": "MATS measures",
+    "exits": "Why mentorships ended early",
+    "alumni": "Alumni outcomes",
     "cost": "Cost",
     "programs": "By program",
 }
 TOO_FEW = "too few to report"
 
 
-def chart_data(figs: dict) -> dict:
+def _bars(options) -> dict:
+    return {"labels": [o["label"] for o in options], "counts": [o["count"] for o in options]}
+
+
+def chart_data(figs: dict, per_program: list[dict] | None = None) -> dict:
     funnel = figs["funnel"]
     data = {
         "funnel": {"labels": [s["label"] for s in funnel["stages"]],
@@ -47,8 +54,7 @@ def chart_data(figs: dict) -> dict:
     mentors = figs["mentors"]
     for key in ("worth_it", "again"):
         if not mentors[key]["suppressed"]:
-            data[key] = {"labels": [o["label"] for o in mentors[key]["options"]],
-                         "counts": [o["count"] for o in mentors[key]["options"]]}
+            data[key] = _bars(mentors[key]["options"])
     ratings = [r for r in figs["ratings"] if not r["suppressed"]]
     if ratings:
         # Each rating as one stacked bar of shares, in bands of the 1–10 scale.
@@ -58,15 +64,64 @@ def chart_data(figs: dict) -> dict:
                 for r in ratings]}
             for label, low, high in RATING_BANDS]}
     # The 1–10 self-ratings only: p(full-time) moves in percentage points, off this scale.
-    change = [r for r in figs["change"] if not r["suppressed"] and r["key"] != P_FULLTIME]
+    change = [r for r in figs["change"]
+              if not r["suppressed"] and r["figure"] != "p_fulltime"]
     if change:
-        data["change"] = {
-            "labels": [r["label"] for r in change],
-            "means": [round(r["mean"], 2) for r in change],
-            "low": [round(r["ci_low"], 2) if r["has_ci"] else None for r in change],
-            "high": [round(r["ci_high"], 2) if r["has_ci"] else None for r in change],
+        data["change"] = _means(change)
+    by_end = [row for row in figs["by_end"]["rows"] if row["kind"] == "mean"
+              and row["key"] in ("delta_p", "months_saved")]
+    series = []
+    for i, group in enumerate(figs["by_end"]["groups"]):
+        cells = [row["cells"][i] for row in by_end]
+        series.append({"label": group["label"], **_means(
+            [{**c, "label": row["label"]} for c, row in zip(cells, by_end, strict=True)])})
+    if any(m is not None for s in series for m in s["means"]):
+        data["by_end"] = {"labels": [row["label"] for row in by_end], "series": series}
+    mats = figs["mats"]
+    rating = mats["mentor_rating"]["nps"]
+    if not rating["suppressed"]:
+        data["mentor_rating"] = {"labels": [str(v) for v in range(rating["low"], 11)],
+                                 "counts": rating["distribution"]}
+    if not mats["counterfactual"]["suppressed"]:
+        data["counterfactual"] = _bars(mats["counterfactual"]["options"])
+    elements = [e for e in mats["elements"] if not e["suppressed"]]
+    if elements:
+        data["elements"] = {"labels": [e["label"] for e in elements],
+                            "scores": [round(e["score"], 1) for e in elements]}
+    for row in figs["exits"]:
+        if not row["suppressed"]:
+            data[f"exits_{row['kind']}"] = _bars(row["options"])
+    alumni = figs["alumni"]
+    rows = [r for r in alumni["rows"]]
+    if any(not r["funded"]["suppressed"] for r in rows):
+        labels = sorted({r["label"] for r in rows}, key=[r["label"] for r in rows].index)
+        by = {(r["label"], r["months"]): r["funded"] for r in rows}
+        data["alumni"] = {
+            "labels": labels,
+            "series": [{"label": f"{m} months after", "shares": [
+                None if (f := by.get((label, m))) is None or f["suppressed"]
+                else round(f["share"], 1) for label in labels]} for m in alumni["offsets"]],
+            "goal": alumni["goals"][0] if len(alumni["goals"]) == 1 else None,
         }
+    if per_program:
+        compared = [r for r in per_program if not r["delta_p"]["suppressed"]]
+        if len(compared) > 1:
+            data["programs"] = {"label": "Δp(full-time), mean with 95% CI", **_means(
+                [{**r["delta_p"], "label": r["program"]["name"]} for r in compared])}
     return data
+
+
+def _means(rows: list[dict]) -> dict:
+    """Means with their 95% interval as floating bars (None where too few or no CI)."""
+    def ok(r):
+        return r["mean"] is not None and not r["suppressed"]
+
+    return {
+        "labels": [r["label"] for r in rows],
+        "means": [round(r["mean"], 2) if ok(r) else None for r in rows],
+        "low": [round(r["ci_low"], 2) if ok(r) and r["has_ci"] else None for r in rows],
+        "high": [round(r["ci_high"], 2) if ok(r) and r["has_ci"] else None for r in rows],
+    }
 
 
 def _cell(value):
@@ -86,9 +141,47 @@ def _summary_rows(name: str, summary: dict, unit: str = ""):
     if summary["has_ci"]:
         yield f"{name}: 95% CI low{suffix}", summary["ci_low"], summary["n"]
         yield f"{name}: 95% CI high{suffix}", summary["ci_high"], summary["n"]
+    if summary.get("bound") is not None:
+        yield (f"{name}: if those asked who did not answer gained nothing{suffix}",
+               summary["bound"], summary["asked"])
+    if summary.get("asked"):
+        yield f"{name}: asked", summary["asked"], summary["n"]
+        yield f"{name}: % answered", summary["rate"], summary["n"]
 
 
-def _rows(name: str, figs: dict):
+def _share_rows(name: str, s: dict):
+    if s["suppressed"]:
+        yield name, TOO_FEW, s["n"]
+        return
+    yield f"{name}: %", s["share"], s["n"]
+    yield f"{name}: 95% CI low", s["ci_low"], s["n"]
+    yield f"{name}: 95% CI high", s["ci_high"], s["n"]
+    if s.get("bound") is not None:
+        yield f"{name}: % if those asked who did not answer were not", s["bound"], s["asked"]
+    if s.get("asked"):
+        yield f"{name}: % answered", s["rate"], s["asked"]
+
+
+def _options_rows(name: str, f: dict):
+    if f["suppressed"]:
+        yield name, TOO_FEW, f["n"]
+        return
+    for o in f["options"]:
+        yield f"{name}: % {o['label']}", o["share"], f["n"]
+
+
+def _nps_rows(name: str, n: dict):
+    if n["suppressed"]:
+        yield name, TOO_FEW, n["n"]
+        return
+    yield name, n["score"], n["n"]
+    for key in ("promoters", "passives", "detractors"):
+        yield f"{name}: % {key}", n[key], n["n"]
+    if n.get("asked"):
+        yield f"{name}: % answered", n["rate"], n["asked"]
+
+
+def _rows(name: str, figs: dict):  # noqa: C901 - one branch per figure, each short
     if name == "funnel":
         f = figs["funnel"]
         for s in f["stages"]:
@@ -107,31 +200,41 @@ def _rows(name: str, figs: dict):
         yield from _summary_rows("Δp(full-time)", o["delta_p"], "percentage points")
         yield from _summary_rows("Months saved", o["months"], "months")
         yield from _summary_rows("Hours put in", o["hours"], "hours")
-        funded = o["funded"]
-        yield ("Funded: %", TOO_FEW if funded["suppressed"] else funded["share"],
-               funded["n"])
+        if o["funded"] is not None:
+            yield from _share_rows("Ended mentorships with a mentee stipend", o["funded"])
         for key, bins in (("delta_p", DELTA_P_BINS), ("months", MONTHS_BINS)):
             if not o[key]["suppressed"]:
                 for (label, _, _), count in zip(bins, o[key]["bins"], strict=True):
                     yield f"{key} {label}: answers", count, o[key]["n"]
+    elif name == "by_end":
+        b = figs["by_end"]
+        for group, ended in zip(b["groups"], b["ended"], strict=True):
+            yield f"{group['label']}: mentorships", ended, ""
+        for row in b["rows"]:
+            for group, c in zip(b["groups"], row["cells"], strict=True):
+                label = f"{row['label']} ({group['label'].lower()})"
+                if row["kind"] == "nps":
+                    yield from _nps_rows(label, c)
+                elif row["kind"] == "share":
+                    yield from _share_rows(label, c)
+                else:
+                    yield from _summary_rows(label, c, row.get("unit", ""))
     elif name == "nps":
         n = figs["nps"]
-        if n["suppressed"]:
-            yield "NPS", TOO_FEW, n["n"]
-        else:
-            yield "NPS", n["score"], n["n"]
-            for key in ("promoters", "passives", "detractors"):
-                yield f"% {key}", n[key], n["n"]
-            for value, count in enumerate(n["distribution"]):
+        yield from _nps_rows("NPS", n)
+        if not n["suppressed"]:
+            for value, count in enumerate(n["distribution"], start=n["low"]):
                 yield f"recommend = {value}: answers", count, n["n"]
     elif name == "mentors":
         m = figs["mentors"]
         for key, label in (("worth_it", "Worth their time"), ("again", "Would mentor again")):
-            if m[key]["suppressed"]:
-                yield label, TOO_FEW, m[key]["n"]
-                continue
-            for o in m[key]["options"]:
-                yield f"{label}: % {o['label']}", o["share"], m[key]["n"]
+            yield from _options_rows(label, m[key])
+        p = m["per_mentor"]
+        yield "Mentors with an ended mentorship", p["mentors"], ""
+        yield from _summary_rows("Per mentor: mentorships ended", p["mentees"])
+        yield from _summary_rows("Per mentor: hours logged", p["hours"], "hours")
+        yield from _summary_rows("Per mentor: % of their surveys worth it", p["worth_it"])
+        yield from _summary_rows("Per mentor: % would mentor again", p["again"])
     elif name == "ratings":
         for r in figs["ratings"]:
             yield from _summary_rows(r["label"], r)
@@ -144,10 +247,42 @@ def _rows(name: str, figs: dict):
             if not r["suppressed"]:
                 yield f"{r['label']}: mean at baseline", r["before"], r["n"]
                 yield f"{r['label']}: mean at the end", r["after"], r["n"]
+    elif name == "mats":
+        m = figs["mats"]
+        yield from _summary_rows("Rating of the mentor", m["mentor_rating"])
+        yield from _nps_rows("Rating of the mentor: NPS", m["mentor_rating"]["nps"])
+        yield from _summary_rows("Share of value from the mentor", m["value_share"], "%")
+        yield from _share_rows("Said at least half came from the mentor",
+                               m["value_share"]["at_least_half"])
+        yield from _options_rows("Counterfactual use of the time", m["counterfactual"])
+        yield from _summary_rows("Productive hours gained", m["productive_hours"], "hours")
+        yield from _summary_rows("Grant-equivalent valuation", m["grant_equivalent"], "USD")
+        for e in m["elements"]:
+            yield from _nps_rows(f"NPS: {e['label']}", e)
+    elif name == "exits":
+        for row in figs["exits"]:
+            yield from _options_rows(f"{row['who']}: why it ended early", row)
+    elif name == "alumni":
+        a = figs["alumni"]
+        for t in a["totals"]:
+            yield from _share_rows(f"Funded or hired, {t['months']} months after", t)
+        for r in a["rows"]:
+            label = f"{r['label']}, {r['months']} months"
+            yield f"{label}: mentorships ended", r["ended"], ""
+            yield f"{label}: follow-ups sent", r["sent"], ""
+            yield f"{label}: % answered", r["rate"], r["sent"]
+            yield f"{label}: goal %", r["goal"], ""
+            yield from _share_rows(f"{label}: funded or hired", r["funded"])
+            yield from _share_rows(f"{label}: funded or hired (completed)", r["completed"])
+            yield from _share_rows(f"{label}: funded or hired (ended early)", r["early"])
+            yield from _share_rows(f"{label}: full-time in the field", r["fulltime"])
+        yield from _summary_rows("How much the program contributed (0–10)",
+                                 a["contribution"])
     elif name == "cost":
         c = figs["cost"]
         yield "Completed mentorships", c["completed"], ""
         yield "Logged mentor-hours", c["logged_hours"], c["completed"]
+        yield "Logged mentor-hours in mentorships that ended early", c["early_hours"], ""
         yield "Logged mentor-hours per completed mentee", c["hours_per_mentee"], c["completed"]
         yield from _summary_rows("Mentor-reported hours", c["reported_hours"], "hours")
         for s in c["stipends"] or []:
@@ -162,7 +297,8 @@ def _program_rows(per_program: list[dict]):
         name = row["program"]["name"]
         yield name, "Applied", row["applied"], ""
         yield name, "Completed", row["completed"], ""
-        yield name, "Final surveys: % answered", row["response_rate"], row["answered"]
+        yield name, "Ended early", row["ended_early"], ""
+        yield name, "End surveys: % answered", row["response_rate"], row["sent"]
         for key, label in (("delta_p", "Δp(full-time) mean"), ("months", "Months saved mean")):
             s = row[key]
             yield name, label, TOO_FEW if s["suppressed"] else s["mean"], s["n"]
@@ -172,6 +308,9 @@ def _program_rows(per_program: list[dict]):
         yield name, "Mentors: % worth it", TOO_FEW if w["suppressed"] else w["share"], w["n"]
         yield name, "Logged mentor-hours per completed mentee", row["hours_per_mentee"], \
             row["completed"]
+        for t in row["funded_or_hired"]:
+            yield (name, f"Funded or hired, {t['months']} months after: %",
+                   TOO_FEW if t["suppressed"] else t["share"], t["n"])
 
 
 def to_csv(name: str, figs: dict, scope_label: str, per_program: list[dict] | None) -> str:

@@ -1,9 +1,14 @@
-"""What the impact dashboard reads, in a fixed number of grouped queries.
+"""What the impact pages read, in a fixed number of grouped queries.
 
-Every query groups by program (and by value, for answers), so the rows that come back
-number programs × distinct answers, however many mentorships there are: 10,000 completed
-mentorships cost the database a scan, not Python a loop. ``load()`` runs them all; the
-figures (``surveys.impact.figures``) are built from the result for any set of programs.
+Every query groups by program (and by survey, question and value for answers; by mentor
+or cohort where a figure needs it), so the rows that come back number programs × distinct
+answers, however many mentorships there are: 10,000 completed mentorships cost the
+database a scan, not Python a loop. ``load()`` runs them all; the figures
+(``surveys.impact.figures``) are built from the result for any set of programs.
+
+A ``Period`` narrows everything to the mentorships that ended in it (their surveys, their
+follow-ups), the applications sent in it, and the mentorships (and baselines) that
+started in it: what a funders' report for a year covers.
 """
 
 from __future__ import annotations
@@ -11,89 +16,181 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 
-from matching.models import (
-    MeetingLog,
-    MenteeApplication,
-    Mentorship,
-    MentorshipStatus,
-    Program,
-)
+from matching.models import MeetingLog, MenteeApplication, Mentorship, MentorshipStatus, Program
 from surveys import question_types
-from surveys.models import Answer, Invitation, SurveyKind
-from surveys.seed import SELF_RATINGS
+from surveys.models import Answer, Invitation, ProgramOutcomes, Question, SurveyKind
+
+from .stipends import stipend_mentorships, stipend_totals
 
 logger = logging.getLogger(__name__)
 
 COMPLETED = MentorshipStatus.COMPLETED
+ENDED_EARLY = MentorshipStatus.ENDED_EARLY
+ENDED = (COMPLETED, ENDED_EARLY)
 # A mentorship that got going: the mentee was matched.
-STARTED = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED, MentorshipStatus.COMPLETED,
-           MentorshipStatus.ENDED_EARLY)
+STARTED = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED, COMPLETED, ENDED_EARLY)
+# The figures that pair a mentee's baseline answer with their answer at the end.
+PAIRED_FIGURES = ("self_rating", "p_fulltime")
+# The follow-up figures counted per cohort.
+COHORT_FIGURES = ("funded_or_hired", "fulltime_in_field")
+# Mentors' own answers counted per mentor.
+MENTOR_FIGURES = ("worth_it", "mentor_again", "mentor_hours")
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both included; either may be open."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __bool__(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def q(self, path: str) -> Q:
+        """The rows whose date at `path` falls in the period."""
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{path}__gte": self.start})
+        if self.end:
+            q &= Q(**{f"{path}__lte": self.end})
+        return q
+
+    @property
+    def label(self) -> str:
+        if self.start and self.end:
+            return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+        if self.start:
+            return f"from {self.start:%-d %b %Y}"
+        if self.end:
+            return f"up to {self.end:%-d %b %Y}"
+        return "all time"
 
 
 @dataclass
 class Raw:
     programs: list[dict]
+    period: Period = field(default_factory=Period)
     applications: dict = field(default_factory=lambda: defaultdict(dict))
     mentees: dict = field(default_factory=dict)
+    # {(program id, status): minutes logged} for ended mentorships.
     minutes: dict = field(default_factory=dict)
+    # {(program id, kind): {"sent", "answered", "in_progress"}}
     invitations: dict = field(default_factory=dict)
+    # {(program id, kind, key): invitations sent whose survey asks the question}
+    asked: dict = field(default_factory=dict)
+    # {(program id, kind, key): {value: count}}: numbers, single and multiple choices.
     numbers: dict = field(default_factory=lambda: defaultdict(dict))
     choices: dict = field(default_factory=lambda: defaultdict(dict))
+    # {(program id, kind, key): count} of free-text answers.
+    texts: dict = field(default_factory=dict)
+    # {(program id, kind, key): figure name}: where each question's answers count.
+    figures: dict = field(default_factory=dict)
+    # {(kind, key): {"label", "text", "type", "choices", "figure"}} of the newest version.
+    questions: dict = field(default_factory=dict)
+    # {(program id, key): {(before, after): count}}
     pairs: dict = field(default_factory=lambda: defaultdict(dict))
+    # Per mentor: {(program id, mentor id): {...}}
+    mentors: dict = field(default_factory=dict)
+    mentor_answers: dict = field(default_factory=lambda: defaultdict(dict))
+    # Per cohort (program id, "2025 H2", status, months after).
+    cohort_ended: dict = field(default_factory=dict)
+    cohort_asked: dict = field(default_factory=dict)
+    cohort_answers: dict = field(default_factory=lambda: defaultdict(dict))
+    # {program id: (follow-up months, goal %)} for programs with their own settings.
+    settings: dict = field(default_factory=dict)
     # {(program id, currency, payee role, status): total}; None if payments can't tell.
     stipends: dict | None = None
+    # {(program id, status): ended mentorships whose mentee was granted a stipend}.
+    stipend_mentorships: dict | None = None
 
 
-def load() -> Raw:
-    raw = Raw(programs=list(
-        Program.objects.order_by("name", "pk").values("id", "name", "slug", "currency")))
+def load(period: Period | None = None) -> Raw:
+    period = period or Period()
+    raw = Raw(programs=list(Program.objects.order_by("name", "pk").values(
+        "id", "name", "slug", "currency", "admission")), period=period)
     _applications(raw)
     _mentees(raw)
     _minutes(raw)
     _invitations(raw)
+    _asked(raw)
     _answers(raw)
+    _questions(raw)
     _pairs(raw)
-    raw.stipends = stipend_totals()
+    _per_mentor(raw)
+    _mentor_answers(raw)
+    _cohorts(raw)
+    raw.settings = ProgramOutcomes.for_programs()
+    raw.stipends = stipend_totals(period)
+    raw.stipend_mentorships = stipend_mentorships(period)
     return raw
 
 
+# --- who applied, started and ended -------------------------------------------------------
+
+
 def _applications(raw: Raw) -> None:
-    rows = (MenteeApplication.objects.values("program_id", "status")
-            .annotate(n=Count("pk")).order_by())
+    rows = (MenteeApplication.objects.filter(raw.period.q("submitted_at__date"))
+            .values("program_id", "status").annotate(n=Count("pk")).order_by())
     for row in rows:
         raw.applications[row["program_id"]][row["status"]] = row["n"]
 
 
 def _mentees(raw: Raw) -> None:
     applied = Q(mentee__application__isnull=False)
-    done = Q(status=COMPLETED)
+    started = raw.period.q("start_date")
+    ended = raw.period.q("ended_on")
+    done = Q(status=COMPLETED) & ended
+    early = Q(status=ENDED_EARLY) & ended
+    rows = Mentorship.objects.filter(status__in=STARTED)
+    if raw.period:  # (an empty Q() would drop out of the OR, leaving the ended ones)
+        rows = rows.filter(started | done | early)
     rows = (
-        Mentorship.objects.filter(status__in=STARTED).values("program_id")
+        rows.values("program_id")
         .annotate(
-            matched=Count("mentee", distinct=True, filter=applied),
+            matched=Count("mentee", distinct=True, filter=applied & started),
             completed=Count("mentee", distinct=True, filter=applied & done),
-            matched_all=Count("mentee", distinct=True),
+            matched_all=Count("mentee", distinct=True, filter=started),
             completed_all=Count("mentee", distinct=True, filter=done),
             completed_mentorships=Count("pk", filter=done),
-            ended_early=Count("pk", filter=Q(status=MentorshipStatus.ENDED_EARLY)),
+            ended_early=Count("pk", filter=early),
         ).order_by()
     )
     raw.mentees = {row.pop("program_id"): row for row in rows}
 
 
 def _minutes(raw: Raw) -> None:
-    """Meeting minutes logged in completed mentorships (what their mentors gave)."""
-    rows = (MeetingLog.objects.filter(mentorship__status=COMPLETED)
-            .values("mentorship__program_id").annotate(minutes=Sum("minutes")).order_by())
-    raw.minutes = {row["mentorship__program_id"]: row["minutes"] or 0 for row in rows}
+    """Meeting minutes logged in ended mentorships (what their mentors gave)."""
+    rows = (MeetingLog.objects.filter(mentorship__status__in=ENDED)
+            .filter(raw.period.q("mentorship__ended_on"))
+            .values("mentorship__program_id", "mentorship__status")
+            .annotate(minutes=Sum("minutes")).order_by())
+    raw.minutes = {(row["mentorship__program_id"], row["mentorship__status"]):
+                   row["minutes"] or 0 for row in rows}
+
+
+# --- surveys ----------------------------------------------------------------------------
+
+
+def _in_period(period: Period, prefix: str = "") -> Q:
+    """The invitations of the period: a baseline by its mentorship's start, the others by
+    its end."""
+    if not period:
+        return Q()
+    baseline = Q(**{f"{prefix}kind": SurveyKind.MENTEE_BASELINE})
+    return ((baseline & period.q(f"{prefix}mentorship__start_date"))
+            | (~baseline & period.q(f"{prefix}mentorship__ended_on")))
 
 
 def _invitations(raw: Raw) -> None:
     rows = (
-        Invitation.objects.values("mentorship__program_id", "kind")
+        Invitation.objects.filter(_in_period(raw.period))
+        .values("mentorship__program_id", "kind")
         .annotate(
             sent=Count("pk", filter=Q(sent_at__isnull=False)),
             answered=Count("pk", filter=Q(response__submitted_at__isnull=False)),
@@ -107,37 +204,86 @@ def _invitations(raw: Raw) -> None:
             "in_progress": row["in_progress"]}
 
 
-def _submitted_answers():
-    return Answer.objects.filter(response__submitted_at__isnull=False).annotate(
-        program_id=F("response__invitation__mentorship__program_id"),
-        kind=F("response__invitation__kind"),
-        key=F("question__key"),
+def _asked(raw: Raw) -> None:
+    """How many people were sent a survey asking each question: the denominator of every
+    response rate (a survey sent but not answered, or a question skipped, is no answer).
+    Invitations are counted per template (a few rows), then spread over each template's
+    questions: joining 10,000 invitations to their questions would make 130,000 rows."""
+    rows = (
+        Invitation.objects.filter(_in_period(raw.period), sent_at__isnull=False)
+        .values("mentorship__program_id", "kind", "template_id")
+        .annotate(n=Count("pk")).order_by()
     )
+    per_template = defaultdict(list)
+    for q in Question.objects.values("template_id", "key", "figure").order_by():
+        per_template[q["template_id"]].append((q["key"], q["figure"]))
+    for r in rows:
+        for key, figure in per_template[r["template_id"]]:
+            where = (r["mentorship__program_id"], r["kind"], key)
+            raw.asked[where] = raw.asked.get(where, 0) + r["n"]
+            if figure:
+                raw.figures[where] = figure
+
+
+def _submitted_answers(period: Period):
+    return Answer.objects.filter(response__submitted_at__isnull=False).filter(
+        _in_period(period, "response__invitation__"))
 
 
 def _answers(raw: Raw) -> None:
-    """Every answer of a type reported as numbers, and every one of a type reported as
-    choices (one value, stored as text), counted per program, survey, question key and
-    value: one grouped query for both."""
-    numbers = question_types.names_where(reported_as="numbers")
-    choices = question_types.names_where(reported_as="choices")
-    rows = (_submitted_answers()
-            .filter(Q(question__type__in=numbers, number__isnull=False)
-                    | (Q(question__type__in=choices) & ~Q(text="")))
-            .annotate(type=F("question__type"))
-            .values("program_id", "kind", "key", "type", "number", "text")
-            .annotate(n=Count("pk")).order_by())
+    """Every submitted answer, counted per program, survey, question key, figure and
+    value: one grouped query. Free text is counted, not read (its words are on the
+    question's own page); a multiple choice answer is counted per value ticked."""
+    text_types = question_types.names_where(reported_as="text")
+    rows = (
+        _submitted_answers(raw.period)
+        .annotate(
+            program_id=F("response__invitation__mentorship__program_id"),
+            kind=F("response__invitation__kind"), key=F("question__key"),
+            figure=F("question__figure"), type=F("question__type"),
+            value=Case(When(question__type__in=text_types, then=Value("")),
+                       default=F("text"), output_field=CharField()))
+        .values("program_id", "kind", "key", "figure", "type", "number", "value", "choices")
+        .annotate(n=Count("pk")).order_by()
+    )
     for row in rows:
         where = (row["program_id"], row["kind"], row["key"])
-        # Grouped by both columns: added up, in case a type stores something in the other.
-        counts, value = ((raw.numbers[where], row["number"]) if row["type"] in numbers
-                         else (raw.choices[where], row["text"]))
-        counts[value] = counts.get(value, 0) + row["n"]
+        if row["figure"]:
+            raw.figures[where] = row["figure"]
+        reported = _reported(row["type"])
+        if reported == "numbers" and row["number"] is not None:
+            counts = raw.numbers[where]
+            counts[row["number"]] = counts.get(row["number"], 0) + row["n"]
+        elif reported == "choices":
+            counts = raw.choices[where]
+            for value in (row["choices"] or ([row["value"]] if row["value"] else [])):
+                counts[value] = counts.get(value, 0) + row["n"]
+        elif reported == "text":
+            raw.texts[where] = raw.texts.get(where, 0) + row["n"]
+
+
+def _reported(type_name: str) -> str | None:
+    try:
+        return question_types.get(type_name).reported_as
+    except question_types.UnknownQuestionType:
+        return None
+
+
+def _questions(raw: Raw) -> None:
+    """The wording of each (survey, key) as its newest version asks it."""
+    rows = (Question.objects.order_by("template__version", "template_id", "pk")
+            .values("template__kind", "key", "text", "short_label", "type", "choices",
+                    "figure", "order"))
+    for row in rows:  # newer versions overwrite older ones
+        raw.questions[(row["template__kind"], row["key"])] = {
+            "label": row["short_label"] or row["text"], "text": row["text"],
+            "type": row["type"], "choices": question_types.parse_choices(row["choices"]),
+            "figure": row["figure"], "order": row["order"]}
 
 
 def _pairs(raw: Raw) -> None:
-    """Each final self-rating with the same mentee's baseline answer to the same key,
-    counted per (before, after)."""
+    """Each end-of-mentorship answer to a paired figure with the same mentee's baseline
+    answer to the same key, counted per (before, after)."""
     baseline = (
         Answer.objects.filter(
             response__submitted_at__isnull=False,
@@ -148,32 +294,109 @@ def _pairs(raw: Raw) -> None:
         ).values("number")[:1]
     )
     rows = (
-        _submitted_answers()
-        .filter(kind=SurveyKind.MENTEE_FINAL, key__in=SELF_RATINGS_AND_P,
-                number__isnull=False)
-        .annotate(before=Subquery(baseline)).filter(before__isnull=False)
+        _submitted_answers(raw.period)
+        .filter(response__invitation__kind__in=(SurveyKind.MENTEE_FINAL,
+                                                SurveyKind.MENTEE_EXIT),
+                question__figure__in=PAIRED_FIGURES, number__isnull=False)
+        .annotate(before=Subquery(baseline), program_id=F(
+            "response__invitation__mentorship__program_id"), key=F("question__key"))
+        .filter(before__isnull=False)
         .values("program_id", "key", "before", "number").annotate(n=Count("pk")).order_by()
     )
     for row in rows:
         raw.pairs[(row["program_id"], row["key"])][(row["before"], row["number"])] = row["n"]
 
 
-SELF_RATINGS_AND_P = [*SELF_RATINGS, "p_fulltime"]
+# --- per mentor ---------------------------------------------------------------------------
 
 
-def stipend_totals() -> dict | None:
-    """Approved and paid stipends per program, currency, payee role and status, read from
-    the payments app if it offers them; None (the figure is left out) if it does not."""
-    try:
-        from payments.models import StipendRequest
-    except ImportError:
-        return None
-    names = {f.name for f in StipendRequest._meta.get_fields()}
-    if not {"program", "amount", "status", "currency", "payee_role"} <= names:
-        logger.warning("payments.StipendRequest lacks the fields the impact dashboard reads")
-        return None
-    rows = (StipendRequest.objects.filter(status__in=["approved", "paid"])
-            .values("program_id", "currency", "payee_role", "status")
-            .annotate(total=Sum("amount")).order_by())
-    return {(r["program_id"], r["currency"], r["payee_role"], r["status"]): r["total"]
-            for r in rows}
+def _per_mentor(raw: Raw) -> None:
+    """Each mentor's ended mentorships and the minutes they logged in them: two grouped
+    queries (a subquery per mentor row costs seconds at 10,000 mentorships)."""
+    rows = (Mentorship.objects.filter(status__in=ENDED).filter(raw.period.q("ended_on"))
+            .values("program_id", "mentor")
+            .annotate(ended=Count("pk"), completed=Count("pk", filter=Q(status=COMPLETED)))
+            .order_by())
+    raw.mentors = {(r["program_id"], r["mentor"]): {
+        "ended": r["ended"], "completed": r["completed"], "minutes": 0} for r in rows}
+    minutes = (MeetingLog.objects.filter(mentorship__status__in=ENDED)
+               .filter(raw.period.q("mentorship__ended_on"))
+               .values("mentorship__program_id", "mentorship__mentor")
+               .annotate(total=Sum("minutes")).order_by())
+    for r in minutes:
+        row = raw.mentors.get((r["mentorship__program_id"], r["mentorship__mentor"]))
+        if row is not None:
+            row["minutes"] = r["total"] or 0
+
+
+def _mentor_answers(raw: Raw) -> None:
+    """Mentors' own end-survey answers to the per-mentor figures, per mentor."""
+    rows = (
+        _submitted_answers(raw.period)
+        .filter(question__figure__in=MENTOR_FIGURES,
+                response__invitation__kind__in=(SurveyKind.MENTOR_FINAL,
+                                                SurveyKind.MENTOR_EXIT))
+        .annotate(program_id=F("response__invitation__mentorship__program_id"),
+                  mentor=F("response__invitation__mentorship__mentor"),
+                  figure=F("question__figure"))
+        .values("program_id", "mentor", "figure", "number", "text")
+        .annotate(n=Count("pk")).order_by()
+    )
+    for row in rows:
+        value = row["number"] if row["figure"] == "mentor_hours" else row["text"]
+        counts = raw.mentor_answers[(row["program_id"], row["mentor"], row["figure"])]
+        counts[value] = counts.get(value, 0) + row["n"]
+
+
+# --- alumni, per cohort -------------------------------------------------------------------
+
+
+def cohort_label(year: int, month: int) -> str:
+    """The half-year a mentorship started in: its cohort ("2025 H2")."""
+    return f"{year} H{1 if month <= 6 else 2}"
+
+
+def _cohort(prefix: str = "") -> dict:
+    return {"year": ExtractYear(f"{prefix}start_date"),
+            "month": ExtractMonth(f"{prefix}start_date")}
+
+
+def _cohorts(raw: Raw) -> None:
+    """Per program, cohort and how the mentorship ended: the mentorships that ended, the
+    follow-ups sent at each offset, and their answers to the cohort figures."""
+    ended = (Mentorship.objects.filter(status__in=ENDED).filter(raw.period.q("ended_on"))
+             .annotate(**_cohort()).values("program_id", "year", "month", "status")
+             .annotate(n=Count("pk")).order_by())
+    for r in ended:
+        key = (r["program_id"], cohort_label(r["year"], r["month"]), r["status"])
+        raw.cohort_ended[key] = raw.cohort_ended.get(key, 0) + r["n"]
+    followups = Invitation.objects.filter(kind=SurveyKind.MENTEE_FOLLOWUP,
+                                          sent_at__isnull=False).filter(
+        raw.period.q("mentorship__ended_on"))
+    asked = (followups.annotate(**_cohort("mentorship__"))
+             .values("mentorship__program_id", "year", "month", "mentorship__status",
+                     "months_after")
+             .annotate(n=Count("pk"), answered=Count(
+                 "pk", filter=Q(response__submitted_at__isnull=False))).order_by())
+    for r in asked:
+        key = (r["mentorship__program_id"], cohort_label(r["year"], r["month"]),
+               r["mentorship__status"], r["months_after"])
+        sent, answered = raw.cohort_asked.get(key, (0, 0))
+        raw.cohort_asked[key] = (sent + r["n"], answered + r["answered"])
+    answers = (
+        Answer.objects.filter(response__submitted_at__isnull=False,
+                              response__invitation__in=followups,
+                              question__figure__in=COHORT_FIGURES)
+        .annotate(**_cohort("response__invitation__mentorship__"),
+                  program_id=F("response__invitation__mentorship__program_id"),
+                  status=F("response__invitation__mentorship__status"),
+                  months=F("response__invitation__months_after"),
+                  figure=F("question__figure"))
+        .values("program_id", "year", "month", "status", "months", "figure", "text")
+        .annotate(n=Count("pk")).order_by()
+    )
+    for r in answers:
+        key = (r["program_id"], cohort_label(r["year"], r["month"]), r["status"],
+               r["months"], r["figure"])
+        counts = raw.cohort_answers[key]
+        counts[r["text"]] = counts.get(r["text"], 0) + r["n"]

@@ -208,3 +208,42 @@ def merge(*histograms: Histogram) -> dict[float, int]:
 def shares(counts: Mapping[str, int], order: list[str]) -> dict[str, float | None]:
     n = sum(counts.get(key, 0) for key in order)
     return {key: (100.0 * counts.get(key, 0) / n if n else None) for key in order}
+
+
+# The normal quantile for the 95% Wilson interval.
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `n`, in %, with its 95% Wilson score interval (sound for small n and for
+    shares near 0 or 100, unlike the textbook p ± 1.96·se)."""
+
+    part: int
+    n: int
+
+    @property
+    def reportable(self) -> bool:
+        return self.n >= MIN_RESPONSES
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.part / self.n if self.n else None
+
+    def interval(self, z: float = Z95) -> tuple[float, float] | None:
+        if not self.n:
+            return None
+        p, n = self.part / self.n, self.n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
+
+
+def non_response_bound(histogram: Histogram, asked: int) -> float | None:
+    """The mean if everyone asked who gave no answer had answered 0 ("gained nothing"):
+    the sum of the answers over the number asked. With more asked than answered it pulls
+    the mean toward 0: an honest floor for a figure where 0 means no effect."""
+    if not asked:
+        return None
+    total = sum(float(value) * count for value, count in histogram.items())
+    return total / max(asked, sum(histogram.values()))
