@@ -15,14 +15,15 @@ from django.utils.html import format_html
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
 from . import services
-from .models import Answer, Invitation, Question, Response, SurveyTemplate
+from .models import Answer, Invitation, ProgramOutcomes, Question, Response, SurveyTemplate
 
 
 class QuestionInline(admin.StackedInline):
     model = Question
     extra = 0
     fields = [("key", "order", "type", "required"), "text", "help_text",
-              ("low_label", "high_label"), ("min_value", "max_value"), "choices"]
+              ("low_label", "high_label"), ("min_value", "max_value"), "choices",
+              ("figure", "short_label")]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -197,3 +198,12 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProgramOutcomes)
+class ProgramOutcomesAdmin(ReadOnlyHistoryAdmin):
+    """When a program's alumni are followed up, and the share funded or hired it aims
+    for. A program without a row follows up at 6 and 12 months, aiming for 80%."""
+
+    list_display = ["program", "followup_months", "goal_funded_or_hired"]
+    list_select_related = ["program"]

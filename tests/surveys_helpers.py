@@ -38,10 +38,11 @@ OK = {SurveyKind.MENTEE_FINAL: MENTEE_FINAL_OK, SurveyKind.MENTOR_FINAL: MENTOR_
       SurveyKind.MENTOR_EXIT: MENTOR_EXIT_OK, SurveyKind.MENTEE_FOLLOWUP: FOLLOWUP_OK}
 
 
-def completed(program, *, days_ago=5, minutes=(), **kw):
-    """A completed mentorship written directly, with meetings of `minutes`."""
+def completed(program, *, days_ago=5, minutes=(), status="completed", **kw):
+    """A completed (or ended early) mentorship written directly, with meetings of
+    `minutes`."""
     today = timezone.localdate()
-    m = MentorshipFactory(program=program, status="completed",
+    m = MentorshipFactory(program=program, status=status,
                           start_date=today - timedelta(days=120),
                           ended_on=today - timedelta(days=days_ago), **kw)
     for value in minutes:

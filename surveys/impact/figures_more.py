@@ -205,6 +205,38 @@ class MentorFigures:
         }
 
 
+    def mentor_rows(self) -> list[dict]:
+        """One row per mentor (organizers only): mentorships ended, hours logged, their own
+        worth-it and would-mentor-again answers, their mentees' ratings of them and their
+        mentees' follow-up outcomes. Each share and mean is suppressed under 5 answers."""
+        names = {p["id"]: p["name"] for p in self.raw.programs}
+        rows = []
+        for (pid, mentor), row in self.raw.mentors.items():
+            if pid not in self._id_set:
+                continue
+
+            def counts(figure, pid=pid, mentor=mentor):
+                return self.raw.mentor_answers.get((pid, mentor, figure), {})
+
+            worth, again, outcomes = counts("worth_it"), counts("mentor_again"), \
+                counts("funded_or_hired")
+            rating = summarize(counts("mentor_rating"))
+            rows.append({
+                "mentor_id": mentor, "name": self.raw.mentor_names.get(mentor, "?"),
+                "program": names[pid], "ended": row["ended"], "completed": row["completed"],
+                "hours": row["minutes"] / 60,
+                "worth_it": _share(worth.get("yes", 0), sum(worth.values())),
+                "again": _share(again.get("yes", 0) + again.get("yes_if", 0),
+                                sum(again.values())),
+                "rating": {"n": rating.n, "suppressed": rating.n < MIN_RESPONSES,
+                           "mean": rating.mean, "ci_low": rating.ci_low,
+                           "ci_high": rating.ci_high, "has_ci": rating.has_ci},
+                "funded_or_hired": _share(sum(outcomes.get(v, 0) for v in FUNDED_OR_HIRED),
+                                          sum(outcomes.values())),
+            })
+        return sorted(rows, key=lambda r: (r["program"], r["name"], r["mentor_id"]))
+
+
 def _as_percent(summary: dict) -> dict:
     for key in ("mean", "median", "ci_low", "ci_high"):
         if summary[key] is not None:

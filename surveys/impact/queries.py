@@ -21,7 +21,14 @@ from datetime import date
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from matching.models import MeetingLog, MenteeApplication, Mentorship, MentorshipStatus, Program
+from matching.models import (
+    MeetingLog,
+    MenteeApplication,
+    Mentor,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+)
 from surveys import question_types
 from surveys.models import Answer, Invitation, ProgramOutcomes, Question, SurveyKind
 
@@ -38,8 +45,11 @@ STARTED = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED, COMPLETED, ENDED_EA
 PAIRED_FIGURES = ("self_rating", "p_fulltime")
 # The follow-up figures counted per cohort.
 COHORT_FIGURES = ("funded_or_hired", "fulltime_in_field")
-# Mentors' own answers counted per mentor.
-MENTOR_FIGURES = ("worth_it", "mentor_again", "mentor_hours")
+# Answers counted per mentor: their own, their mentees' ratings of them, and their
+# mentees' outcomes in the follow-ups.
+MENTOR_FIGURES = ("worth_it", "mentor_again", "mentor_hours", "mentor_rating",
+                  "funded_or_hired")
+NUMBER_FIGURES = ("mentor_hours", "mentor_rating")
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,9 @@ class Raw:
     questions: dict = field(default_factory=dict)
     # {(program id, key): {(before, after): count}}
     pairs: dict = field(default_factory=lambda: defaultdict(dict))
-    # Per mentor: {(program id, mentor id): {...}}
+    # Per mentor: {(program id, mentor id): {...}}, and their names.
     mentors: dict = field(default_factory=dict)
+    mentor_names: dict = field(default_factory=dict)
     mentor_answers: dict = field(default_factory=lambda: defaultdict(dict))
     # Per cohort (program id, "2025 H2", status, months after).
     cohort_ended: dict = field(default_factory=dict)
@@ -327,15 +338,16 @@ def _per_mentor(raw: Raw) -> None:
         row = raw.mentors.get((r["mentorship__program_id"], r["mentorship__mentor"]))
         if row is not None:
             row["minutes"] = r["total"] or 0
+    raw.mentor_names = dict(Mentor.objects.filter(
+        pk__in={mentor for _, mentor in raw.mentors}).values_list("pk", "user__name"))
 
 
 def _mentor_answers(raw: Raw) -> None:
-    """Mentors' own end-survey answers to the per-mentor figures, per mentor."""
+    """Per mentor: their own end-survey answers, their mentees' ratings of them, and their
+    mentees' follow-up outcomes."""
     rows = (
         _submitted_answers(raw.period)
-        .filter(question__figure__in=MENTOR_FIGURES,
-                response__invitation__kind__in=(SurveyKind.MENTOR_FINAL,
-                                                SurveyKind.MENTOR_EXIT))
+        .filter(question__figure__in=MENTOR_FIGURES)
         .annotate(program_id=F("response__invitation__mentorship__program_id"),
                   mentor=F("response__invitation__mentorship__mentor"),
                   figure=F("question__figure"))
@@ -343,7 +355,7 @@ def _mentor_answers(raw: Raw) -> None:
         .annotate(n=Count("pk")).order_by()
     )
     for row in rows:
-        value = row["number"] if row["figure"] == "mentor_hours" else row["text"]
+        value = row["number"] if row["figure"] in NUMBER_FIGURES else row["text"]
         counts = raw.mentor_answers[(row["program_id"], row["mentor"], row["figure"])]
         counts[value] = counts.get(value, 0) + row["n"]
 
