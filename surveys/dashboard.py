@@ -1,14 +1,15 @@
-"""The surveys a person still owes, at the top of their dashboard (a block registered
-with ``matching.dashboard``). Imported by ``SurveysConfig.ready()``."""
+"""The surveys a person still owes, at the top of their dashboard, and a mentor's own
+figures under their sheet (blocks registered with ``matching.dashboard``). Imported by
+``SurveysConfig.ready()``."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from matching.dashboard import dashboard_extra
 from matching.models import RUNNING_STATUSES
 
-from .models import MENTEE_KINDS, Invitation, SurveyKind
+from .models import MENTEE_KINDS, Answer, Invitation, SurveyKind
 from .tokens import survey_token
 
 
@@ -38,3 +39,53 @@ def surveys_waiting(user) -> dict | None:
             "started": hasattr(invitation, "response"),
         })
     return {"surveys": waiting} if waiting else None
+
+
+# What a mentor may see of their own figures, each only from MIN_RESPONSES answers on:
+# under that, an answer could be traced to one mentee.
+OWN_FIGURES = {
+    "mentor_rating": "Your mentees' rating of you (1–10)",
+    "funded_or_hired": "Your mentees funded or hired since (alumni follow-ups)",
+    "worth_it": "Mentorships you said were worth your time",
+}
+
+
+@dashboard_extra(place="mentor_sheet", template="surveys/_mentor_figures.html")
+def mentor_own_figures(user, sections) -> dict[int, dict]:
+    """Under each mentor sheet: the mentor's own aggregate figures (one grouped query),
+    each shown only once it rests on at least MIN_RESPONSES answers."""
+    from .impact.stats import MIN_RESPONSES
+    from .named_figures import FUNDED_OR_HIRED
+
+    mentor_ids = [section["mentor"].pk for section in sections]
+    if not mentor_ids:
+        return {}
+    rows = (Answer.objects.filter(response__submitted_at__isnull=False,
+                                  response__invitation__mentorship__mentor__in=mentor_ids,
+                                  question__figure__in=OWN_FIGURES)
+            .values("response__invitation__mentorship__mentor", "question__figure",
+                    "number", "text").annotate(n=Count("pk")).order_by())
+    counts: dict = {}
+    for r in rows:
+        cell = counts.setdefault((r["response__invitation__mentorship__mentor"],
+                                  r["question__figure"]), {"n": 0, "sum": 0.0, "yes": 0})
+        cell["n"] += r["n"]
+        if r["number"] is not None:
+            cell["sum"] += float(r["number"]) * r["n"]
+        if r["text"] in ("yes", *FUNDED_OR_HIRED):
+            cell["yes"] += r["n"]
+    blocks = {}
+    for mentor in mentor_ids:
+        if not any((mentor, figure) in counts for figure in OWN_FIGURES):
+            continue  # nothing answered yet: no block
+        figures = []
+        for figure, label in OWN_FIGURES.items():
+            cell = counts.get((mentor, figure), {"n": 0})
+            shown = cell["n"] >= MIN_RESPONSES
+            value = None
+            if shown:
+                value = (f"{cell['sum'] / cell['n']:.1f}" if figure == "mentor_rating"
+                         else f"{100 * cell['yes'] / cell['n']:.0f}%")
+            figures.append({"label": label, "n": cell["n"], "value": value})
+        blocks[mentor] = {"figures": figures, "min": MIN_RESPONSES}
+    return blocks

@@ -2,6 +2,7 @@
 leavers apart and together, and mentors counted once each (not once per mentorship)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from surveys.impact import queries
@@ -77,3 +78,20 @@ def test_mentors_are_counted_once_each(program):
     assert (rows[grace.pk]["ended"], rows[grace.pk]["hours"]) == (2, 4.0)
     assert rows[grace.pk]["worth_it"]["share"] == pytest.approx(50.0)
     assert rows[alan.pk]["worth_it"]["share"] == pytest.approx(100.0)
+
+
+def test_a_mentor_sees_their_own_figures_only_from_five_answers(program, client):
+    # Grace: 5 mentees rated her 6, 7, 8, 9, 10 (mean 8.0). Alan: 4 ratings, not shown.
+    grace, alan = (MentorFactory(program=program, capacity=9, user__name="Grace"),
+                   MentorFactory(program=program, capacity=9, user__name="Alan"))
+    for mentor, ratings in ((grace, ["6", "7", "8", "9", "10"]), (alan, ["2", "3", "4", "5"])):
+        for rating in ratings:
+            answer(invitation(completed(program, mentor=mentor)), mentor_rating=rating)
+    client.force_login(grace.user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Your mentees&#x27; rating of you (1–10): <strong>8.0</strong> (n = 5)" in html
+    assert "3.5" not in html  # Alan's mean is never on Grace's page
+    client.force_login(alan.user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "of you (1–10): <strong>" not in html
+    assert "shown from 5 answers (4 so far)" in html

@@ -99,6 +99,8 @@ class Raw:
     choices: dict = field(default_factory=lambda: defaultdict(dict))
     # {(program id, kind, key): count} of free-text answers.
     texts: dict = field(default_factory=dict)
+    # {(program id, kind, key): count} of every submitted answer (the n of a question).
+    answered: dict = field(default_factory=dict)
     # {(program id, kind, key): figure name}: where each question's answers count.
     figures: dict = field(default_factory=dict)
     # {(kind, key): {"label", "text", "type", "choices", "figure"}} of the newest version.
@@ -259,6 +261,7 @@ def _answers(raw: Raw) -> None:
     )
     for row in rows:
         where = (row["program_id"], row["kind"], row["key"])
+        raw.answered[where] = raw.answered.get(where, 0) + row["n"]
         if row["figure"]:
             raw.figures[where] = row["figure"]
         reported = _reported(row["type"])

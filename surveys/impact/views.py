@@ -7,17 +7,20 @@ runs the same handful of grouped queries whatever the number of mentorships.
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from surveys.models import Answer, SurveyKind
 from surveys.permissions import is_organizer
 
-from . import queries
+from . import queries, raw_export
 from .export import FIGURES, chart_data, to_csv
 from .figures import Figures, by_program
+from .questions import question_panels
 from .stats import MIN_RESPONSES
 
 
@@ -48,7 +51,10 @@ def _scope(request, raw):
 def _build(request):
     raw = queries.load()
     program, ids, label = _scope(request, raw)
-    figs = Figures(raw, ids).all()
+    figures = Figures(raw, ids)
+    figs = figures.all()
+    figs["questions"] = question_panels(figures)
+    figs["mentor_rows"] = figures.mentor_rows()
     per_program = by_program(raw) if program is None and len(raw.programs) > 1 else None
     return raw, program, label, figs, per_program
 
@@ -92,3 +98,63 @@ def export(request, figure: str):
     response["Content-Disposition"] = (
         f'attachment; filename="impact-{figure}-{scope}-{stamp}.csv"')
     return response
+
+
+def _program_ids(request):
+    slug = request.GET.get("program", "")
+    if not slug:
+        return None, "all-programs"
+    found = list(queries.Program.objects.filter(slug=slug).values_list("pk", flat=True))
+    if not found:
+        raise Http404("No such program.")
+    return found, slug
+
+
+@never_cache
+@require_GET
+@_organizers_only
+def raw_answers(request, fmt: str):
+    """Every submitted answer, one row each; pseudonymised unless ``?names=1``."""
+    ids, scope = _program_ids(request)
+    names = request.GET.get("names") == "1"
+    stamp = timezone.localdate().isoformat()
+    filename = f"survey-answers-{scope}{'-named' if names else ''}-{stamp}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            raw_export.xlsx_bytes(ids, names=names),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = StreamingHttpResponse(raw_export.csv_chunks(ids, names=names),
+                                         content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_GET
+@_organizers_only
+def answers(request, kind: str, key: str):
+    """The free-text answers to one question, newest first, searchable (``?q=``)."""
+    if kind not in SurveyKind.values:
+        raise Http404("No such survey.")
+    ids, _ = _program_ids(request)
+    rows = (Answer.objects.filter(response__submitted_at__isnull=False,
+                                  response__invitation__kind=kind, question__key=key)
+            .exclude(text="")
+            .select_related("question", "response__invitation__mentorship__program")
+            .order_by("-response__submitted_at", "-pk"))
+    if ids is not None:
+        rows = rows.filter(response__invitation__mentorship__program_id__in=ids)
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        rows = rows.filter(text__icontains=search)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    question = page.object_list[0].question if page.object_list else None
+    return render(request, "surveys/impact_answers.html", {
+        "kind_label": SurveyKind(kind).label, "key": key, "question": question,
+        "page": page, "search": search, "program_slug": request.GET.get("program", ""),
+        "rows": [{"text": a.text, "program": a.response.invitation.mentorship.program.name,
+                  "on": a.response.submitted_at,
+                  "respondent": raw_export.pseudonym(a.response.invitation.person_id)}
+                 for a in page.object_list],
+    })

@@ -37,3 +37,12 @@ def pct(value) -> str:
     if value is None:
         return "–"
     return f"{value:.0f}%"
+
+
+@register.filter
+def index(values, i):
+    """values[i], or None past the end."""
+    try:
+        return values[int(i)]
+    except (IndexError, TypeError, ValueError):
+        return None

@@ -1,0 +1,87 @@
+"""Every question reported on its own, by its type: whatever an organizer adds to a
+survey reaches the dashboard and the raw export, named figure or not.
+
+How a question is reported is its type's ``reported_as`` (``surveys.question_types``):
+numbers get a histogram, the mean and its 95% CI; choices get counts per value; free text
+gets a count and a link to its readable, searchable list (``views.answers``). Each panel
+carries n, the people asked and the response rate; under ``MIN_RESPONSES`` answers it
+shows "too few to report".
+"""
+
+from __future__ import annotations
+
+from surveys import question_types
+from surveys.models import SurveyKind
+
+from .stats import MIN_RESPONSES, merge, summarize
+
+KIND_ORDER = {kind: i for i, kind in enumerate(SurveyKind.values)}
+
+
+def _rate(part, whole):
+    return 100.0 * part / whole if whole else None
+
+
+def _numbers(panel: dict, figures, where: list) -> None:
+    histogram = merge(*(figures.raw.numbers.get(w, {}) for w in where))
+    s = summarize(histogram)
+    bars = sorted((float(v), n) for v, n in histogram.items())
+    top = max((n for _, n in bars), default=0)
+    panel.update(mean=s.mean, median=s.median, ci_low=s.ci_low, ci_high=s.ci_high,
+                 has_ci=s.has_ci, top=top,
+                 bars=[{"label": _fmt(v), "count": n} for v, n in bars])
+
+
+def _choices(panel: dict, figures, where: list) -> None:
+    counts: dict[str, int] = {}
+    for w in where:
+        for value, n in figures.raw.choices.get(w, {}).items():
+            counts[value] = counts.get(value, 0) + n
+    known = dict(panel["choices"])
+    options = [*known, *sorted(v for v in counts if v not in known)]
+    panel["options"] = [{"value": v, "label": known.get(v, v), "count": counts.get(v, 0),
+                         "share": _rate(counts.get(v, 0), panel["n"])} for v in options]
+
+
+def _text(panel: dict, figures, where: list) -> None:
+    """Free text: only the count here; the words are on the question's own page."""
+
+
+BUILDERS = {"numbers": _numbers, "choices": _choices, "text": _text}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def question_panels(figures) -> list[dict]:
+    """One panel per question asked in the scope (by survey and key, all versions and
+    programs together), in the surveys' order."""
+    raw, ids = figures.raw, figures._id_set
+    cells: dict[tuple[str, str], list] = {}
+    for where in {*raw.asked, *raw.answered}:
+        pid, kind, key = where
+        if pid in ids:
+            cells.setdefault((kind, key), []).append(where)
+    panels = []
+    for (kind, key), where in cells.items():
+        q = raw.questions.get((kind, key))
+        if q is None:
+            continue
+        try:
+            qtype = question_types.get(q["type"])
+        except question_types.UnknownQuestionType:
+            continue
+        n = sum(raw.answered.get(w, 0) for w in where)
+        asked = sum(raw.asked.get(w, 0) for w in where)
+        panel = {"kind": kind, "kind_label": SurveyKind(kind).label, "key": key,
+                 "text": q["text"], "label": q["label"], "type": qtype.name,
+                 "type_label": qtype.label, "reported_as": qtype.reported_as,
+                 "figure": q["figure"], "choices": q["choices"], "order": q["order"],
+                 "n": n, "asked": asked, "rate": _rate(n, asked),
+                 "suppressed": n < MIN_RESPONSES}
+        if not panel["suppressed"]:
+            BUILDERS[qtype.reported_as](panel, figures, where)
+        panels.append(panel)
+    return sorted(panels, key=lambda p: (KIND_ORDER.get(p["kind"], 99), p["order"],
+                                         p["key"]))

@@ -1,0 +1,93 @@
+"""Every submitted answer, one row each, as CSV or XLSX: what an evaluator loads into R or
+a spreadsheet to check the dashboard, or to ask what it doesn't.
+
+Pseudonymised by default: a respondent is a stable code (the same person has the same
+code in every survey and every export, so answers can be joined), not a name. The code is
+an HMAC of the person's id with the site's secret, so it can't be reversed without it.
+Names and emails are added only when an organizer asks (``names=True``). Cells go through
+``mm_program.spreadsheets.spreadsheet_row``, the one rule against formula injection, in
+both formats (a spreadsheet runs a formula from an XLSX string cell as well).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.utils.crypto import salted_hmac
+
+from mm_program.spreadsheets import spreadsheet_row
+from surveys import question_types
+from surveys.models import Answer
+
+HEADER = ["respondent", "program", "survey", "months_after", "mentorship_ended",
+          "submitted_on", "question_key", "question", "type", "value"]
+IDENTITY = ["name", "email"]
+SALT = "surveys.impact.raw_export"
+
+
+def pseudonym(user_id: int) -> str:
+    return "R-" + salted_hmac(SALT, str(user_id)).hexdigest()[:10]
+
+
+def _rows(program_ids, *, names: bool) -> Iterator[list]:
+    answers = Answer.objects.filter(response__submitted_at__isnull=False)
+    if program_ids is not None:
+        answers = answers.filter(response__invitation__mentorship__program_id__in=program_ids)
+    fields = ["response__invitation__person_id", "response__invitation__mentorship__program__name",
+              "response__invitation__kind", "response__invitation__months_after",
+              "response__invitation__mentorship__status", "response__submitted_at",
+              "question__key", "question__text", "question__type", "number", "text",
+              "choices"]
+    if names:
+        fields += ["response__invitation__person__name",
+                   "response__invitation__person__email"]
+    rows = (answers.order_by("response__submitted_at", "response_id", "question__order",
+                             "question_id").values_list(*fields))
+    stored = {}
+    for row in rows.iterator(chunk_size=2000):
+        (person, program, kind, months, status, submitted, key, text, type_name,
+         number, words, choices, *identity) = row
+        if type_name not in stored:
+            try:
+                stored[type_name] = question_types.get(type_name).stored_in
+            except question_types.UnknownQuestionType:
+                stored[type_name] = "text"
+        value = {"number": number, "text": words, "choices": choices}[stored[type_name]]
+        yield [pseudonym(person), program, kind, months or "", status,
+               submitted.date().isoformat(), key, text, type_name,
+               float(value) if stored[type_name] == "number" and value is not None
+               else value, *identity]
+
+
+def header(*, names: bool) -> list[str]:
+    return [*HEADER, *IDENTITY] if names else list(HEADER)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(program_ids, *, names: bool = False) -> Iterator[str]:
+    """The CSV, a line at a time (for a streaming response)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header(names=names))  # BOM: Excel reads it as UTF-8
+    for row in _rows(program_ids, names=names):
+        yield writer.writerow(spreadsheet_row(row))
+
+
+def xlsx_bytes(program_ids, *, names: bool = False) -> bytes:
+    """The XLSX workbook (openpyxl's write-only mode: rows are not kept in memory)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("answers")
+    sheet.append(header(names=names))
+    for row in _rows(program_ids, names=names):
+        sheet.append(spreadsheet_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
