@@ -36,6 +36,7 @@ from matching.models import (
     MentorshipStatus,
 )
 
+from . import demo_outcomes as outcomes
 from . import question_types, seed
 from .dispatch import LINK_DAYS, current_template
 from .models import Answer, Invitation, Question, Response, SurveyKind, SurveyTemplate
@@ -114,7 +115,7 @@ def _alumni(program, count: int, rng: random.Random) -> int:
         email = email_for(name).replace("@example.org", f"@{ALUMNI_DOMAIN}")
         user = _user(email, name)
         app = MenteeApplication.objects.filter(program=program, email=email).first()
-        started_days_ago = 420 - i * 8
+        started_days_ago = 560 - i * 10  # the first ended over a year ago: 12-month follow-ups
         start = today - timedelta(days=started_days_ago)
         if app is None:
             app = MenteeApplication.objects.create(
@@ -159,7 +160,8 @@ def _invitation(m: Mentorship, kind: str, sent_on) -> Invitation | None:
     template = current_template(kind, m.program)
     if template is None:
         return None
-    person = m.mentee.user if kind != SurveyKind.MENTOR_FINAL else m.mentor.user
+    person = m.mentor.user if kind in (SurveyKind.MENTOR_FINAL, SurveyKind.MENTOR_EXIT) \
+        else m.mentee.user
     invitation, _ = Invitation.objects.get_or_create(
         mentorship=m, kind=kind,
         defaults={"template": template, "person": person, "nonce": new_nonce(),
@@ -234,35 +236,63 @@ def _answer(invitation: Invitation, values: dict, submitted_on, *, partial=False
 
 
 def seed_surveys_demo(program, *, alumni: int = len(ALUMNI), seed_value: int = 2026) -> dict:
-    """Alumni with completed mentorships, and invitations with answers for every
-    completed mentorship of `program`. Returns counts of what it created."""
+    """Alumni with completed mentorships, early leavers, and invitations with answers for
+    every ended mentorship of `program`: finals or exits, and the follow-ups that came
+    due. Returns counts of what it created."""
     seed.create_default_templates(SurveyTemplate, Question)
     rng = random.Random(seed_value)  # noqa: S311 - demo data, not secrets
     answered = 0
+    today = timezone.localdate()
     with transaction.atomic():
         created = _alumni(program, alumni, rng)
-        completed = (Mentorship.objects.filter(program=program,
-                                               status=MentorshipStatus.COMPLETED)
-                     .select_related("program", "mentor__user", "mentee__user")
-                     .order_by("pk"))
+        if alumni == len(ALUMNI):  # the full demo: early leavers and the program's survey
+            created += outcomes.early_leavers(program, _mentors(program), rng)
+            outcomes.program_final_template(program)
+        ended = (Mentorship.objects.filter(program=program, status__in=(
+            MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY))
+            .select_related("program", "mentor__user", "mentee__user")
+            .order_by("pk"))
         # Seeded by position, not by primary key: the same demo on any database (ids
         # differ between PostgreSQL sequences and a fresh SQLite file).
-        for position, m in enumerate(completed):
+        for position, m in enumerate(ended):
             r = random.Random(f"{seed_value}/{position}")  # noqa: S311 - demo data
-            ended = m.ended_on or timezone.localdate()
-            baseline = _baseline_values(r)
-            roll = r.random()
-            inv = _invitation(m, SurveyKind.MENTEE_BASELINE, m.start_date)
-            if inv and roll < 0.85:
-                answered += _answer(inv, baseline, m.start_date + timedelta(days=2))
-            inv = _invitation(m, SurveyKind.MENTEE_FINAL, ended)
-            if inv and roll < 0.9:
-                answered += _answer(inv, _mentee_values(r, baseline),
-                                    ended + timedelta(days=r.randint(0, 9)))
-            elif inv and roll < 0.95:
-                answered += _answer(inv, _mentee_values(r, baseline), ended, partial=True)
-            inv = _invitation(m, SurveyKind.MENTOR_FINAL, ended)
-            if inv and r.random() < 0.85:
-                answered += _answer(inv, _mentor_values(r),
-                                    ended + timedelta(days=r.randint(1, 12)))
+            if m.status == MentorshipStatus.COMPLETED:
+                answered += _completed_surveys(m, r)
+            else:
+                answered += _exit_surveys(m, r)
+            for inv in outcomes.followup_invitations(m, today):
+                if r.random() < 0.7:
+                    answered += _answer(inv, outcomes.followup_values(
+                        r, inv.months_after, m.status == MentorshipStatus.COMPLETED),
+                        inv.sent_at.date() + timedelta(days=r.randint(1, 20)))
     return {"alumni_mentorships": created, "responses": answered}
+
+
+def _completed_surveys(m: Mentorship, r: random.Random) -> int:
+    answered = 0
+    ended = m.ended_on or timezone.localdate()
+    baseline = _baseline_values(r)
+    roll = r.random()
+    inv = _invitation(m, SurveyKind.MENTEE_BASELINE, m.start_date)
+    if inv and roll < 0.85:
+        answered += _answer(inv, baseline, m.start_date + timedelta(days=2))
+    inv = _invitation(m, SurveyKind.MENTEE_FINAL, ended)
+    values = {**_mentee_values(r, baseline), **outcomes.mats_values(r)}
+    if inv and roll < 0.9:
+        answered += _answer(inv, values, ended + timedelta(days=r.randint(0, 9)))
+    elif inv and roll < 0.95:
+        answered += _answer(inv, values, ended, partial=True)
+    inv = _invitation(m, SurveyKind.MENTOR_FINAL, ended)
+    if inv and r.random() < 0.85:
+        answered += _answer(inv, _mentor_values(r), ended + timedelta(days=r.randint(1, 12)))
+    return answered
+
+
+def _exit_surveys(m: Mentorship, r: random.Random) -> int:
+    answered = 0
+    for kind, is_mentor in ((SurveyKind.MENTEE_EXIT, False), (SurveyKind.MENTOR_EXIT, True)):
+        inv = _invitation(m, kind, m.ended_on)
+        if inv and r.random() < 0.8:
+            answered += _answer(inv, outcomes.exit_values(r, m.end_reason, mentor=is_mentor),
+                                m.ended_on + timedelta(days=r.randint(1, 10)))
+    return answered
