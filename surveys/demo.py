@@ -15,10 +15,9 @@ has a response keeps it.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +37,7 @@ from matching.models import (
 
 from . import demo_outcomes as outcomes
 from . import question_types, seed
+from .demo_outcomes import _user, _when
 from .dispatch import LINK_DAYS, current_template
 from .models import Answer, Invitation, Question, Response, SurveyKind, SurveyTemplate
 from .tokens import new_nonce
@@ -72,20 +72,6 @@ CONDITIONS = [
     "Every three weeks instead of two.",
     "If someone else handles the scheduling.",
 ]
-
-
-def _when(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
-
-
-def _user(email: str, name: str):
-    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(user=user, email=email,
-                                           defaults={"primary": True, "verified": True})
-    return user
 
 
 def _mentors(program) -> list[Mentor]:

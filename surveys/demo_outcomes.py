@@ -9,9 +9,11 @@ past, no email sent. Idempotent like the rest of the demo.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from matching.demo_data import email_for
@@ -35,6 +37,7 @@ from .tokens import new_nonce
 EARLY_DOMAIN = "early.example.org"
 EARLY = ["Ana Lima", "Ben Okafor", "Chen Wei", "Dara Walsh", "Eli Cohen", "Femi Ade",
          "Gita Rao", "Hugo Brun", "Iris Berg", "Jonas Falk", "Kira Sato", "Luis Vega"]
+User = get_user_model()
 CUSTOM = dict(key="best_resource", type="single_choice", required=False,
               short_label="Most useful part",
               text="Which part of the mentorship helped you most?",
@@ -48,9 +51,18 @@ OUTPUTS = ["https://www.lesswrong.com/posts/demo-distillation",
 FUNDERS = ["LTFF", "Open Philanthropy", "MATS", "a safety lab", ""]
 
 
-def _when(day):
-    from .demo import _when as when
-    return when(day)
+def _when(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+def _user(email: str, name: str):
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        EmailAddress.objects.get_or_create(user=user, email=email,
+                                           defaults={"primary": True, "verified": True})
+    return user
 
 
 def program_final_template(program) -> SurveyTemplate:
@@ -96,7 +108,6 @@ def early_leavers(program, mentors, rng: random.Random) -> int:
     created = 0
     for i, name in enumerate(EARLY):
         email = email_for(name).replace("@example.org", f"@{EARLY_DOMAIN}")
-        from .demo import _user
         user = _user(email, name)
         start = today - timedelta(days=480 - i * 25)
         app = MenteeApplication.objects.filter(program=program, email=email).first()
