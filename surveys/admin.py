@@ -125,8 +125,9 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "mentorship__program", ("sent_at", admin.DateFieldListFilter)]
     search_fields = ["person__email", "person__name"]
     list_select_related = ["person", "mentorship__program", "response"]
-    readonly_fields = ["kind", "template", "mentorship", "person", "created_at", "sent_at",
-                       "expires_at", "reminders_sent", "last_reminded_at", "state"]
+    readonly_fields = ["kind", "months_after", "template", "mentorship", "person",
+                       "created_at", "sent_at", "expires_at", "reminders_sent",
+                       "last_reminded_at", "state"]
     fields = readonly_fields
     actions = ["send_new_link"]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organizers/impact/", impact.dashboard, name="impact_dashboard"),
     re_path(r"^organizers/impact/raw-answers\.(?P<fmt>csv|xlsx)$", impact.raw_answers,
             name="impact_raw_answers"),
+    path("organizers/impact/report/", impact.report, name="impact_report"),
     path("organizers/impact/answers/<slug:kind>/<slug:key>/", impact.answers,
          name="impact_answers"),
     re_path(r"^organizers/impact/(?P<figure>[a-z_]+)\.csv$", impact.export,

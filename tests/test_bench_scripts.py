@@ -13,7 +13,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 @pytest.mark.parametrize("script", ["bench_web.py", "bench_submissions.py", "bench_paperwork.py",
                                     "bench_redis_outage.py", "bench_pg_restart.py",
                                     "bench_dispatch.py", "smtp_sink.py", "bench_cohort.py",
-                                    "bench_import.py"])
+                                    "bench_import.py", "bench_impact.py"])
 def test_it_explains_itself(script):
     result = subprocess.run([sys.executable, str(BENCH / script), "--help"],
                             capture_output=True, text=True, timeout=60)

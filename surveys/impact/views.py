@@ -5,6 +5,8 @@
 runs the same handful of grouped queries whatever the number of mentorships.
 """
 
+from datetime import date
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -158,3 +160,42 @@ def answers(request, kind: str, key: str):
                   "respondent": raw_export.pseudonym(a.response.invitation.person_id)}
                  for a in page.object_list],
     })
+
+
+def _period(request) -> tuple[queries.Period, dict, list[str]]:
+    """The report's period from ``?from=`` and ``?to=`` (ISO dates, either may be empty),
+    what was typed, and what is wrong with it."""
+    typed = {"from": request.GET.get("from", "")[:10], "to": request.GET.get("to", "")[:10]}
+    days, errors = {}, []
+    for name, label in (("from", "From"), ("to", "To")):
+        if typed[name]:
+            try:
+                days[name] = date.fromisoformat(typed[name])
+            except ValueError:
+                errors.append(f"{label}: “{typed[name]}” is not a date; write it like "
+                              "2026-01-31.")
+    if not errors and days.get("from") and days.get("to") and days["from"] > days["to"]:
+        errors.append("From must be on or before To.")
+    if errors:
+        return queries.Period(), typed, errors
+    return queries.Period(days.get("from"), days.get("to")), typed, errors
+
+
+@never_cache
+@require_GET
+@_organizers_only
+def report(request):
+    """A printable page for funders (and a PDF through the browser's print): the headline
+    figures of a program (or all) over a period, with their n, response rates and
+    caveats."""
+    period, typed, errors = _period(request)
+    raw = queries.load(period)
+    program, ids, label = _scope(request, raw)
+    figures = Figures(raw, ids)
+    response = render(request, "surveys/impact_report.html", {
+        "programs": raw.programs, "program": program, "scope_label": label,
+        "period": period, "typed": typed, "errors": errors, "figs": figures.all(),
+        "min_responses": MIN_RESPONSES, "today": timezone.localdate(),
+        "query": f"?program={program['slug']}" if program else "",
+    }, status=400 if errors else 200)
+    return response
