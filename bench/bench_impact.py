@@ -86,6 +86,21 @@ def run(args) -> int:
 
 def build(slug: str, completed: int, early: int):
     """The program `slug` with its mentorships, surveys and answers, written in bulk."""
+
+    from django.db import transaction
+
+    from matching.models import (
+        Program,
+    )
+
+    program = Program.objects.filter(slug=slug).first()
+    if program is not None:
+        return program
+    with transaction.atomic():  # all or nothing: a failed build is not found next time
+        return _build(slug, completed, early)
+
+
+def _build(slug: str, completed: int, early: int):
     from datetime import timedelta
 
     from django.contrib.auth import get_user_model
@@ -101,9 +116,6 @@ def build(slug: str, completed: int, early: int):
     )
     from surveys.models import Invitation, SurveyKind, SurveyTemplate
 
-    program = Program.objects.filter(slug=slug).first()
-    if program is not None:
-        return program
     program = Program.objects.create(name=slug, slug=slug)
     User = get_user_model()  # noqa: N806 - a model class
     n = completed + early
@@ -113,7 +125,7 @@ def build(slug: str, completed: int, early: int):
               password="!")  # noqa: S106 - Django's mark of an unusable password
          for i in range(n + mentor_count)], batch_size=2000)
     mentors = Mentor.objects.bulk_create(
-        [Mentor(program=program, user=u, capacity=n) for u in users[:mentor_count]])
+        [Mentor(program=program, user=u, capacity=10) for u in users[:mentor_count]])
     apps = MenteeApplication.objects.bulk_create([
         MenteeApplication(program=program, user=u, name="x", email=u.email, timezone="UTC",
                           occupation="masters", hours_per_week=8, goals="x",
