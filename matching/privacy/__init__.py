@@ -5,7 +5,7 @@ erasure and the retention job (``mm_program.privacy.hooks``). Registered on impo
 from mm_program.models import User
 from mm_program.privacy.hooks import Erasing, ErasurePlan, PrivacyHooks, register
 
-from . import erasure, export, retention  # noqa: F401  (retention registers its rule)
+from . import cohort, erasure, export, retention  # noqa: F401  (retention registers its rule)
 
 
 @register
@@ -17,13 +17,13 @@ class MatchingPrivacy(PrivacyHooks):
         return [app.name for app in erasure.applications_of(user)]
 
     def export(self, user: User) -> dict:
-        return export.sections(user)
+        return {**export.sections(user), "cohort": cohort.export_section(user)}
 
     def plan(self, user: User, plan: ErasurePlan) -> None:
         erasure.plan(user, plan)
 
     def erase(self, erasing: Erasing) -> dict[str, int]:
-        return erasure.erase(erasing)
+        return {**erasure.erase(erasing), "cohort": cohort.erase(erasing.user)}
 
     def scrub_copies(self, erasing: Erasing) -> int:
         return erasure.scrub_copies(erasing)
