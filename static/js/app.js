@@ -66,6 +66,34 @@
   // Move keyboard and screen-reader focus to the error summary after a failed submit.
   var summary = document.querySelector(".mm-error-summary");
   if (summary) { summary.focus(); }
+
+  // A summary link leads to its field: the input itself, or a group's first choice (the
+  // link names the group's id), its label or legend scrolled into view. Done here rather
+  // than by the browser so that the address never keeps "#id_...": a form sent again
+  // from such an address would open its answer scrolled to that field, past the summary.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".mm-error-summary a[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) { return; }
+    var input = target.matches("input, select, textarea") ? target :
+      target.querySelector("input:not([type=hidden]), select, textarea");
+    if (!input) { return; }
+    event.preventDefault();
+    var group = input.closest("fieldset");
+    var heading = (group && group.querySelector("legend")) ||
+      (input.id && document.querySelector('label[for="' + input.id + '"]')) || input;
+    heading.scrollIntoView({block: "start"});
+    input.focus({preventScroll: true});
+  });
+
+  // Whatever put a fragment in the address (a skip link, a link from elsewhere), a form
+  // is sent to the page's address without it, so its answer opens at the top.
+  document.querySelectorAll('form[method="post"]:not([action])').forEach(function (form) {
+    form.addEventListener("submit", function () {
+      if (location.hash) { form.setAttribute("action", location.pathname + location.search); }
+    });
+  });
 })();
 
 // The interest forms: keep what is sent in this tab (sessionStorage) until it is saved,
