@@ -47,7 +47,10 @@ def _mark_invalid(form) -> None:
     for name in form.errors:
         if name in form.fields:
             widget = form.fields[name].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
+            # A group of choices gets is-invalid from its template (a second class
+            # attribute on each choice would be invalid HTML).
+            choices = getattr(widget, "input_type", "") in ("radio", "checkbox")
+            if not choices and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
             widget.attrs["aria-invalid"] = "true"
 

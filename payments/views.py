@@ -105,6 +105,9 @@ def stipend_new(request, mentorship_pk: int):
                "rate": m.program.stipend_rate_for(services.role_of(user, m))}
     if not services.can_request(m):
         return render(request, "payments/new.html", context)
+    if request.method == "GET" and services.nothing_to_claim_yet(m, user):
+        context["since"] = services.suggested_start(m, user)
+        return render(request, "payments/new.html", context)
 
     status = 200
     if request.method == "POST":

@@ -86,6 +86,15 @@ def suggested_start(mentorship: Mentorship, payee) -> date:
     return min(max(start, last + timedelta(days=1)), end)
 
 
+def nothing_to_claim_yet(mentorship: Mentorship, payee) -> bool:
+    """True when the only period a request could cover is today alone: the mentorship
+    (or the time since the payee's last request) began today. A request covers time
+    already worked, so the page says when to come back rather than offering a one-day
+    period."""
+    start, end = window(mentorship)
+    return suggested_start(mentorship, payee) >= end == timezone.localdate()
+
+
 def previous_justification(mentorship: Mentorship, payee) -> str:
     """What the payee wrote on their last live request for this mentorship: the reason
     rarely changes from one month to the next, so the next request starts from it."""
