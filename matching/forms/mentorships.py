@@ -274,7 +274,8 @@ class CompleteForm(_EndForm):
         kwargs.setdefault("prefix", "complete")
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper(self, "next_steps", "notes", "ended_on",
-                              Submit("submit", "Complete the mentorship"))
+                              Submit("submit", "Complete the mentorship",
+                                     css_id="complete-submit"))
 
     def clean_next_steps(self):
         return validate_next_steps(self.cleaned_data["next_steps"])
@@ -300,4 +301,5 @@ class EndEarlyForm(_EndForm):
         kwargs.setdefault("prefix", "early")
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper(self, "reason", "notes", "ended_on",
-                              _DangerSubmit("submit", "End the mentorship early"))
+                              _DangerSubmit("submit", "End the mentorship early",
+                                           css_id="early-submit"))
