@@ -168,7 +168,8 @@ def mentor_data(areas):
 # The slow layer: browsers, generated input, real workers and brokers, subprocesses,
 # concurrency and data at scale. `make test-fast` leaves it out (the inner loop); `make
 # test` and CI run everything.
-SLOW_MODULES = ("test_browser_", "test_fuzz_", "test_bench_", "test_migrations")
+SLOW_MODULES = ("test_browser_", "test_fuzz_", "test_bench_", "test_migrations",
+                "test_html_validity", "test_accessibility_coverage")
 SLOW_SUFFIXES = ("_worker", "_concurrency", "_scale")
 
 
