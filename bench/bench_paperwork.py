@@ -11,10 +11,18 @@ a fresh SQLite database seeded with the demo (``seed_demo``), through the real v
 3. the baseline survey (the required questions);
 4. the first stipend request, with the bank details, and two monthly ones after it;
 5. the final project (kind, title, link);
-6. the final survey (the required questions; the optional texts left empty).
+6. the final survey (the required questions; the optional texts left empty);
+7. every email the program sends this mentee on the way, read in full.
 
-Every answer is really sent and must be accepted (a refused one is an error), so the
-script also proves that this is all a mentee has to do. The time of each step is
+The same person goes all the way: the organizers accept the application and match it
+with a demo mentor (a month ago, so that there is time to claim), the payments officer
+approves and pays each request, the surveys are sent by email. Every answer is really
+sent and must be accepted, so the script also proves that this is all a mentee has to
+do. A first try is not always right: the first stipend request is sent once with a
+mistyped IBAN (a common slip) and must come back with every problem at once; reading
+that answer and fixing the field is counted (a round trip). The emails are the ones the
+message log really sent to the mentee (sign-in codes included), every word of their
+text. The time of each step is
 estimated from what the person reads and does, with published figures: reading the
 page's own text at 238 words a minute (Brysbaert 2019, silent reading of non-fiction;
 the time-zone list and other drop-down options are not read), the Keystroke-Level Model
@@ -47,6 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BUDGET_SECONDS = 600
+# The promise is 10 minutes; the aim (issue 18) is room to spare.
+TARGETS = {"the promise": BUDGET_SECONDS, "the aim": 420}
+APPLICANT_EMAIL = "ada.lovelace@example.org"
 READING_WPM = 238  # careful reading of every word (Brysbaert 2019)
 SKIMMING_WPM = 450  # skimming for what matters (Rayner et al. 2016: 400-700)
 M, P, K = 1.35, 1.1, 0.28
@@ -138,7 +149,7 @@ def apply_step() -> Step:
     step.words = words_on(page.content.decode())
     areas = list(ResearchArea.objects.filter(is_active=True).values_list("pk", flat=True)[:2])
     answers = {
-        "name": "Ada Lovelace", "email": "ada.lovelace@example.org",
+        "name": "Ada Lovelace", "email": APPLICANT_EMAIL,
         "field_of_study": "Mathematics", "hours_per_week": "8",
         "goals": "Write a distillation of a mechanistic interpretability paper, then try "
                  "a small replication of it.",
@@ -191,6 +202,66 @@ def survey_step(name: str, invitation, answers: dict) -> Step:
     return step
 
 
+def accepted_and_matched(email: str):
+    """The organizers accept the application and match it with the first demo mentor
+    who has room, a month ago (as if the match had been made then)."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from matching.demo_data import ORGANIZER_EMAIL
+    from matching.models import ApplicationStatus, MenteeApplication, Mentor, MentorshipSource
+    from matching.services.applications import application_decide
+    from matching.services.mentorships import mentorship_create
+    from mm_program.models import User
+
+    organizer = User.objects.get(email=ORGANIZER_EMAIL)
+    application = MenteeApplication.objects.get(email=email)
+    application_decide(application=application, decision=ApplicationStatus.ACCEPTED,
+                       decided_by=organizer)
+    mentee = application.program.mentees.get(user__email=email)
+    start = timezone.localdate() - timedelta(days=30)
+    for mentor in Mentor.objects.filter(program=mentee.program, is_active=True).order_by("pk"):
+        try:
+            m = mentorship_create(mentor=mentor, mentee=mentee, source=MentorshipSource.ORGANIZER,
+                                  created_by=organizer, start_date=start)
+        except ValidationError:
+            continue  # full, or already paired
+        return m, mentee.user
+    raise SystemExit("no demo mentor has room")
+
+
+def login_code_email(user):
+    """The sign-in code email, as the mentee gets it (sent for real, once)."""
+    from django.core import mail
+
+    before = len(mail.outbox)
+    expect(client().post("/accounts/login/code/", {"email": user.email}), 302,
+           "asking for a sign-in code")
+    codes = [message for message in mail.outbox[before:] if user.email in message.to]
+    if len(codes) != 1:
+        raise SystemExit("no sign-in code email")
+    return codes[0]
+
+
+def email_words(message) -> int:
+    text = re.sub(r"https?://\S+", " ", f"{message.subject}\n{message.body}")
+    return words_on(text)
+
+
+def email_step(emails, code_email, *, sign_ins: int) -> Step:
+    """Every email the mentee got, read in full and opened (the sign-in code email once
+    per sign-in; opening it is in the sign-in's own cost)."""
+    others = [message for message in emails if message is not code_email]
+    step = Step(f"7. emails to read: {len(others)}, and {sign_ins} sign-in codes")
+    step.words = sum(email_words(message) for message in others) + sign_ins * email_words(
+        code_email)
+    for message in others:
+        step.actions.append((f"open {message.subject!r}", P))
+    return step
+
+
 def stipend_steps(mentorship, mentee) -> list[Step]:
     """A request a month, each a month later (the clock moved on, as in real life)."""
     from datetime import timedelta
@@ -225,14 +296,41 @@ def stipend_steps(mentorship, mentee) -> list[Step]:
                 step.type_known("DE89370400440532013000")
                 data.update({"bank-holder_name": "Ada Lovelace", "bank-kind": "iban",
                              "bank-iban": "DE89370400440532013000"})
+                # The first try has a slip in the IBAN: the answer lists every problem
+                # at once; reading it, going to the field and typing it again is counted.
+                refused = browser.post(url, {**data, "bank-iban": "DE89370400440532013001"})
+                expect(refused, 400, f"{step.name}, with a mistyped IBAN")
+                summary = re.search(r'(?s)<div class="alert alert-danger mm-error-summary".*?'
+                                    r'</div>', refused.content.decode())
+                step.words += words_on(summary.group(0)) if summary else 0
+                step.actions.append(("follow the summary's link to the IBAN", M + P))
+                step.type_known("DE89370400440532013000")
+                step.send()
             elif justification in html:
                 step.actions.append(("reason: pre-filled from the last request", 0.0))
             else:
                 step.compose(justification)
             step.send()
             expect(browser.post(url, data), 302, step.name)
+            decided_and_paid(mentorship, mentee, month)
         steps.append(step)
     return steps
+
+
+def decided_and_paid(mentorship, mentee, month: int) -> None:
+    """The payments officer approves the request and pays it (each emails the mentee)."""
+    from django.utils import timezone
+
+    from matching.demo_data import OFFICER_EMAIL
+    from mm_program.models import User
+    from payments.models import StipendRequest
+    from payments.services.stipends import stipend_request_approve, stipend_request_mark_paid
+
+    officer = User.objects.get(email=OFFICER_EMAIL)
+    req = StipendRequest.objects.filter(mentorship=mentorship, payee=mentee).latest("pk")
+    req = stipend_request_approve(stipend_request=req, by=officer)
+    stipend_request_mark_paid(stipend_request=req, by=officer, paid_on=timezone.localdate(),
+                              reference=f"BENCH-{month}")
 
 
 def project_step(mentorship, mentee) -> Step:
@@ -259,6 +357,7 @@ def main() -> int:
 
     argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     setup()
+    from django.core import mail
     from django.utils import timezone
 
     from matching.models import Mentorship, MentorshipStatus
@@ -266,27 +365,26 @@ def main() -> int:
     from surveys.models import SurveyKind
     from tests.surveys_helpers import BASELINE_OK, MENTEE_FINAL_OK
 
+    mail.outbox = []
     steps = [apply_step()]
+    m, mentee = accepted_and_matched(APPLICANT_EMAIL)
     # Sessions last two weeks: a sign-in for each monthly stipend request (the last one
     # also records the final project). Surveys open from their emailed link.
     sign_in = Step("2. sign in with an emailed code, three times")
     sign_in.actions.append(("three sign-ins", 3 * SIGN_IN_SECONDS))
     steps.append(sign_in)
+    code_email = login_code_email(mentee)
 
-    m = (Mentorship.objects.filter(status=MentorshipStatus.ACTIVE,
-                                   meetings__isnull=False, stipend_requests__isnull=True)
-         .select_related("mentee__user", "program").distinct().first())
-    mentee = m.mentee.user
-    baseline = invite(mentorship=m, kind=SurveyKind.MENTEE_BASELINE, send=False)
-    if hasattr(baseline, "response"):
-        baseline.response.delete()
+    baseline = invite(mentorship=m, kind=SurveyKind.MENTEE_BASELINE)
     steps.append(survey_step("3. baseline survey", baseline, BASELINE_OK))
     steps.extend(stipend_steps(m, mentee))
     steps.append(project_step(m, mentee))
     Mentorship.objects.filter(pk=m.pk).update(status=MentorshipStatus.COMPLETED,
                                               ended_on=timezone.localdate())
-    final = invite(mentorship=m, kind=SurveyKind.MENTEE_FINAL, send=False)
+    final = invite(mentorship=m, kind=SurveyKind.MENTEE_FINAL)
     steps.append(survey_step("6. final survey", final, MENTEE_FINAL_OK))
+    emails = [message for message in mail.outbox if APPLICANT_EMAIL in message.to]
+    steps.append(email_step(emails, code_email, sign_ins=3))
 
     careful = sum(step.seconds(READING_WPM) for step in steps)
     skimming = sum(step.seconds(SKIMMING_WPM) for step in steps)
@@ -295,14 +393,12 @@ def main() -> int:
         print(f"{step.name:<48}{step.words:>7}{len(step.actions):>9}"
               f"{step.seconds(READING_WPM) / 60:>12.1f}{step.seconds(SKIMMING_WPM) / 60:>12.1f}")
     print(f"{'total':<64}{careful / 60:>12.1f}{skimming / 60:>12.1f}")
-    # A mentee who needs no stipend: no requests, one sign-in (for the final project).
-    others = [step for step in steps if not step.name.startswith(("2.", "4."))]
-    for wpm, label in ((READING_WPM, "reading"), (SKIMMING_WPM, "skimming")):
-        alone = sum(step.seconds(wpm) for step in others) + SIGN_IN_SECONDS
-        print(f"without a stipend (no requests, one sign-in), {label}: {alone / 60:.1f} min")
-    for label, total in (("reading every word", careful), ("skimming the text", skimming)):
-        print(f"share of the 10-minute budget, {label}: {total / BUDGET_SECONDS:.2f} "
-              f"({'within' if total <= BUDGET_SECONDS else 'OVER'} the promise)")
+    for name, seconds in TARGETS.items():
+        print(f"target, {name}: {seconds / 60:.0f} min: "
+              f"{'met' if careful <= seconds else 'NOT met'} reading every word "
+              f"({careful / seconds:.2f} of it)")
+    print(f"share of the 10-minute promise, reading every word: {careful / BUDGET_SECONDS:.2f}"
+          f"; skimming: {skimming / BUDGET_SECONDS:.2f}")
     print(f"model: reading {READING_WPM} wpm or skimming {SKIMMING_WPM} wpm; KLM M {M} s, "
           f"P {P} s, K {K} s; composing 19 wpm")
     return 0
