@@ -88,6 +88,15 @@ EXCUSED = {
     "account_confirm_reauthentication_code": "reached from a sensitive step only; the "
                                              "same code form as the sign-in (audited)",
     "admin:view_on_site": "a redirect to the object's own page on the site",
+    "calendar_feed": "an iCalendar file for calendar apps",
+    **{name: "cohort programs' pages (issue 19) landed after this audit was written: "
+             "not audited yet" for name in (
+        "cohort_listing", "cohort_apply", "cohort_task_file", "cohort_mentor",
+        "cohort_listing_edit", "cohort_reviewer", "cohort_applicant", "cohort_conflict",
+        "cohort_overview", "cohort_allocation", "cohort_matching", "cohort_pair_rule")},
+    **{f"admin:matching_cohortpairrule_{page}": "the demo has no cohort pair rule to show "
+       "(issue 19's admin landed after this audit)"
+       for page in ("change", "delete", "history", "simple_history")},
     "account_email_verification_sent": "redirects (signed out: to the sign-in; signed in: "
                                        "to the email page, audited)",
 }
@@ -164,6 +173,9 @@ def seed() -> Demo:
     # A draft survey no one was sent yet (one with invitations can't be deleted).
     SurveyTemplate.objects.create(kind=SurveyKind.MENTOR_FINAL, program=program,
                                   is_current=False, title="Draft: mentors, a year on")
+    # A message that failed: its page offers "Send again".
+    failed = Message.objects.order_by("pk").first()
+    Message.objects.filter(pk=failed.pk).update(status="failed")
     # Rows made by migrations have no history yet: one change each gives them a version.
     for model in (Program, DecisionEmail, SurveyTemplate, PairRule):
         obj = model.objects.order_by("pk").first() if model is not PairRule else forbid
@@ -260,6 +272,7 @@ def _participant_common(who: str, demo: Demo) -> list[Page]:
         Page(who, f"/mentorships/{m.pk}/project/", (Submit({"title": "", "kind": ""}),)),
         Page(who, "/stipends/"),
         Page(who, "/privacy/"),
+        Page(who, "/calendar/"),
         Page(who, "/accounts/email/"),
         Page(who, "/accounts/password/change/"),
         Page(who, "/organizers/impact/", status=403),
@@ -360,7 +373,7 @@ def _admin(demo: Demo) -> list[Page]:
         Page(ORGANIZER, f"/admin/matching/matchingrun/{run.pk}/change/?mentee=1&mentor=1"),
         Page(ORGANIZER, f"/admin/matching/matchingrun/{run.pk}/change/",
              (Submit({"mentee": "", "mentor": ""},
-                     action=f"/admin/matching/matchingrun/{run.pk}/rule/", expect=200),),
+                     action=f"/admin/matching/matchingrun/{run.pk}/rule/"),),
              audit_first=False),
         Page(ORGANIZER, f"/admin/matching/matchingrun/{run.pk}/change/",
              (Submit({}, action=f"/admin/matching/matchingrun/{run.pk}/approve/",
@@ -410,7 +423,9 @@ def _model_pages(who: str, demo: Demo) -> list[Page]:
             pages.append(Page(who, f"{base}{deletable.pk}/delete/"))
         pages.append(Page(who, f"{base}{obj.pk}/history/"))
         history = getattr(obj, "history", None)
-        version = history.order_by("history_id").first() if history is not None else None
+        shows_versions = hasattr(model_admin, "history_form_view")
+        version = (history.order_by("history_id").first()
+                   if history is not None and shows_versions else None)
         if version is not None:
             pages.append(Page(who, f"{base}{obj.pk}/history/{version.history_id}/"))
     pages += [Page(who, f"/admin/{app}/") for app in sorted(apps)]
