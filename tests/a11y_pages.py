@@ -89,6 +89,8 @@ EXCUSED = {
                                              "same code form as the sign-in (audited)",
     "admin:view_on_site": "a redirect to the object's own page on the site",
     "calendar_feed": "an iCalendar file for calendar apps",
+    "meeting_restore": "POST only: Undo after a removal, which returns to the mentorship "
+                       "page (audited)",
     **{name: "cohort programs' pages (issue 19) landed after this audit was written: "
              "not audited yet" for name in (
         "cohort_listing", "cohort_apply", "cohort_task_file", "cohort_mentor",
@@ -97,6 +99,8 @@ EXCUSED = {
     **{f"admin:matching_cohortpairrule_{page}": "the demo has no cohort pair rule to show "
        "(issue 19's admin landed after this audit)"
        for page in ("change", "delete", "history", "simple_history")},
+    **{f"admin:matching_importsource_{page}": "the demo has no import to show (the "
+       "imports landed after this audit)" for page in ("change", "delete", "history")},
     "account_email_verification_sent": "redirects (signed out: to the sign-in; signed in: "
                                        "to the email page, audited)",
 }
@@ -366,6 +370,7 @@ def _admin(demo: Demo) -> list[Page]:
         Page(OFFICER, f"/admin/payments/stipendrequest/move/?to=reject&ids={stipend.pk}"),
         Page(SUPERUSER, f"/admin/mm_program/erasurerequest/erase/?users={demo.people[MENTEE].pk}"),
         Page(ORGANIZER, "/admin/mm_program/message/preview/"),
+        Page(ORGANIZER, "/admin/attention/"),
         Page(ORGANIZER, f"/admin/mm_program/message/{ids['message'].pk}/change/",
              (Submit({}, action=f"/admin/mm_program/message/{ids['message'].pk}/resend/",
                      expect=200),), audit_first=False),
@@ -411,6 +416,8 @@ def _model_pages(who: str, demo: Demo) -> list[Page]:
         base = f"/admin/{opts.app_label}/{opts.model_name}/"
         apps.add(opts.app_label)
         pages.append(Page(who, base))
+        if hasattr(model_admin, "import_action"):  # django-import-export's import page
+            pages.append(Page(who, f"{base}import/"))
         if model_admin.has_add_permission(request):
             pages.append(Page(who, f"{base}add/", (Submit({}, expect=200),)))
         obj = model_admin.get_queryset(request).order_by("pk").first()
@@ -487,6 +494,8 @@ def excused_by_permission(demo: Demo) -> dict[str, str]:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         if not model_admin.has_add_permission(request):
             excused[f"{prefix}_add"] = "no one may add one (has_add_permission)"
+        if hasattr(model_admin, "import_action"):
+            excused[f"{prefix}_process_import"] = "POST only: the import's confirmation step"
         if not model_admin.has_delete_permission(request):
             excused[f"{prefix}_delete"] = "no one may delete one (has_delete_permission)"
     return excused
