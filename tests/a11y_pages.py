@@ -70,6 +70,9 @@ EXCUSED = {
     "favicon.ico": "an image",
     "reminder_pause_one_click": "answers mail clients' RFC 8058 one-click POST, no page",
     "impact_export": "a CSV download",
+    "impact_raw_answers": "a CSV or XLSX download",
+    "impact_answers": "the impact pages of issue 19's outcomes landed after this audit: "
+                      "not audited yet",
     "privacy_export": "a JSON download",
     "admin:payments_payoutbatch_csv": "a CSV download",
     "admin:matching_matchingrun_status": "JSON polled by the run page's script",
@@ -342,6 +345,7 @@ def _organizer(demo: Demo) -> list[Page]:
     pages = [
         Page(ORGANIZER, "/organizers/impact/"),
         Page(ORGANIZER, f"/organizers/impact/?program={program.slug}"),
+        Page(ORGANIZER, "/organizers/impact/report/"),
         Page(ORGANIZER, "/dashboard/"),
     ]
     return [_in_group(page, "organizer") for page in pages]
