@@ -52,7 +52,7 @@ from mm_program.reminders import pause_token
 from mm_program.roles import PAYMENTS_OFFICERS
 from payments.models import BankDetails, StipendRequest
 from surveys.dispatch import invite
-from surveys.models import SurveyKind, SurveyTemplate
+from surveys.models import ProgramOutcomes, SurveyKind, SurveyTemplate
 from surveys.tokens import survey_token
 
 ANONYMOUS, MENTEE, MENTOR = "anonymous", "mentee", "mentor"
@@ -180,11 +180,13 @@ def seed() -> Demo:
     # A draft survey no one was sent yet (one with invitations can't be deleted).
     SurveyTemplate.objects.create(kind=SurveyKind.MENTOR_FINAL, program=program,
                                   is_current=False, title="Draft: mentors, a year on")
+    # A program's own outcome settings (follow-up months, goal).
+    ProgramOutcomes.objects.get_or_create(program=program)
     # A message that failed: its page offers "Send again".
     failed = Message.objects.order_by("pk").first()
     Message.objects.filter(pk=failed.pk).update(status="failed")
     # Rows made by migrations have no history yet: one change each gives them a version.
-    for model in (Program, DecisionEmail, SurveyTemplate, PairRule):
+    for model in (Program, DecisionEmail, SurveyTemplate, PairRule, ProgramOutcomes):
         obj = model.objects.order_by("pk").first() if model is not PairRule else forbid
         obj.save()
     return Demo(
