@@ -121,6 +121,9 @@ READS = {
     "mentorship_end": ["action"],
     "impact_dashboard": ["program"],
     "impact_export": ["program"],
+    "impact_raw_answers": ["program", "names"],
+    "impact_answers": ["program", "q", "page"],
+    "impact_report": ["program", "from", "to"],
     "admin:matching_menteeapplication_decide": ["ids", "decision"],
     "admin:matching_mentorapplication_decide": ["ids", "decision"],
     # The triage lists hide the program column once filtered to one (admin/triage.py).
@@ -291,6 +294,7 @@ def demo(_demo_seeded_once, db) -> Demo:
         "role": ["mentee", "mentor"],
         "slug": [program.slug],
         "figure": ["all", *FIGURES],
+        "fmt": ["csv", "xlsx"],
         "app_label": sorted({app for app, _ in MODEL_ADMINS}),
         "content_type_id": [ContentType.objects.get_for_model(Mentorship).pk],
         "object_id": [m.pk],
@@ -298,12 +302,13 @@ def demo(_demo_seeded_once, db) -> Demo:
     known = {
         "mentorship": [str(m.pk)], "program": [program.slug],
         "ids": [str(m.pk), f"{m.pk},{invited.pk}", str(stipend.pk)],
-        "to": ["complete", "end_early", "approve", "reject", "pay", "withdraw"],
+        "to": ["complete", "end_early", "approve", "reject", "pay", "withdraw", "2026-12-31"],
         "decision": ["accept", "waitlist", "decline", "redirect"],
         "action": ["complete", "early"], "next": ["/dashboard/", "//evil.example.org/"],
         "users": [str(mentee.pk)], "requests": ["1"], "mentee": ["1"], "mentor": ["1"],
         "app_label": ["matching"], "model_name": ["mentorship"], "field_name": ["mentor"],
-        "term": ["a"], "_to_field": ["id"],
+        "term": ["a"], "_to_field": ["id"], "names": ["1"],
+        "from": ["2026-01-01"],
     }
     return Demo(people=people, real=real, known=known)
 
@@ -428,7 +433,9 @@ SWEPT = [route for route in ROUTES if route.name and (
     or route.name.startswith("admin:matching_mentorship_"))]
 # Who reaches the participants' pages that read the query string.
 OWNER = {"stipend_pick": MENTEE, "stipend_bank_details": MENTEE, "mentorship_end": MENTOR,
-         "impact_dashboard": ORGANIZER, "impact_export": ORGANIZER}
+         "impact_dashboard": ORGANIZER, "impact_export": ORGANIZER,
+         "impact_raw_answers": ORGANIZER, "impact_answers": ORGANIZER,
+         "impact_report": ORGANIZER}
 
 
 def sweep(route: Route, demo: Demo) -> list[dict]:

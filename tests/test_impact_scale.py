@@ -116,7 +116,9 @@ def test_the_same_queries_for_no_data_some_data_and_10000_mentorships(organizer_
     assert Mentorship.objects.filter(status="completed").count() == 10_006
     # How long it takes is bench/bench_impact.py's to print, not a test's to assert.
     large = queries_for(organizer_client, url)
-    assert large == small == empty == QUERIES
+    assert large == small == QUERIES
+    # With nothing to read, a query may be skipped (on PostgreSQL one is), never added.
+    assert empty <= QUERIES
     assert queries_for(organizer_client, f"{url}?program={big.slug}") == per_program
     assert queries_for(organizer_client, reverse("impact_export", args=["all"])) == csv_small
 
