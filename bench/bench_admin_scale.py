@@ -69,6 +69,13 @@ def environment(database_url: str) -> dict[str, str]:
     return env
 
 
+def relaunch(script: str, database_url: str) -> None:
+    """Start `script` again with "--child", inside the environment() of `database_url`
+    (Django reads its settings from the environment). Never returns."""
+    os.execve(sys.executable,  # noqa: S606 - the same script, no shell
+              [sys.executable, script, *sys.argv[1:], "--child"], environment(database_url))
+
+
 def sibling(url: str, suffix: str) -> str:
     """The URL of a second database next to `url`: its name with `suffix`."""
     if url.startswith("sqlite:"):

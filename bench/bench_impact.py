@@ -19,7 +19,6 @@ every answer and is only reported). On a shared machine other processes only add
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -42,12 +41,9 @@ def main() -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.child:
-        from bench_admin_scale import environment
+        from bench_admin_scale import relaunch
 
-        # Django reads its settings from the environment: start again inside it.
-        os.execve(sys.executable,  # noqa: S606 - this same script, no shell
-                  [sys.executable, __file__, *sys.argv[1:], "--child"],
-                  environment(args.database_url))
+        relaunch(__file__, args.database_url)
     return run(args)
 
 
