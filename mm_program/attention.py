@@ -30,6 +30,8 @@ class Item:
     count: int
     label: str  # what is counted, in the plural: "applications waiting for a decision"
     url: str  # the filtered list that resolves it (a path)
+    # The permission that list needs ("app.view_model"); shown only to who has it.
+    permission: str = ""
 
     @property
     def absolute_url(self) -> str:
@@ -50,6 +52,11 @@ def items(today: date | None = None) -> list[Item]:
     """Everything that needs the organizers today (the items that count something)."""
     today = today or timezone.localdate()
     return [item for key in sorted(CHECKS) for item in CHECKS[key](today) if item.count]
+
+
+def items_for(user, found: list[Item]) -> list[Item]:
+    """The items whose list `user` may open: a link that answers 403 helps nobody."""
+    return [item for item in found if not item.permission or user.has_perm(item.permission)]
 
 
 def _organizers():
@@ -73,12 +80,15 @@ def digests(today: date):
     if not found:
         return
     for user in _organizers():
+        theirs = items_for(user, found)
+        if not theirs:
+            continue
         yield Due(
             kind="organizer-digest",
             occasion=f"organizer-digest/to:{user.pk}/{_period(user, today)}",
             user=user,
             template="organizer-digest",
-            context={"name": user.get_short_name(), "items": found,
+            context={"name": user.get_short_name(), "items": theirs,
                      "page_url": absolute_url(reverse("attention")),
                      "weekly": user.digest == user.Digest.WEEKLY},
             link=reverse("attention"),

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from .attention import items
+from .attention import items, items_for
 from .models import ReminderPause
 from .roles import is_organizer
 
@@ -45,4 +45,4 @@ def attention(request):
         return redirect("attention")
     return TemplateResponse(request, "admin/attention.html", {
         **admin.site.each_context(request), "title": "Needs attention",
-        "items": items(), "form": form})
+        "items": items_for(request.user, items()), "form": form})

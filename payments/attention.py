@@ -15,4 +15,5 @@ from .models import StipendRequest, StipendStatus
 def stipends(today: date):
     yield Item(StipendRequest.objects.filter(status=StipendStatus.SUBMITTED).count(),
                "stipend requests waiting for a decision",
-               reverse("admin:payments_stipendrequest_changelist") + "?status__exact=submitted")
+               reverse("admin:payments_stipendrequest_changelist") + "?status__exact=submitted",
+               permission="payments.view_stipendrequest")

@@ -122,3 +122,28 @@ def test_an_organizer_chooses_on_the_page_and_never_stops_it(organizer_client, o
     assert not _digests().exists()
     bad = organizer_client.post(reverse("attention"), {"digest": "hourly"})
     assert "Select a valid choice" in bad.content.decode()
+
+
+def test_stipends_waiting_show_only_to_who_may_open_their_list(
+        client, organizer, officer, world):
+    """A plain organizer can't open the stipend requests (403), so the item isn't theirs;
+    an organizer who is also a payments officer gets it, on the page and in the digest."""
+    from django.contrib.auth.models import Group
+
+    from mm_program.roles import PAYMENTS_OFFICERS
+
+    from .payments_fixtures import submit
+
+    submit(world["m"], world["ada"])
+    label = "stipend requests waiting for a decision"
+    client.force_login(organizer)
+    page = client.get(reverse("attention")).content.decode()
+    assert label not in page
+    organizer.groups.add(Group.objects.get(name=PAYMENTS_OFFICERS))
+    organizer = type(organizer).objects.get(pk=organizer.pk)  # a fresh permission cache
+    client.force_login(organizer)
+    page = client.get(reverse("attention")).content.decode()
+    link = _items(page)[label]
+    assert client.get(link).status_code == 200
+    scan(timezone.localdate())
+    assert label in _digests().get(recipient=organizer.email).body_text
