@@ -165,7 +165,7 @@ def test_the_participants_pages_break_no_policy(new_page, live_server, demo):
     assert mentor.problems + mentee.problems == []
 
 
-@pytest.mark.xfail(reason="timed out loading under load in CI on 2 vCPUs; investigate (issue 18)", strict=False)
+@pytest.mark.xfail(reason="timed out under load in CI (issue 18)", strict=False)
 def test_the_organizer_pages_break_no_policy(new_page, live_server, demo):
     from matching.scoring import Weights
 

@@ -111,7 +111,7 @@ def still_known(label: str, message: str) -> bool:
                for page, start in ADMIN_STILL)
 
 
-@pytest.mark.xfail(reason="admin pages still carry 6 known HTML errors (stipend request change, user change, refused run form): issue 18", strict=False)
+@pytest.mark.xfail(reason="6 admin HTML errors left (issue 18)", strict=False)
 def test_every_page_is_valid_html(tmp_path):
     _checker_or_skip()
     pages = pages_html(seed())
