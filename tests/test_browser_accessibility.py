@@ -20,7 +20,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .a11y_pages import GROUPS, Page, Submit, catalog, route_of, seed
+from .a11y_pages import GROUPS, Page, Submit, catalog, seed
+from .a11y_routes import route_of
 from .browser_fixtures import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

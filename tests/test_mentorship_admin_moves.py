@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from matching.models import (
     FinalProject,
-    Mentor,
     Mentorship,
 )
 from matching.services.mentorships import (
@@ -22,51 +21,20 @@ from matching.services.mentorships import (
 
 from .factories import (
     MeetingLogFactory,
-    MenteeFactory,
-    MentorFactory,
-    MentorshipFactory,
 )
 from .helpers import today
-from .test_mentorship_admin import add
+from .test_mentorship_admin import (
+    add,
+    days_ago,
+    pair,
+    person,
+)
 
 User = get_user_model()
 
 CHANGELIST = reverse("admin:matching_mentorship_changelist")
 ADD = reverse("admin:matching_mentorship_add")
 MOVE = reverse("admin:matching_mentorship_move")
-
-
-def days_ago(n):
-    return today() - timedelta(days=n)
-
-
-def person(name, program, role="mentee", **kwargs):
-    """An accepted mentor or mentee called `name`."""
-    email = name.lower().replace(" ", ".") + "@example.org"
-    factory = MentorFactory if role == "mentor" else MenteeFactory
-    return factory(program=program, user__name=name, user__email=email, **kwargs)
-
-
-def pair(program, mentor_name, mentee_name, *, capacity=3, **kwargs):
-    mentor = (Mentor.objects.filter(user__name=mentor_name).first()
-              or person(mentor_name, program, "mentor", capacity=capacity))
-    mentee = person(mentee_name, program)
-    return MentorshipFactory(program=program, mentor=mentor, mentee=mentee, **kwargs)
-
-
-def rows(client, query=""):
-    """The (mentor, mentee) names listed on the changelist for a query string."""
-    response = client.get(CHANGELIST + query)
-    assert response.status_code == 200
-    return {(_name(m.mentor), _name(m.mentee)) for m in response.context["cl"].result_list}
-
-
-def _name(participant):
-    return participant.user.name
-
-
-def mentees_listed(client, query=""):
-    return {mentee for _, mentee in rows(client, query)}
 
 
 # --- status moves only through the services --------------------------------------------
