@@ -4,9 +4,9 @@ its selection stage, so every cohort page shows data.
 Four mentors with listings and their own questions (the demo mentor is one of them, so
 their dashboard links to it), thirty applicants who chose mentors in order, reviews at
 every stage (yes with ranks, maybe, no, not yet), an extra reviewer who scored part of
-the shared forms, one conflict, and slots allocated under the budget. Everything is made
-through the selection services, as people would. Built once: if the cohort program
-exists, nothing changes.
+the shared forms, one conflict, slots allocated under the budget, and the optimal run
+approved with its offers at every status. Everything is made through the services, as
+people would. Built once: if the cohort program exists, nothing changes.
 """
 
 import random
@@ -25,12 +25,13 @@ from matching.models import (
     MenteeApplication,
     Mentor,
     MentorApplication,
+    Offer,
     Program,
     Reviewer,
     ReviewPart,
     RubricCriterion,
 )
-from matching.services import cohort_reviews, cohort_selection, cohort_slots
+from matching.services import cohort_offers, cohort_reviews, cohort_selection, cohort_slots
 
 User = get_user_model()
 
@@ -128,7 +129,34 @@ def seed_cohort_demo(*, organizer) -> Program:
                 scores={_criterion(cohort, ReviewPart.SHARED).pk: rng.randint(2, 4)})
     cohort_slots.slots_set(cohort=cohort, allocation={mentors[0].pk: 3, mentors[1].pk: 2,
                                                        mentors[2].pk: 1}, by=organizer)
+    _offers(cohort, organizer, mentors)
     return program
+
+
+def _offers(cohort, organizer, mentors):
+    """The optimal run approved, and its offers at every status: one accepted (with
+    another mentor than the demo mentor, whose dashboard stays as the rolling demo has
+    it), one declined and one lapsed (each slot's next yes proposed: one of those
+    proposals sent, the other dismissed for the next candidate), the rest waiting."""
+    run = cohort_offers.cohort_run_store(cohort=cohort, mode="optimal", by=organizer)
+    sent = cohort_offers.cohort_run_approve(run=run, by=organizer)
+    waiting = {o.mentor_id for o in sent
+               if cohort_offers.best_waiting_candidate(cohort, o.mentor) is not None}
+    order = sorted(sent, key=lambda o: (o.mentor_id not in waiting, o.pk))
+    declined, lapsed = order[0], order[1]
+    accepted = next(o for o in sent if o not in (declined, lapsed)
+                    and o.mentor_id != mentors[0].pk)
+    cohort_offers.offer_accept(offer=accepted, by=accepted.application.user)
+    proposed = [cohort_offers.offer_decline(offer=declined, by=declined.application.user)]
+    Offer.objects.filter(pk=lapsed.pk).update(
+        accept_by=timezone.localdate() - timedelta(days=1))
+    cohort_offers.offers_lapse()
+    proposed.append(Offer.objects.filter(replaces=lapsed).first())
+    proposed = [p for p in proposed if p is not None]
+    if proposed:
+        cohort_offers.reoffer_approve(offer=proposed[0], by=organizer)
+    if len(proposed) > 1:
+        cohort_offers.reoffer_dismiss(offer=proposed[1], by=organizer)
 
 
 ANSWERS = [

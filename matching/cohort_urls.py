@@ -6,6 +6,7 @@ Emails link to ``cohort_apply``, ``cohort_mentor`` and ``cohort_offer``: keep th
 
 from django.urls import path
 
+from .views import cohort_offers as offers
 from .views import cohort_organizer as organizer
 from .views import cohort_selection as selection
 
@@ -22,6 +23,7 @@ urlpatterns = [
          name="cohort_applicant"),
     path("cohorts/<slug:slug>/applicants/<int:pk>/conflict/", selection.conflict,
          name="cohort_conflict"),
+    path("cohorts/<slug:slug>/offer/", offers.offer, name="cohort_offer"),
     path("organizers/cohorts/<slug:slug>/", organizer.overview, name="cohort_overview"),
     path("organizers/cohorts/<slug:slug>/slots/", organizer.allocation,
          name="cohort_allocation"),
@@ -29,4 +31,7 @@ urlpatterns = [
          name="cohort_matching"),
     path("organizers/cohorts/<slug:slug>/matching/rule/", organizer.pair_rule,
          name="cohort_pair_rule"),
+    path("organizers/cohorts/<slug:slug>/runs/", offers.run_store, name="cohort_run_store"),
+    path("organizers/cohorts/<slug:slug>/runs/<int:pk>/", offers.run_page, name="cohort_run"),
+    path("organizers/cohorts/<slug:slug>/offers/", offers.offers_page, name="cohort_offers"),
 ]

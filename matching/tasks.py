@@ -1,10 +1,11 @@
-"""Background work of matching: solving a queued run."""
+"""Background work of matching: solving a queued run, lapsing unanswered cohort offers."""
 
 import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from matching.services.cohort_offers import offers_lapse
 from matching.services.matching import run_fail, run_solve
 
 logger = logging.getLogger(__name__)
@@ -30,3 +31,11 @@ def solve_matching_run(self, run_id: int) -> str:
         raise self.retry(exc=exc, countdown=RETRY_SECONDS * 2 ** self.request.retries) \
             from exc
     return run.status if run is not None else "missing"
+
+
+@shared_task
+def lapse_offers() -> int:
+    """Lapse the cohort offers past their accept-by date and propose a candidate for each
+    freed slot (``cohort_offers.offers_lapse``): run every hour by beat (migration 0016);
+    a second run finds nothing to do."""
+    return len(offers_lapse())

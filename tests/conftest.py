@@ -20,7 +20,8 @@ from .factories import UserFactory
 SEEDED_AREAS = import_module("matching.migrations.0002_seed_areas_program_emails").AREAS
 
 pytest_plugins = ["tests.browser_fixtures", "tests.mentorship_fixtures",
-                  "tests.matching_fixtures", "tests.payments_fixtures"]
+                  "tests.matching_fixtures", "tests.payments_fixtures",
+                  "tests.cohort_offer_fixtures"]
 
 # The fuzz tests (tests/test_fuzz_*.py). In CI the same examples every run (derandomize),
 # so a red build is the code's doing and can be re-run; HYPOTHESIS_PROFILE=thorough runs

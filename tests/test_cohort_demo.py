@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from matching.cohort_demo import SLUG
 from matching.demo_data import DEMO_MENTOR, email_for
-from matching.models import CohortMentor, Conflict, MentorChoice, MentorReview, SharedReview
+from matching.models import (
+    CohortMentor,
+    Conflict,
+    MentorChoice,
+    MentorReview,
+    Offer,
+    OfferStatus,
+    SharedReview,
+)
 
 from .demo_once import demo_once
 from .helpers import signed_in, text
@@ -51,3 +59,14 @@ def test_running_it_again_changes_nothing_in_the_cohort(seeded):
     before = (MentorChoice.objects.count(), MentorReview.objects.count())
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert (MentorChoice.objects.count(), MentorReview.objects.count()) == before
+
+
+def test_the_cohort_has_offers_at_every_status(seeded, organizer):
+    statuses = set(Offer.objects.filter(cohort__program__slug=SLUG)
+                   .values_list("status", flat=True))
+    assert statuses == set(OfferStatus.values)
+    page = text(signed_in(organizer).get(reverse("cohort_offers", args=[SLUG])))
+    assert "Re-offers waiting for you (1)" in page and "Lapsed" in page
+    mentor = get_user_model().objects.get(email=email_for(DEMO_MENTOR))
+    assert "Your offers" in text(signed_in(mentor).get(reverse("cohort_mentor",
+                                                               args=[SLUG])))

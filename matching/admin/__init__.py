@@ -3,6 +3,7 @@
 from . import (  # noqa: F401  (registers ModelAdmins)
     applications,
     cohort,
+    cohort_offers,
     imports,
     meetings,
     mentorships,

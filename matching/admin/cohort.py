@@ -41,11 +41,13 @@ class CohortAdmin(ReadOnlyHistoryAdmin):
     def pages(self, obj):
         slug = obj.program.slug
         return format_html('<a href="{}">Steps</a> · <a href="{}">listing</a> · '
-                           '<a href="{}">slots</a> · <a href="{}">matching</a>',
+                           '<a href="{}">slots</a> · <a href="{}">matching</a> · '
+                           '<a href="{}">offers</a>',
                            reverse("cohort_overview", args=[slug]),
                            reverse("cohort_listing", args=[slug]),
                            reverse("cohort_allocation", args=[slug]),
-                           reverse("cohort_matching", args=[slug]))
+                           reverse("cohort_matching", args=[slug]),
+                           reverse("cohort_offers", args=[slug]))
 
     def save_formset(self, request, form, formset, change):
         for row in formset.save(commit=False):

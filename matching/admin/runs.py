@@ -200,8 +200,9 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
     list_select_related = ["program", "created_by"]
 
     def get_queryset(self, request):
-        # A run keeps megabytes of inputs and unmatched reasons; no list needs them.
-        return super().get_queryset(request).defer("inputs", "unmatched")
+        # A run keeps megabytes of inputs and unmatched reasons; no list needs them. A
+        # cohort program's runs have pages of their own (their proposals name applicants).
+        return super().get_queryset(request).filter(mode="").defer("inputs", "unmatched")
 
     @admin.display(description="matched")
     def matched(self, run):
@@ -238,7 +239,8 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
             raise PermissionDenied
         if not (str(pk).isascii() and str(pk).isdigit()):  # the change URL takes any text
             raise Http404
-        runs = MatchingRun.objects.select_related("program", "created_by").defer(*defer)
+        runs = MatchingRun.objects.filter(mode="").select_related(
+            "program", "created_by").defer(*defer)
         return get_object_or_404(runs, pk=pk)
 
     def _check_add(self, request):
@@ -263,7 +265,7 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         self._check_add(request)
-        last = MatchingRun.objects.defer("inputs", "unmatched").order_by(
+        last = MatchingRun.objects.filter(mode="").defer("inputs", "unmatched").order_by(
             "-created_at", "-pk").first()
         initial = {"threshold": last.threshold if last else DEFAULT_THRESHOLD,
                    "require_shared_area": last.require_shared_area if last else True}

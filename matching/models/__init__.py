@@ -11,6 +11,7 @@ from .applications import (
     RedirectTarget,
 )
 from .cohort import ChoiceAnswer, Cohort, CohortMentor, MentorChoice, MentorQuestion
+from .cohort_offers import FREED_OFFER_STATUSES, HELD_OFFER_STATUSES, Offer, OfferStatus
 from .cohort_reviews import (
     Conflict,
     Decision,
@@ -47,6 +48,10 @@ __all__ = [
     "Cohort",
     "CohortMentor",
     "CohortPairRule",
+    "FREED_OFFER_STATUSES",
+    "HELD_OFFER_STATUSES",
+    "Offer",
+    "OfferStatus",
     "Conflict",
     "Decision",
     "MentorChoice",

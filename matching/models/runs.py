@@ -59,7 +59,15 @@ class MatchingRun(models.Model):
     # Still with the worker: the run page follows it.
     UNDER_WAY = (Status.QUEUED, Status.SOLVING)
 
+    class Mode(models.TextChoices):
+        ROLLING = "", "Rolling program (mentees and mentors' capacities)"
+        OPTIMAL = "optimal", "Cohort, optimal (most placed, then best total)"
+        STABLE = "stable", "Cohort, stable (applicant-proposing deferred acceptance)"
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="matching_runs")
+    # A cohort program's run (``matching.services.cohort_offers``) keeps which mode it
+    # solved in; its proposals name applications, and approving it sends offers.
+    mode = models.CharField(max_length=8, choices=Mode.choices, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -103,6 +111,10 @@ class MatchingRun(models.Model):
         return f"Run {self.pk} for {self.program} ({self.created_at:%Y-%m-%d %H:%M})"
 
     @property
+    def is_cohort(self) -> bool:
+        return bool(self.mode)
+
+    @property
     def is_solved(self) -> bool:
         return self.status in self.SOLVED
 
@@ -112,8 +124,14 @@ class MatchingRun(models.Model):
 
 
 class Proposal(models.Model):
+    """A pair a run proposed: a mentee of a rolling program, or an applicant of a cohort
+    program (who becomes a mentee only by accepting the offer approval sends)."""
+
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
-    mentee = models.ForeignKey(Mentee, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey(Mentee, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="proposals")
+    application = models.ForeignKey("matching.MenteeApplication", null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="proposals")
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="proposals")
     score = models.FloatField()
     # [{"key", "label", "value", "weight", "points", "words"}], as the run scored the pair.
@@ -134,7 +152,14 @@ class Proposal(models.Model):
         ordering = ["run", "-score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee"),
+            models.UniqueConstraint(fields=["run", "application"],
+                                    name="proposal_one_per_application"),
+            models.CheckConstraint(
+                condition=models.Q(mentee__isnull=False, application__isnull=True)
+                | models.Q(mentee__isnull=True, application__isnull=False),
+                name="proposal_mentee_or_application"),
         ]
 
     def __str__(self):
-        return f"{self.mentee.user} → {self.mentor.user} ({self.score:.1f})"
+        who = self.mentee.user if self.mentee_id else self.application.name
+        return f"{who} → {self.mentor.user} ({self.score:.1f})"

@@ -1,8 +1,9 @@
 """The cohort part of a person's data export and erasure (``matching.privacy``).
 
 Exported: the mentors an applicant chose, in their order, with their answers to those
-mentors' questions; a mentor's own listing (agenda, style, task, questions). Not the
-reviews of an application: a scholar never sees a reviewer's scores or notes of them.
+mentors' questions; the offers sent to them; a mentor's own listing (agenda, style, task,
+questions). Not the reviews of an application: a scholar never sees a reviewer's scores
+or notes of them.
 
 Erased: an applicant's answers, and the reviewers' notes about their applications (the
 scores, decisions and ranks stay, anonymous, as the application's choices do); a
@@ -23,6 +24,8 @@ from ..models import (
     MentorChoice,
     MentorQuestion,
     MentorReview,
+    Offer,
+    OfferStatus,
     SharedReview,
 )
 
@@ -37,6 +40,9 @@ def export_section(user: User) -> dict:
                .order_by("application__submitted_at", "application_id", "rank"))
     listings = (CohortMentor.objects.filter(mentor__user=user)
                 .select_related("mentor__program").prefetch_related("questions"))
+    offers = (Offer.objects.filter(application__user=user)
+              .exclude(status__in=[OfferStatus.PROPOSED, OfferStatus.DISMISSED])
+              .select_related("cohort__program", "mentor__user").order_by("sent_at", "pk"))
     return {
         "mentors_you_chose": [
             {"program": c.application.program.name, "choice": c.rank,
@@ -50,6 +56,14 @@ def export_section(user: User) -> dict:
              "task_file": li.task_file.name.rsplit("/", 1)[-1] if li.task_file else "",
              "questions": [q.prompt for q in li.questions.all()]}
             for li in listings],
+        # Offers as they were sent; not a proposal organizers haven't decided, nor the
+        # pair's score, which comes from the reviews.
+        "offers_to_you": [
+            {"program": o.cohort.program.name, "mentor": str(o.mentor.user),
+             "status": o.get_status_display(), "sent_at": when(o.sent_at),
+             "accept_by": when(o.accept_by),
+             "answered_at": when(o.answered_at)}
+            for o in offers],
     }
 
 

@@ -15,6 +15,8 @@ deferred acceptance (``matching/stable.py``). Both keep the organizers' locks an
 and the blocking pairs, so organizers choose knowing the trade.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +24,13 @@ from django.db import transaction
 
 from matching import solver, stable
 from matching.models import (
+    HELD_OFFER_STATUSES,
     Cohort,
     CohortMentor,
     CohortPairRule,
     MenteeApplication,
     Mentor,
+    Offer,
 )
 from matching.scoring.table import ComponentExplanation
 from mm_program.roles import is_organizer
@@ -113,12 +117,26 @@ def cohort_pairs(cohort: Cohort) -> dict[tuple[int, int], Pair]:
     return pairs
 
 
-def cohort_compare(*, cohort: Cohort) -> Comparison:
-    """Both modes on the cohort as it is now: a handful of queries, then two solves."""
+def cohort_inputs(cohort: Cohort) -> Comparison:
+    """What both modes solve, as the cohort is now (a handful of queries): the possible
+    pairs, each mentor's slots still free, the locks and forbids.
+
+    Once offers are out, an applicant holding one (proposed, sent or accepted) is no
+    longer to place, each held offer takes one of its mentor's slots, and a pair that
+    already had an offer (declined, lapsed, dismissed) is not proposed again."""
     slots = dict(CohortMentor.objects.filter(mentor__program_id=cohort.program_id,
                                              mentor__is_active=True)
                  .values_list("mentor_id", "slots"))
-    pairs = {key: pair for key, pair in cohort_pairs(cohort).items() if key[1] in slots}
+    offered = set(Offer.objects.filter(cohort=cohort).values_list("application_id",
+                                                                  "mentor_id"))
+    held = list(Offer.objects.filter(cohort=cohort, status__in=HELD_OFFER_STATUSES)
+                .values_list("application_id", "mentor_id"))
+    for _, mentor_id in held:
+        if mentor_id in slots:
+            slots[mentor_id] = max(slots[mentor_id] - 1, 0)
+    holding = {a for a, _ in held}
+    pairs = {key: pair for key, pair in cohort_pairs(cohort).items()
+             if key[1] in slots and key[0] not in holding and key not in offered}
     rules = list(CohortPairRule.objects.filter(cohort=cohort).order_by("pk")
                  .values_list("application_id", "mentor_id", "kind"))
     # A lock holds while its pair is possible and its mentor has a slot for it (slots
@@ -129,8 +147,21 @@ def cohort_compare(*, cohort: Cohort) -> Comparison:
             locked.append((a, m))
             room[m] -= 1
     forbidden = [(a, m) for a, m, kind in rules if kind == CohortPairRule.Kind.FORBID]
-    comparison = Comparison(cohort=cohort, pairs=pairs, slots=slots, locked=locked,
-                            forbidden=forbidden)
+    return Comparison(cohort=cohort, pairs=pairs, slots=slots, locked=locked,
+                      forbidden=forbidden)
+
+
+def inputs_fingerprint(c: Comparison) -> str:
+    """A digest of what a run solved: a stored run can be approved only while the cohort
+    still gives the same inputs (reviews, slots, rules, offers and weights)."""
+    data = [sorted((a, m, p.score) for (a, m), p in c.pairs.items()),
+            sorted(c.slots.items()), c.locked, sorted(c.forbidden)]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def cohort_compare(*, cohort: Cohort) -> Comparison:
+    """Both modes on the cohort as it is now: a handful of queries, then two solves."""
+    comparison = cohort_inputs(cohort)
     market = _market(comparison)
     comparison.modes["optimal"] = _optimal(comparison, market)
     comparison.modes["stable"] = _stable(comparison, market)

@@ -20,7 +20,15 @@ from matching.forms.cohort import (
     SharedReviewForm,
     question_prompts,
 )
-from matching.models import Decision, Mentor, MentorChoice, Program, ReviewPart
+from matching.models import (
+    Decision,
+    Mentor,
+    MentorChoice,
+    Offer,
+    OfferStatus,
+    Program,
+    ReviewPart,
+)
 from matching.services import cohort_reviews as reviews
 from matching.services import cohort_selection as selection
 from matching.services.cohort_slots import one_mentor_slots
@@ -132,9 +140,13 @@ def _render_mentor_page(request, program, mentor, *, form=None, status=200):
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     counts = reviews.review_counts(mentor)
     slot_row = one_mentor_slots(program.cohort, mentor, listing, counts)
+    # The offers made in their name, once sent: proposals are the organizers' to decide.
+    offers = (Offer.objects.filter(mentor=mentor).exclude(
+        status__in=[OfferStatus.PROPOSED, OfferStatus.DISMISSED])
+        .select_related("application").order_by("-sent_at", "-pk"))
     return render(request, "matching/cohort/mentor.html", {
         "program": program, "cohort": program.cohort, "mentor": mentor, "listing": listing,
-        "counts": counts, "page": page,
+        "counts": counts, "page": page, "offers": offers,
         "marginal": slot_row.marginal_words(program.cohort.scale),
         "form": form or ListingForm(initial={
             "agenda": listing.agenda, "style": listing.style, "task": listing.task,
