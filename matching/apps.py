@@ -7,13 +7,14 @@ class MatchingConfig(AppConfig):
     # First on the organizers' admin index, in the order of the work (mm_program/admin_site.py).
     admin_position = 10
     admin_models = ("menteeapplication", "mentorapplication", "matchingrun", "mentorship",
-                    "meetinglog", "finalproject", "mentor", "mentee", "pairrule", "program",
-                    "researcharea", "decisionemail")
+                    "meetinglog", "finalproject", "announcement", "mentor", "mentee",
+                    "pairrule", "program", "researcharea", "decisionemail")
 
     def ready(self):
         # (they register reminder rules, calendar events, a dashboard block, personal
         # links, privacy hooks, and the counts of "needs attention")
         from . import (  # noqa: F401
+            announcement_dashboard,
             attention,
             calendar_events,
             cohort_dashboard,

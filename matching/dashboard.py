@@ -42,27 +42,32 @@ class DashboardExtra:
     place: str
     template: str
     build: Callable[..., Any]
+    # Lower first among the blocks of a place (what asks the person to act comes before
+    # what only informs them).
+    position: int = 0
 
 
 EXTRAS: list[DashboardExtra] = []
 PLACES = ("top", "mentee_card", "mentor_sheet")
 
 
-def dashboard_extra(*, place: str, template: str):
+def dashboard_extra(*, place: str, template: str, position: int = 0):
     """Register a block another app adds to the dashboard (see DashboardExtra)."""
     if place not in PLACES:
         raise ValueError(f"No dashboard place {place!r}; one of {PLACES}")
 
     def register(build: Callable[..., Any]) -> Callable[..., Any]:
         if not any(extra.build is build for extra in EXTRAS):
-            EXTRAS.append(DashboardExtra(place=place, template=template, build=build))
+            EXTRAS.append(DashboardExtra(place=place, template=template, build=build,
+                                         position=position))
         return build
 
     return register
 
 
 def _extras(place: str) -> list[DashboardExtra]:
-    return [extra for extra in EXTRAS if extra.place == place]
+    return sorted((extra for extra in EXTRAS if extra.place == place),
+                  key=lambda extra: extra.position)
 
 
 def _block(extra: DashboardExtra, context) -> dict:

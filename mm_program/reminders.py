@@ -46,12 +46,18 @@ Rule = Callable[[date], Iterable[Due]]
 RULES: dict[str, Rule] = {}
 
 
+def register_kind(kind: str, label: str) -> None:
+    """Name a kind of email people may pause from its footer (the pause page reads the
+    label): every rule's kind, and kinds sent otherwise (an organizer's announcements)."""
+    KIND_LABELS[kind] = label
+
+
 def rule(kind: str, label: str):
     """Register a reminder rule for `kind` (one per kind)."""
 
     def register(fn: Rule) -> Rule:
         RULES[kind] = fn
-        KIND_LABELS[kind] = label
+        register_kind(kind, label)
         return fn
 
     return register

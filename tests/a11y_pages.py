@@ -31,6 +31,7 @@ from django_celery_beat.models import ClockedSchedule, SolarSchedule
 
 from matching.demo_data import DEMO_MENTEE, DEMO_MENTOR, OFFICER_EMAIL, ORGANIZER_EMAIL, email_for
 from matching.models import (
+    Announcement,
     ApplicationUpdate,
     DecisionEmail,
     MeetingLog,
@@ -92,6 +93,8 @@ EXCUSED = {
                                              "same code form as the sign-in (audited)",
     "admin:view_on_site": "a redirect to the object's own page on the site",
     "calendar_feed": "an iCalendar file for calendar apps",
+    "admin:matching_announcement_send": "POST only: sends the draft, then returns to its "
+                                        "page (audited, sent and unsent)",
     "meeting_restore": "POST only: Undo after a removal, which returns to the mentorship "
                        "page (audited)",
     **{name: "cohort programs' pages (issue 19) landed after this audit was written: "
@@ -394,6 +397,9 @@ def _admin(demo: Demo) -> list[Page]:
              (Submit({}, action=f"/admin/matching/matchingrun/{run.pk}/rerun/",
                      expect=200),), audit_first=False),
     ]
+    # A sent announcement's page (the list's first is the demo's draft, with its preview).
+    sent = Announcement.objects.filter(sent_at__isnull=False).order_by("pk").first()
+    pages.append(Page(ORGANIZER, f"/admin/matching/announcement/{sent.pk}/change/"))
     # A payments officer reveals full bank details (a logged POST): the page shows them.
     bank = ids["bank"]
     pages.append(Page(OFFICER, f"/admin/payments/bankdetails/{bank.pk}/change/",

@@ -113,3 +113,37 @@ def test_transient_errors_wait_in_the_database_then_go_through_the_broker_until_
         assert message.last_error.startswith("SMTPServerDisconnected")
     else:
         assert message.last_error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_announcement_to_a_thousand_people_reaches_each_exactly_once(real_worker, program):
+    """Issue 20: sent through the message log and a real worker on the real broker, each
+    of 1,000 people gets the announcement once; a second send changes nothing."""
+    from django.core.exceptions import ValidationError
+
+    from matching.models import Announcement, Audience, Mentee
+    from matching.services.announcements import KIND, announcement_send
+    from mm_program.models import Message, User
+
+    users = User.objects.bulk_create(
+        User(email=f"person{n}@example.org", name=f"Person {n}") for n in range(1000))
+    Mentee.objects.bulk_create(Mentee(program=program, user=user, source="imported")
+                               for user in users)
+    organizer = User.objects.create_user("organizer@example.org")
+    announcement = Announcement.objects.create(
+        program=program, audience=Audience.WAITING, subject="Kick-off on Monday",
+        body="The program starts on Monday at 17:00 UTC.")
+    assert announcement_send(announcement=announcement, by=organizer) == 1000
+    with pytest.raises(ValidationError):
+        announcement_send(announcement=announcement, by=organizer)
+
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if not Message.objects.filter(kind=KIND).exclude(status=MessageStatus.SENT).exists():
+            break
+        delivery.sweep()
+        time.sleep(0.5)
+    assert Message.objects.filter(kind=KIND, status=MessageStatus.SENT).count() == 1000
+    recipients = [email.to[0] for email in mail.outbox if "Kick-off" in email.subject]
+    assert len(recipients) == 1000
+    assert set(recipients) == {user.email for user in users}

@@ -1,3 +1,4 @@
+from .announcements import Announcement, Audience
 from .applications import (
     ALLOWED_DECISIONS,
     MIN_MINUTES_PER_MENTEE,
@@ -44,6 +45,8 @@ from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
+    "Announcement",
+    "Audience",
     "ChoiceAnswer",
     "Cohort",
     "CohortMentor",

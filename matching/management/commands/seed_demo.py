@@ -27,6 +27,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from matching.announcement_demo import seed_announcements_demo
 from matching.cohort_demo import REVIEWER, seed_cohort_demo
 from matching.cohort_scale import seed_cohort_bulk
 from matching.demo_data import (
@@ -114,6 +115,7 @@ class Command(BaseCommand):
             # figures on first run) stand on the mentorships above.
             seed_payments_demo(program, organizer=organizer, officer=officer)
             seed_surveys_demo(program)
+            seed_announcements_demo(program, organizer=organizer)
             # Beside the rolling program, a cohort run the MATS way, at its selection stage.
             cohort_program = seed_cohort_demo(organizer=organizer)
             for name in (DEMO_MENTOR, DEMO_MENTEE):
