@@ -36,7 +36,8 @@ class Announcement(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+", editable=False)
-    recipient_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    recipient_count = models.PositiveIntegerField("people it went to", null=True, blank=True,
+                                                  editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
