@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0014_imports'),
+        ('matching', '0016_offer_lapse_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
