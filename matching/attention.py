@@ -16,6 +16,8 @@ from .models import (
     MenteeApplication,
     MentorApplication,
     Mentorship,
+    Offer,
+    OfferStatus,
 )
 
 
@@ -45,3 +47,10 @@ def mentorships(today: date):
     yield Item(Mentorship.objects.final_call_overdue(today).count(),
                "mentorships with the final call overdue", _list("mentorship",
                                                                  "ending=final_call"))
+
+
+@check
+def offers(today: date):
+    yield Item(Offer.objects.filter(status=OfferStatus.PROPOSED).count(),
+               "cohort re-offers waiting to be sent or dismissed (a declined or lapsed "
+               "offer freed the slot)", _list("offer", "waiting=organizer"))

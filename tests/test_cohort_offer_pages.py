@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from matching.models import MatchingRun, Mentorship, Offer, OfferStatus
 from matching.services import cohort_offers as offers
+from mm_program.attention import items
 from mm_program.models import Message
 from mm_program.privacy.export import person_export
 
@@ -158,3 +159,17 @@ def test_a_tampered_offer_id_is_not_found(offers_sent, organizer_client):
         send = organizer_client.post(reverse("cohort_offers", args=[s.program.slug]),
                                      {"offer": bad, "action": "send"})
         assert (answer.status_code, send.status_code) == (404, 404)
+
+
+def test_the_applicants_dashboard_links_their_open_offer(offers_sent):
+    s, ada, bo, *_ = offers_sent
+    assert "You have an offer" in text(signed_in(ada.user).get(reverse("dashboard")))
+    assert "You have an offer" not in text(signed_in(bo.user).get(reverse("dashboard")))
+
+
+def test_a_proposed_re_offer_needs_the_organizers_attention(offers_sent):
+    s, ada, *_ = offers_sent
+    assert not [i for i in items() if "re-offers" in i.label]
+    offers.offer_decline(offer=offer_of(ada), by=ada.user)
+    [item] = [i for i in items() if "re-offers" in i.label]
+    assert item.count == 1 and item.url.endswith("?waiting=organizer")

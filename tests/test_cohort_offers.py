@@ -132,9 +132,13 @@ def test_the_task_lapses_offers_past_their_date_once(offers_sent, organizer):
     assert Offer.objects.get(application=di).status == OfferStatus.PENDING  # not yet due
     proposal = Offer.objects.get(status=OfferStatus.PROPOSED)
     assert proposal.application == bo
+    lapsed = Offer.objects.get(application=ada)
+    assert Message.objects.get(occasion=f"cohort-offer-lapsed/offer:{lapsed.pk}"
+                               ).recipient == ada.email
     # Beat firing again finds nothing to do, and proposes nobody twice.
     assert tasks.lapse_offers() == 0
     assert Offer.objects.filter(status=OfferStatus.PROPOSED).count() == 1
+    assert Message.objects.filter(occasion__startswith="cohort-offer-lapsed/").count() == 1
 
 
 def test_a_lapsed_offer_can_not_be_accepted(offers_sent):

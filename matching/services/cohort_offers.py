@@ -167,16 +167,17 @@ def _send(offer: Offer, *, by, until: date) -> Offer:
     return offer
 
 
-def offer_email(offer: Offer) -> None:
-    """The offer, to the applicant: one per offer (its occasion), through the log."""
+def offer_email(offer: Offer, *, name: str = "cohort-offer") -> None:
+    """The offer (or, ``cohort-offer-lapsed``, the news that it lapsed), to the
+    applicant: one of each per offer (its occasion), through the message log."""
     application, program = offer.application, offer.cohort.program
     queue(
-        "cohort-offer", to=application.email,
+        name, to=application.email,
         context={"name": application.name, "mentor_name": str(offer.mentor.user),
                  "program": program, "accept_by": offer.accept_by,
                  "offer_url": emails.absolute_url(reverse("cohort_offer",
                                                           args=[program.slug]))},
-        occasion=f"cohort-offer/offer:{offer.pk}",
+        occasion=f"{name}/offer:{offer.pk}",
         user=application.user, program=program, about=offer)
 
 
@@ -234,8 +235,9 @@ def offer_decline(*, offer: Offer, by) -> Offer | None:
 
 
 def offers_lapse(*, today: date | None = None) -> list[Offer]:
-    """Sent offers not answered by their accept-by date lapse, and each freed slot gets a
-    proposal. Safe to run twice (the periodic task): a lapsed offer is left alone."""
+    """Sent offers not answered by their accept-by date lapse (the applicant is told), and
+    each freed slot gets a proposal. Safe to run twice (the periodic task): a lapsed
+    offer is left alone."""
     today = today or timezone.localdate()
     due = list(Offer.objects.filter(status=OfferStatus.PENDING, accept_by__lt=today)
                .order_by("accept_by", "pk").values_list("pk", flat=True))
@@ -247,6 +249,7 @@ def offers_lapse(*, today: date | None = None) -> list[Offer]:
                 continue
             offer.status = OfferStatus.LAPSED
             offer.save(update_fields=["status"])
+            offer_email(offer, name="cohort-offer-lapsed")
             propose_replacement(offer)
             lapsed.append(offer)
     return lapsed
