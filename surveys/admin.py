@@ -118,11 +118,28 @@ class SurveyTemplateAdmin(ReadOnlyHistoryAdmin):
         self.message_user(request, version.message, messages.INFO)
 
 
+class AnsweredFilter(admin.SimpleListFilter):
+    title = "answered"
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Answered"), ("no", "Not answered")]
+
+    def queryset(self, request, queryset):
+        answered = Q(response__submitted_at__isnull=False)
+        if self.value() == "yes":
+            return queryset.filter(answered)
+        if self.value() == "no":
+            return queryset.exclude(answered)
+        return queryset
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["person", "kind", "program", "sent_at", "reminders_sent", "state",
                     "expires_at"]
-    list_filter = ["kind", "mentorship__program", ("sent_at", admin.DateFieldListFilter)]
+    list_filter = ["kind", AnsweredFilter, "mentorship__program",
+                   ("sent_at", admin.DateFieldListFilter)]
     search_fields = ["person__email", "person__name"]
     list_select_related = ["person", "mentorship__program", "response"]
     readonly_fields = ["kind", "months_after", "template", "mentorship", "person",

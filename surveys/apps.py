@@ -14,8 +14,16 @@ class SurveysConfig(AppConfig):
         from mm_program.models import Message
 
         # (they register reminder rules, the survey link, privacy hooks, a dashboard block,
-        # the organizers' spreadsheets' columns)
-        from . import dashboard, dispatch, exports, privacy, reminders, tokens  # noqa: F401
+        # the organizers' spreadsheets' columns, a "needs attention" count)
+        from . import (  # noqa: F401
+            attention,
+            dashboard,
+            dispatch,
+            exports,
+            privacy,
+            reminders,
+            tokens,
+        )
 
         signals.mentorship_started.connect(dispatch.on_mentorship_started,
                                            dispatch_uid="surveys.baseline")
