@@ -5,8 +5,6 @@ lapse proposes; the applicant answers their offer on their own page, signed in.
 The rules are the service's (``matching.services.cohort_offers``); a refusal is shown
 with what was typed kept."""
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -175,7 +173,9 @@ def offers_page(request, slug: str):
     return render(request, "matching/cohort/offers.html", {
         "program": program, "cohort": cohort, "rows": _offer_rows(program),
         "proposals": proposals, "form": form, "runs": runs,
-        "statuses": OfferStatus.choices, "today": datetime.date.today(),
+        # Column headings: the status's label up to its colon ("Sent", "Lapsed").
+        "statuses": [(value, label.split(":")[0]) for value, label in OfferStatus.choices],
+        "default_accept_by": offers.accept_by_for(cohort),
     }, status=status)
 
 
