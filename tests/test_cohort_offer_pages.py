@@ -173,3 +173,16 @@ def test_a_proposed_re_offer_needs_the_organizers_attention(offers_sent):
     offers.offer_decline(offer=offer_of(ada), by=ada.user)
     [item] = [i for i in items() if "re-offers" in i.label]
     assert item.count == 1 and item.url.endswith("?waiting=organizer")
+
+
+def test_the_rolling_runs_admin_leaves_cohort_runs_to_their_own_page(offer_queue, organizer,
+                                                                      organizer_client):
+    s = offer_queue[0]
+    run = offers.cohort_run_store(cohort=s.cohort, mode="optimal", by=organizer)
+    listing = organizer_client.get(reverse("admin:matching_matchingrun_changelist"))
+    assert listing.status_code == 200 and f"Run {run.pk} " not in text(listing)
+    change = organizer_client.get(reverse("admin:matching_matchingrun_change",
+                                          args=[run.pk]))
+    assert change.status_code == 404
+    assert organizer_client.get(reverse("cohort_run", args=[s.program.slug, run.pk])
+                                ).status_code == 200

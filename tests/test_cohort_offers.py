@@ -53,6 +53,7 @@ def test_approving_sends_one_offer_and_one_email_per_proposal_once(offer_queue, 
     assert offer_emails() == 2
     message = Message.objects.get(occasion=f"cohort-offer/offer:{sent[0].pk}")
     assert message.recipient == sent[0].application.email
+    assert f"/cohorts/{s.program.slug}/offer/" in message.body_text
     # Sending again (a retried request, a second click) adds nothing.
     offers.offer_email(sent[0])
     with pytest.raises(ValidationError, match="approved already"):

@@ -33,7 +33,8 @@ class WaitingFilter(admin.SimpleListFilter):
 class OfferAdmin(ReadOnlyHistoryAdmin):
     list_display = ["mentor", "application", "status", "score_shown", "accept_by",
                     "sent_at", "freed_by", "program_pages"]
-    list_filter = [WaitingFilter, "status", "cohort"]
+    list_filter = [WaitingFilter, "status", "cohort",
+                   ("mentor", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["mentor__user", "mentor__program", "application",
                            "replaces__application", "cohort__program"]
     search_fields = ["application__name", "application__email", "mentor__user__name"]
