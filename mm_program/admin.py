@@ -12,8 +12,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from . import admin_beat  # noqa: F401 - re-registers django-celery-beat's task admin
 from .admin_history import ViewOnlyMixin
 from .admin_html import coloured
+from .admin_user_forms import UserAdminChangeForm, UserAdminPasswordForm
 from .messaging import resend, resend_refusal
 from .models import Erasure, ErasureRequest, ErasureRequestStatus, Message, MessageStatus, User
 from .privacy import erase_url
@@ -25,6 +27,8 @@ from .reminders import scan
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    change_password_form = UserAdminPasswordForm
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]

@@ -47,6 +47,7 @@ from matching.models import (
 from matching.scoring import Weights
 from matching.services.matching import pair_rule_set, run_matching
 from matching.tokens import invitation_token, update_token
+from mm_program.admin_history import NoVersionPagesAdmin
 from mm_program.models import Erasure, Message, User
 from mm_program.privacy.services import erasure_request_create
 from mm_program.reminders import pause_token
@@ -108,6 +109,9 @@ EXCUSED = {
        for page in ("change", "delete", "history", "simple_history")},
     **{f"admin:matching_importsource_{page}": "the demo has no import to show (the "
        "imports landed after this audit)" for page in ("change", "delete", "history")},
+    **{f"admin:{model}_simple_history": "no version pages (NoVersionPagesAdmin: they "
+       "answer 404); the list of changes is audited"
+       for model in ("matching_matchingrun", "payments_bankdetails")},
     "account_email_verification_sent": "redirects (signed out: to the sign-in; signed in: "
                                        "to the email page, audited)",
 }
@@ -443,7 +447,8 @@ def _model_pages(who: str, demo: Demo) -> list[Page]:
             pages.append(Page(who, f"{base}{deletable.pk}/delete/"))
         pages.append(Page(who, f"{base}{obj.pk}/history/"))
         history = getattr(obj, "history", None)
-        shows_versions = hasattr(model_admin, "history_form_view")
+        shows_versions = (hasattr(model_admin, "history_form_view")
+                          and not isinstance(model_admin, NoVersionPagesAdmin))
         version = (history.order_by("history_id").first()
                    if history is not None and shows_versions else None)
         if version is not None:

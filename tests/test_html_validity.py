@@ -5,8 +5,10 @@ machine's Java).
 The pages are tests/a11y_pages.catalog(), the same the axe-core audit walks: each asked
 for by its person through the test client, and every form refused (each step that
 expects a 400) posted with its changed values, so that the error states are checked
-too. One checker run reads them all. Any message of type "error" fails, with the page,
-except those still on a few admin pages (ADMIN_STILL, each with where it comes from).
+too. One checker run reads them all. Any message of type "error" fails, with the page:
+the admin's included (what Django's admin and its add-ons render invalid is mended in
+mm_program/admin_forms.py, mm_program/admin_user_forms.py, mm_program/admin_beat.py and
+templates/admin/).
 """
 
 import json
@@ -68,50 +70,6 @@ def pages_html(demo) -> dict[str, str]:
     return found
 
 
-# Errors still on admin pages, each with where it comes from: any other error fails.
-# (label starts with, message starts with) -> why it is still there.
-ADMIN_STILL = {
-    ("organizer /admin/matching/researcharea/", "The “aria-describedby” attribute must point"):
-        "Django's list_editable inputs point at help text the change list doesn't render",
-    ("organizer /admin/matching/matchingrun/add/", "The “aria-describedby” attribute must"):
-        "the run form's help ids (the run form is being reworked, issue 18)",
-    ("organizer /admin/matching/menteeapplication/decide/", "The "):
-        "the decision page (being reworked, issue 18's organizer part)",
-    ("organizer /admin/matching/mentorapplication/decide/", "The "):
-        "the decision page (being reworked, issue 18's organizer part)",
-    ("organizer /admin/matching/mentorship/add/", "A “select” element with a “required”"):
-        "a required foreign key select whose empty choice Django renders without a label",
-    ("organizer /admin/matching/mentorship/add/", "Element “option” without attribute"):
-        "a required foreign key select whose empty choice Django renders without a label",
-    ("organizer /admin/django_celery_beat/periodictask/", "Element “option” without"):
-        "django-celery-beat's task select has an empty option",
-    ("superuser /admin/django_celery_beat/periodictask/", "Element “option” without"):
-        "django-celery-beat's task select has an empty option",
-    ("organizer /admin/matching/cohort/", "The “aria-describedby” attribute must"):
-        "the cohort admin's inlines (issue 19, landed after this audit)",
-    ("organizer /admin/matching/conflict/", "The first child “option” element"):
-        "required foreign key selects of the cohort admin (issue 19)",
-    ("organizer /admin/matching/conflict/", "A “select” element with a “required”"):
-        "required foreign key selects of the cohort admin (issue 19)",
-    ("organizer /admin/matching/matchingrun/1/change/ (refused", "The “aria-describedby”"):
-        "the run page's refused lock form (reworked in issue 18's organizer part)",
-    ("payments officer /admin/payments/stipendrequest/1/change/", "No “p” element in scope"):
-        "a read-only field whose HTML nests a block in the admin's <p>",
-    ("superuser /admin/mm_program/user/", "No “p” element in scope"):
-        "Django's password help text (a list) inside a <p>",
-    ("superuser /admin/mm_program/user/1/change/", "Attribute “disabled” not allowed"):
-        "Django's read-only password widget",
-    ("superuser /admin/mm_program/user/1/change/", "The “aria-describedby” attribute must"):
-        "Django's read-only password widget",
-}
-
-
-def still_known(label: str, message: str) -> bool:
-    return any(label.startswith(page) and message.startswith(start)
-               for page, start in ADMIN_STILL)
-
-
-@pytest.mark.xfail(reason="6 admin HTML errors left (issue 18)", strict=False)
 def test_every_page_is_valid_html(tmp_path):
     _checker_or_skip()
     pages = pages_html(seed())
@@ -130,8 +88,6 @@ def test_every_page_is_valid_html(tmp_path):
         if m.get("type") != "error":
             continue
         label = names.get(Path(m.get("url", "")).name, m.get("url", ""))
-        if still_known(label, m["message"]):
-            continue
         errors.append(f"{label}: line {m.get('lastLine')}: {m['message']}")
     assert len(pages) > 100
     assert sum("(refused" in label for label in pages) >= 10

@@ -29,6 +29,7 @@ from matching.models import (
     ResearchArea,
 )
 from matching.services.applications import application_decide
+from mm_program.admin_forms import AdminFormsMixin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.privacy import erase_url
 from mm_program.privacy.permissions import can_erase
@@ -417,7 +418,7 @@ class ProgramAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ResearchArea)
-class ResearchAreaAdmin(admin.ModelAdmin):
+class ResearchAreaAdmin(AdminFormsMixin, admin.ModelAdmin):
     list_display = ["name", "position", "is_active", "description"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}

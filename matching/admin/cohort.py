@@ -13,16 +13,17 @@ from matching.models import (
     Reviewer,
     RubricCriterion,
 )
+from mm_program.admin_forms import AdminFormsMixin, TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
 
-class RubricCriterionInline(admin.TabularInline):
+class RubricCriterionInline(TabularInline):
     model = RubricCriterion
     extra = 1
     fields = ["part", "position", "name", "anchors"]
 
 
-class ReviewerInline(admin.TabularInline):
+class ReviewerInline(TabularInline):
     model = Reviewer
     extra = 1
     fields = ["user"]
@@ -73,7 +74,7 @@ class CohortMentorAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(AdminFormsMixin, admin.ModelAdmin):
     list_display = ["user", "application", "note", "created_by", "created_at"]
     list_filter = ["cohort"]
     search_fields = ["user__email", "application__name", "application__email"]

@@ -36,6 +36,7 @@ from matching.models import (
 from matching.services.mentorships import (
     mentorship_create,
 )
+from mm_program.admin_forms import AdminFormsMixin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import badge, coloured
 from mm_program.admin_moves import Move, MovesAdminMixin
@@ -248,7 +249,7 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 @admin.register(Mentorship)
 class MentorshipAdmin(ImportFlowMixin, SpreadsheetExportMixin, MovesAdminMixin,
-                      ReadOnlyHistoryAdmin):
+                      AdminFormsMixin, ReadOnlyHistoryAdmin):
     import_kind = "mentorship"
     export_sheet = staticmethod(mentorships_sheet)
     list_display = [
