@@ -254,6 +254,13 @@ def seed_surveys_demo(program, *, alumni: int = len(ALUMNI), seed_value: int = 2
     return {"alumni_mentorships": created, "responses": answered}
 
 
+def seed_cohort_surveys_demo(program) -> SurveyTemplate:
+    """The demo cohort's own mentee final survey, with every MATS measure (its scholars
+    answer it at the end; the demo cohort is still at its selection stage)."""
+    seed.create_default_templates(SurveyTemplate, Question)
+    return outcomes.cohort_final_template(program)
+
+
 def _completed_surveys(m: Mentorship, r: random.Random) -> int:
     answered = 0
     ended = m.ended_on or timezone.localdate()

@@ -65,9 +65,15 @@ def _user(email: str, name: str):
     return user
 
 
-def program_final_template(program) -> SurveyTemplate:
-    """The program's own mentee final: the default's questions, the MATS measures and one
-    question of its own (what an organizer would add in admin)."""
+# The MATS measures that fit a 1-on-1 program, which the demo's rolling program adds to its
+# own final survey as optional questions: a mentee who skips them still has the
+# program's short required path. The share of value from the mentor and the support
+# elements' NPS (coaching, workshops) describe a cohort program, which has more than the
+# mentor to offer: the demo cohort's own survey asks them all (``cohort_final_template``).
+ONE_ON_ONE_MEASURES = ("counterfactual", "counterfactual_activity", "grant_equivalent")
+
+
+def _own_final_template(program, extra: list[dict]) -> SurveyTemplate:
     own = SurveyTemplate.objects.filter(kind=SurveyKind.MENTEE_FINAL, program=program).first()
     if own is not None:
         return own
@@ -80,11 +86,26 @@ def program_final_template(program) -> SurveyTemplate:
         "high_label", "min_value", "max_value", "figure", "short_label")})
         for q in default.questions.all()]
     last = max((q.order for q in rows), default=0)
-    for i, spec in enumerate([*seed.MATS_MEASURES, CUSTOM]):
+    for i, spec in enumerate(extra):
         rows.append(Question(template=template, order=last + 10 * (i + 1),
                              **{"required": True, **spec}))
     Question.objects.bulk_create(rows)
     return template
+
+
+def program_final_template(program) -> SurveyTemplate:
+    """The rolling program's own mentee final: the default's questions, the MATS measures
+    that fit 1-on-1 mentorship and one question of its own, all optional (what an
+    organizer would add in admin)."""
+    fitting = [m for m in seed.MATS_MEASURES if m["key"] in ONE_ON_ONE_MEASURES]
+    return _own_final_template(program, [{**spec, "required": False}
+                                         for spec in [*fitting, CUSTOM]])
+
+
+def cohort_final_template(program) -> SurveyTemplate:
+    """A cohort program's own mentee final, the MATS way: every MATS measure, as MATS
+    asked them."""
+    return _own_final_template(program, list(seed.MATS_MEASURES))
 
 
 def mats_values(rng: random.Random) -> dict:

@@ -10,7 +10,9 @@ from surveys.demo import seed_surveys_demo
 from surveys.impact import queries
 from surveys.impact.export import chart_data
 from surveys.impact.figures import Figures
-from surveys.models import Answer, Invitation, Response
+from surveys.dispatch import current_template
+from surveys.models import Answer, Invitation, Response, SurveyTemplate
+from surveys.seed import MATS_MEASURES
 
 from .factories import ProgramFactory
 
@@ -31,6 +33,18 @@ def test_the_demo_fills_every_chart_and_is_idempotent(organizer_client):
     assert seed_surveys_demo(program) == {"alumni_mentorships": 0, "responses": 0}
     call_command("seed_demo", force=True)
     assert counts() == first
+
+    # The rolling program's own final survey requires no more than the default one (its
+    # MATS measures are optional, and only those that fit 1-on-1 mentorship); the cohort
+    # program's asks every MATS measure, as MATS did.
+    own = SurveyTemplate.objects.get(kind="mentee_final", program=program)
+    default = current_template("mentee_final", None)
+    assert (set(own.questions.filter(required=True).values_list("key", flat=True))
+            == set(default.questions.filter(required=True).values_list("key", flat=True)))
+    assert not own.questions.filter(key__in=("mentor_value_share", "recommend_workshops"))
+    cohort = SurveyTemplate.objects.get(kind="mentee_final", program__admission="cohort")
+    assert {m["key"] for m in MATS_MEASURES} <= set(
+        cohort.questions.values_list("key", flat=True))
 
     figs = Figures(queries.load(), [program.pk]).all()
     charts = chart_data(figs)

@@ -64,7 +64,7 @@ from matching.models import (
 from matching.services import mentorships as services
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
 from payments.demo import seed_payments_demo
-from surveys.demo import seed_surveys_demo
+from surveys.demo import seed_cohort_surveys_demo, seed_surveys_demo
 
 User = get_user_model()
 
@@ -118,6 +118,7 @@ class Command(BaseCommand):
             seed_announcements_demo(program, organizer=organizer)
             # Beside the rolling program, a cohort run the MATS way, at its selection stage.
             cohort_program = seed_cohort_demo(organizer=organizer)
+            seed_cohort_surveys_demo(cohort_program)
             for name in (DEMO_MENTOR, DEMO_MENTEE):
                 self._can_sign_in(self._users[email_for(name)])
         if mentors:
