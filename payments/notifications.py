@@ -1,4 +1,8 @@
-"""The payee's emails, one per move of their request, queued through the message log.
+"""The payee's emails, queued through the message log: one when their request is paid,
+or when it is rejected (they may fix it and send it again), and one whenever where they
+are paid changes. Sending and approving email nothing: the page confirms a request as it
+is sent and shows where it stands, and its "paid" email follows (issue 18: one email per
+request, every word a payee reads counts).
 
 Each is called inside the transaction that made the move, so the email exists only if
 the move committed; each names its occasion, so a repeated call sends nothing new. No
@@ -30,14 +34,6 @@ def _send(template: str, req, **extra) -> None:
         occasion=f"{template}/stipendrequest:{req.pk}",
         user=req.payee, program=req.program, about=req,
     )
-
-
-def submitted(req) -> None:
-    _send("stipend-submitted", req)
-
-
-def approved(req) -> None:
-    _send("stipend-approved", req)
 
 
 def rejected(req) -> None:

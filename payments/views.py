@@ -134,7 +134,7 @@ def stipend_new(request, mentorship_pk: int):
                 messages.success(
                     request,
                     f"Your request for {req.period_label} ({req.amount} {req.currency}) is "
-                    "sent. We've emailed you a copy; you'll hear from us when it's decided.")
+                    "sent. We'll email you when it's paid, or if something needs fixing.")
                 return redirect("stipend_detail", pk=req.pk)
         status = 429 if limited else 400
     else:

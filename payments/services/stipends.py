@@ -3,7 +3,8 @@
 Every move is made here, by a person allowed to make it, under a lock on the request's
 row and as a conditional UPDATE on the status it moves from: whatever happens at the same
 moment elsewhere, a request is decided once and paid once. Each move is recorded in the
-request's history (who, when, what) and emailed to the payee after the commit.
+request's history (who, when, what); a rejection and a payment are emailed to the payee
+after the commit.
 
 Refusals are ValidationErrors in plain words, with a ``code``; those about one field of
 the request form name the field (period_start, period_end, hours, rate).
@@ -186,7 +187,6 @@ def stipend_request_submit(*, payee, mentorship: Mentorship, period_start: date,
         req._history_user = payee
         req._change_reason = "Submitted"
         req.save()
-        notifications.submitted(req)
     return req
 
 
@@ -296,7 +296,6 @@ def stipend_request_approve(*, stipend_request: StipendRequest, by,
             changes.update(budget_override_reason=override_reason, budget_override_by=by)
         reason = "Approved past the budget: " + override_reason if over else "Approved"
         row = _move(row, to=StipendStatus.APPROVED, by=by, reason=reason[:100], **changes)
-        notifications.approved(row)
     return row
 
 
