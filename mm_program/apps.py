@@ -9,4 +9,5 @@ class MmProgramConfig(AppConfig):
     admin_models = ("message", "erasurerequest", "erasure", "user")
 
     def ready(self):
-        from . import checks  # noqa: F401  (checks register themselves)
+        # Imported for what they register: system checks, a user_logged_in receiver.
+        from . import checks, sessions  # noqa: F401

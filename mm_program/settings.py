@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A participant's session lasts six weeks after their last visit (mm_program/sessions.py).
+    "mm_program.sessions.ParticipantSessionMiddleware",
     # Cache-Control: private, no-store on a signed-in person's pages and on emailed links'
     # pages (mm_program/private_pages.py).
     "mm_program.private_pages.PrivatePagesMiddleware",
@@ -254,6 +256,10 @@ ACCOUNT_RATE_LIMITS = {
 # browser (the cookie's max-age) and on the server (the stored session's expiry date).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# Mentees and mentors come back about monthly: their session lasts this long after their
+# last visit; saving bank details asks for a sign-in this recent (mm_program/sessions.py).
+PARTICIPANT_SESSION_AGE = envint("PARTICIPANT_SESSION_AGE", 60 * 60 * 24 * 42)
+RECENT_SIGN_IN_SECONDS = envint("RECENT_SIGN_IN_SECONDS", 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Email ----------------------------------------------------------------------------

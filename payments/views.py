@@ -7,6 +7,7 @@ person's own; no URL names anyone else's. Stored accounts are only ever shown ma
 
 import logging
 
+from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matching.models import Mentorship
 from mm_program.query_ids import query_id
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
+from mm_program.sessions import signed_in_recently
 
 from .forms import BankDetailsForm, StipendRequestForm
 from .models import BankDetails, StipendRequest
@@ -32,6 +34,21 @@ logger = logging.getLogger(__name__)
 
 BANK_FIELDS = [f"bank-{name}" for name in ("holder_name", "iban", "bic", "account_number",
                                            "routing_code")]
+
+
+def _stale_sign_in(request):
+    """A page that saves where a person is paid asks for a recent sign-in (a session
+    lasts weeks: mm_program/sessions.py). Opening it asks allauth to confirm it's them
+    (a code emailed again) and comes back; a form sent after the sign-in got stale
+    saves nothing and reopens the page, rather than keeping the account number in the
+    session while they confirm. None when the sign-in is recent."""
+    if signed_in_recently(request):
+        return None
+    if request.method == "GET":
+        raise ReauthenticationRequired()
+    messages.warning(request, "For your safety, confirm it's you before we save bank "
+                              "details: nothing was saved.")
+    return redirect(request.get_full_path())
 
 
 def _mentorship_for(request, pk: int) -> Mentorship:
@@ -101,6 +118,8 @@ def stipend_new(request, mentorship_pk: int):
     user = request.user
     m = _mentorship_for(request, mentorship_pk)
     details = _bank_details(user)
+    if details is None and (stale := _stale_sign_in(request)):
+        return stale
     context = {"m": m, "program": m.program, "details": details, "other": _other(m, user),
                "rate": m.program.stipend_rate_for(services.role_of(user, m))}
     if not services.can_request(m):
@@ -187,6 +206,8 @@ def bank_details(request):
     """Add or replace the signed-in person's bank details (the form never shows the
     stored ones: it starts empty)."""
     user = request.user
+    if stale := _stale_sign_in(request):
+        return stale
     details = _bank_details(user)
     back = request.POST.get("next") or request.GET.get("next") or ""
     # A path on this site only: redirect() would read a bare word ("0", "home") as the

@@ -37,10 +37,12 @@ def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_the_settings_say_ten_minutes_three_tries_and_two_weeks():
+def test_the_settings_say_ten_minutes_three_tries_two_weeks_and_six():
     assert settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT == 600
     assert settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS == 3
     assert settings.SESSION_COOKIE_AGE == 14 * 24 * 3600
+    assert settings.PARTICIPANT_SESSION_AGE == 42 * 24 * 3600
+    assert settings.RECENT_SIGN_IN_SECONDS == 3600
 
 
 def test_it_accepts_a_code_just_inside_its_timeout(client, person):
@@ -69,13 +71,35 @@ def test_it_refuses_the_right_code_after_too_many_wrong_ones(client, person):
     assert not signed_in(client)
 
 
-def test_it_signs_a_session_out_past_its_age(client, person):
+def test_it_signs_a_staff_session_out_past_its_age_however_often_used(client, db):
+    organizer = UserFactory(email="olivia@example.org", is_staff=True)
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        client.force_login(organizer)
+        for _ in range(13):  # every day: the age counts from the sign-in
+            traveller.shift(timedelta(days=1))
+            assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE - 13 * 86400 + 1))
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_participant_who_comes_back_monthly_signs_in_once(client, person):
     with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
         client.force_login(person)
-        traveller.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE - 60))
         assert client.get(reverse("dashboard")).status_code == 200
+        for _ in range(4):  # a stipend request a month, for four months
+            traveller.shift(timedelta(days=31))
+            assert client.get(reverse("dashboard")).status_code == 200
 
-        traveller.shift(timedelta(seconds=61))
+
+def test_a_participant_session_left_alone_ends_past_its_age(client, person):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        client.force_login(person)
+        assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(timedelta(seconds=settings.PARTICIPANT_SESSION_AGE - 60))
+        assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(timedelta(seconds=settings.PARTICIPANT_SESSION_AGE + 1))
         response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -85,5 +109,5 @@ def test_the_session_cookie_expires_with_the_session(client, person):
     code = request_code(client, person.email)
     response = client.post(reverse("account_confirm_login_code"), {"code": code})
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
-    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE
+    assert int(cookie["max-age"]) == settings.PARTICIPANT_SESSION_AGE
     assert cookie["httponly"]
