@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from matching.models import Mentorship, Program
 from surveys.demo import seed_surveys_demo
+from surveys.dispatch import current_template
 from surveys.impact import queries
 from surveys.impact.export import chart_data
 from surveys.impact.figures import Figures
-from surveys.dispatch import current_template
 from surveys.models import Answer, Invitation, Response, SurveyTemplate
 from surveys.seed import MATS_MEASURES
 
