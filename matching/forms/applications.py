@@ -30,10 +30,7 @@ class ApplicationForm(forms.ModelForm):
     """What both interest forms share: plain-words errors, optional fields marked, a
     honeypot for bots, a time zone list that defaults to the browser's."""
 
-    timezone = TimezoneField(
-        label="Your time zone",
-        help_text="Used to find a mentor whose working hours overlap with yours.",
-    )
+    timezone = TimezoneField(label="Your time zone")
     research_areas = SafeModelMultipleChoiceField(
         queryset=ResearchArea.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -150,11 +147,13 @@ class MenteeApplicationForm(ApplicationForm):
             "two years?",
             "funding_reason": "Why do you need funding?",
         }
+        # Every word here is read by every applicant (issue 18 counts them): only what
+        # the label doesn't already say.
         help_texts = {
-            "goals": "A sentence or two is enough.",
-            "hours_per_week": "Most mentees do this next to a degree or job.",
-            "needs_funding": "The program is unpaid by default. We fund whoever needs it, "
-            "with a low bar.",
+            "field_of_study": "",
+            "goals": "",
+            "needs_funding": "Unpaid by default; we fund whoever needs it.",
+            "conflicts": "People you shouldn't be matched with, one per line.",
             "heard_about": "",
         }
         widgets = {
@@ -173,10 +172,8 @@ class MenteeApplicationForm(ApplicationForm):
         self.listed_mentors = _listed_mentors(program).select_related("user", "application")
         super().__init__(*args, **kwargs)
         min_hours = program.min_hours_per_week if program else 5
-        self.fields["hours_per_week"].help_text = (
-            f"Under {min_hours} hours a week the program is probably not worth it for you "
-            "or your mentor. You can still apply: tell us about your situation."
-        )
+        # The page says up front what under the minimum means (templates/matching/apply.html).
+        self.fields["hours_per_week"].help_text = f"Under {min_hours}? You can still apply."
         self.fields["hours_per_week"].error_messages.update(
             {
                 "min_value": "Enter at least 1 hour a week.",
@@ -193,7 +190,7 @@ class MenteeApplicationForm(ApplicationForm):
         mentors = self.fields["preferred_mentors"]
         mentors.queryset = self.listed_mentors
         mentors.label_from_instance = _mentor_choice_label
-        mentors.help_text = "Only if someone stands out: it is one reason among several."
+        mentors.help_text = "Only if someone stands out."
 
     @cached_property
     def has_listed_mentors(self) -> bool:
@@ -342,11 +339,13 @@ MENTOR_LABEL_FIELDS = ("name", "position", "organization", "involvement")
 
 
 def _mentor_choice_label(mentor: Mentor) -> str:
+    """Name, position, where, and their style in a word or two ("Hands-on"): enough to
+    spot someone, short enough to read a long list."""
     app = mentor.application
     parts = [mentor.user.name or app.name, app.get_position_display()]
     if app.organization:
         parts.append(app.organization)
-    return f"{' · '.join(parts)} — {app.get_involvement_display()}"
+    return f"{' · '.join(parts)} — {app.get_involvement_display().split(':')[0]}"
 
 
 class DecisionForm(forms.Form):
