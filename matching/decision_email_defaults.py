@@ -9,18 +9,14 @@ DEFAULTS = {
         "subject": "Welcome to {{ program }}",
         "body": """Hi {{ name }},
 
-Good news: you're accepted into {{ program }} as a {{ role }}.
+You're accepted into {{ program }} as a {{ role }}.
 {% if message %}
 {{ message }}
 {% endif %}
-{% if role == "mentee" %}We're now looking for the mentor who fits you best. When we have \
-a match, you'll both get an introduction email and can set up a first call.{% else %}We'll \
-introduce you to mentees who fit your areas and capacity. You can always change how many \
-mentees you take.{% endif %}
+{% if role == "mentee" %}Next, we find your mentor: you'll both get an introduction \
+email.{% else %}We'll introduce you to mentees who fit your areas and capacity; you can \
+change how many you take at any time.{% endif %}
 
-Your page: {{ dashboard_url }} (sign in with a code sent to this address, no password needed).
-
-Thank you for joining,
 The {{ program }} organizers""",
     },
     "waitlisted": {

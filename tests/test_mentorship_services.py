@@ -256,7 +256,7 @@ def test_the_introduction_goes_to_both_sides_with_a_link_to_the_mentorship(
     for address, person, other in (("grace@example.org", grace.user, "Ada Lovelace"),
                                    ("ada@example.org", ada.user, "Grace Hopper")):
         message = by_address[address]
-        text_url = URL.search(message.body.split("afterwards:")[1]).group(0)
+        text_url = URL.search(message.body.split("records it here:")[1]).group(0)
         assert path_of(text_url) == detail
         assert settings.SITE_URL + detail in links(message)
         # The link lands on the mentorship page, for that person once signed in.

@@ -295,7 +295,7 @@ def test_a_decision_email_that_fails_to_render_falls_back_to_the_default(act, ap
     DecisionEmail.objects.filter(decision="accepted").update(body="{% url 'nope' %}")
     act("accept", [application])
     assert mail.outbox[0].subject.startswith("Welcome to")
-    assert "you're accepted" in mail.outbox[0].body
+    assert "You're accepted" in mail.outbox[0].body
 
 
 def test_links_typed_into_a_name_are_not_made_clickable(act, program):
