@@ -42,6 +42,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("matching", "0014_imports")]
+    dependencies = [("matching", "0017_announcements")]
 
     operations = [migrations.RunPython(forwards, backwards)]
