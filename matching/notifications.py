@@ -56,7 +56,7 @@ def decision(application, decision: str) -> None:
         "dashboard_url": _dashboard_url(),
         "site_name": settings.SITE_NAME,
     }
-    template = DecisionEmail.objects.filter(decision=decision).first()
+    template = DecisionEmail.objects.for_decision(decision, program=application.program)
     try:
         if template is None:
             raise LookupError(f"no decision email for {decision!r}")

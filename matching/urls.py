@@ -15,6 +15,7 @@ urlpatterns = [
          name="apply_update_confirm"),
     path("apply/<str:role>/", apply.apply, name="apply"),
     path("apply/<str:role>/thanks/", apply.apply_thanks, name="apply_thanks"),
+    path("programs/<slug:slug>/", apply.program_page, name="program_page"),
     path("programs/<slug:slug>/apply/<str:role>/", apply.apply, name="apply_program"),
     path("dashboard/", mentoring.dashboard, name="dashboard"),
     path("mentorships/<int:pk>/", mentorships.mentorship_detail, name="mentorship_detail"),

@@ -237,6 +237,7 @@ def _public(demo: Demo) -> list[Page]:
                                                         "meeting-nudge")])
     pages = [
         Page(ANONYMOUS, "/"),
+        Page(ANONYMOUS, f"/programs/{slug}/"),
         Page(ANONYMOUS, "/apply/mentee/", (Submit({}),)),
         Page(ANONYMOUS, "/apply/mentor/", (Submit({}),)),
         Page(ANONYMOUS, f"/programs/{slug}/apply/mentee/", (Submit({"name": ""}),)),

@@ -383,13 +383,15 @@ def _pending(model):
 
 @admin.register(Program)
 class ProgramAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["name", "admission", "deadline", "is_open", "min_hours_per_week",
+    list_display = ["name", "admission", "deadline", "starts_on", "ends_on", "is_open",
+                    "min_hours_per_week",
                     "stipend_rate", "currency", "pending_mentees", "pending_mentors"]
     list_filter = ["admission", "is_open"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "contact_email"]}),
-        ("Admissions", {"fields": ["admission", "deadline", "is_open", "min_hours_per_week"]}),
+        (None, {"fields": ["name", "slug", "tagline", "contact_email", "description"]}),
+        ("Admissions", {"fields": ["admission", "deadline", "is_open", "min_hours_per_week",
+                                   ("starts_on", "ends_on")]}),
         ("Defaults for mentorships", {"fields": [
             ("duration_months_min", "duration_months_max"), "meeting_every_weeks",
             ("meeting_minutes_min", "meeting_minutes_max"), ("stipend_rate", "currency"),
@@ -475,19 +477,3 @@ class MenteeAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["user", "program"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user", "application"]
-
-
-@admin.register(DecisionEmail)
-class DecisionEmailAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["decision", "subject", "updated_at"]
-    readonly_fields = ["help"]
-    fields = ["decision", "subject", "body", "help"]
-
-    @admin.display(description="Variables")
-    def help(self, obj):
-        return (
-            "{{ name }}, {{ program }}, {{ role }} (mentee or mentor), {{ message }} "
-            "(your personal note), {{ redirect_program }}, {{ redirect_url }} (its page; "
-            "added at the end if the text leaves it out), {{ dashboard_url }}"
-        )
-

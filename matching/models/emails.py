@@ -28,8 +28,19 @@ def validate_template_syntax(value: str) -> None:
         raise ValidationError(f"Template error when rendering: {exc}") from exc
 
 
+class DecisionEmailQuerySet(models.QuerySet):
+    def for_decision(self, decision: str, program=None):
+        """The text for `decision` in `program`: the program's own if it has one, else
+        the one every program shares (None if neither exists)."""
+        rows = self.filter(decision=decision).filter(
+            models.Q(program__isnull=True) | models.Q(program=program))
+        return min(rows, key=lambda row: row.program_id is None, default=None)
+
+
 class DecisionEmail(models.Model):
-    """The organizer-editable text of the email sent with each triage decision.
+    """The organizer-editable text of the email sent with each triage decision: one
+    shared by every program, and a program's own where its applicants need other words
+    (a cohort's "the deadline has passed" where a rolling program says "apply again").
 
     Subject and body are Django templates. Available variables: `name`, `program`,
     `role` ("mentee" or "mentor"), `message` (the organizer's personal note, may be
@@ -39,21 +50,34 @@ class DecisionEmail(models.Model):
 
     decision = models.CharField(
         max_length=12,
-        unique=True,
         choices=[c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.PENDING],
     )
+    program = models.ForeignKey(
+        "matching.Program", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="decision_emails",
+        help_text="Empty: the text every program uses unless it has its own.")
     subject = models.CharField(max_length=200, validators=[validate_template_syntax])
     body = models.TextField(validators=[validate_template_syntax])
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
+    objects = DecisionEmailQuerySet.as_manager()
+
     class Meta:
-        ordering = ["decision"]
+        ordering = ["program__name", "decision"]
         verbose_name = "decision email"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "decision"],
+                                    name="decision_email_once_per_program"),
+            models.UniqueConstraint(fields=["decision"],
+                                    condition=models.Q(program__isnull=True),
+                                    name="decision_email_shared_once"),
+        ]
 
     def __str__(self):
-        return f"Email for: {self.get_decision_display()}"
+        where = self.program.name if self.program_id else "every program"
+        return f"Email for: {self.get_decision_display()} ({where})"
 
     def render(self, context: dict) -> tuple[str, str]:
         ctx = Context(context, autoescape=False)

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -26,12 +26,13 @@ class ResearchArea(models.Model):
 
 class ProgramQuerySet(models.QuerySet):
     def open(self):
+        """Programs taking applications now: `accepts_applications` as a filter."""
         now = timezone.now()
         return self.filter(is_open=True).filter(
             models.Q(admission=Program.Admission.ROLLING)
             | models.Q(deadline__isnull=True)
             | models.Q(deadline__gt=now)
-        )
+        ).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=timezone.localdate()))
 
 
 class Program(models.Model):
@@ -44,6 +45,15 @@ class Program(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
     tagline = models.CharField(max_length=200, blank=True)
+    description = models.TextField(
+        blank=True, max_length=5000,
+        help_text="What the program is and who it is for, on its public page. Plain text; "
+                  "blank lines separate paragraphs.")
+    starts_on = models.DateField(null=True, blank=True,
+                                 help_text="Shown on the public page. Empty: already running.")
+    ends_on = models.DateField(
+        null=True, blank=True,
+        help_text="Its last day: the forms close after it. Empty: runs until closed.")
     admission = models.CharField(
         max_length=10, choices=Admission.choices, default=Admission.ROLLING
     )
@@ -113,10 +123,24 @@ class Program(models.Model):
                 condition=~models.Q(admission="cohort") | models.Q(deadline__isnull=False),
                 name="program_cohort_has_deadline",
             ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True) | models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__lte=models.F("ends_on")),
+                name="program_dates_in_order",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("program_page", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.starts_on > self.ends_on:
+            raise ValidationError({"ends_on": "The last day comes before the first: check "
+                                              "both dates."})
 
     def stipend_rate_for(self, role: str) -> Decimal:
         """The hourly stipend rate for a payee in `role` ("mentee" or "mentor"): what a
@@ -135,8 +159,18 @@ class Program(models.Model):
             return False
 
     @property
+    def has_started(self) -> bool:
+        return self.starts_on is None or self.starts_on <= timezone.localdate()
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
+
+    @property
     def accepts_applications(self) -> bool:
-        if not self.is_open:
+        """Open, before a cohort's deadline and not past its last day (the rule of
+        ``Program.objects.open()``, for one row)."""
+        if not self.is_open or self.has_ended:
             return False
         if self.admission == self.Admission.COHORT and self.deadline:
             return timezone.now() < self.deadline

@@ -125,8 +125,17 @@ def default_program() -> Program | None:
 
 
 def home(request):
-    """The front page: what the program is, and the way into both forms."""
-    return render(request, "home.html", {"program": default_program()})
+    """The front page: what the program is, and the way into both forms; with more than
+    one program, the ones taking applications, each linking to its own page."""
+    programs = _programs()
+    program = default_program()
+    others = [p for p in programs if p.accepts_applications] if len(programs) > 1 else []
+    return render(request, "home.html", {"program": program, "open_programs": others})
+
+
+def program_page(request, slug: str):
+    """A program's public page: what it is, its dates, how it runs, and the way in."""
+    return render(request, "matching/program.html", {"program": program_by_slug(slug)})
 
 
 def program_by_slug(slug: str) -> Program:

@@ -27,7 +27,6 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from matching.announcement_demo import seed_announcements_demo
 from matching.cohort_demo import REVIEWER, seed_cohort_demo
 from matching.cohort_scale import seed_cohort_bulk
 from matching.demo_data import (
@@ -61,6 +60,7 @@ from matching.models import (
     RedirectTarget,
     ResearchArea,
 )
+from matching.program_demo import seed_announcements_demo, seed_program_page_demo
 from matching.services import mentorships as services
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
 from payments.demo import seed_payments_demo
@@ -116,6 +116,7 @@ class Command(BaseCommand):
             seed_payments_demo(program, organizer=organizer, officer=officer)
             seed_surveys_demo(program)
             seed_announcements_demo(program, organizer=organizer)
+            seed_program_page_demo(program)
             # Beside the rolling program, a cohort run the MATS way, at its selection stage.
             cohort_program = seed_cohort_demo(organizer=organizer)
             seed_cohort_surveys_demo(cohort_program)

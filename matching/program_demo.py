@@ -1,8 +1,25 @@
-"""The demo's announcements (``seed_demo``): one sent to the program's mentees, so their
+"""The demo program's public face and announcements (``seed_demo``): a description and a
+start date for its public page; one announcement sent to the program's mentees, so their
 dashboards show it and its page shows the delivery, and a draft waiting with its preview."""
+
+from datetime import date
 
 from matching.models import Announcement, Audience
 from matching.services.announcements import announcement_send
+
+
+def seed_program_page_demo(program) -> None:
+    if program.description:
+        return
+    program.description = (
+        "AI Safety Mentors and Mentees pairs people who want to work on AI safety with "
+        "researchers already doing it: one mentor, one mentee, a call every two weeks, "
+        "for three to five months, next to a degree or a job.\n\n"
+        "Mentees bring a goal and five or more hours a week; mentors bring 30 minutes a "
+        "week and their overview of the field. Stipends are there for whoever needs one.")
+    program.starts_on = program.starts_on or date(2025, 3, 1)
+    program.contact_email = program.contact_email or "team@example.org"
+    program.save(update_fields=["description", "starts_on", "contact_email"])
 
 
 def seed_announcements_demo(program, *, organizer) -> None:
