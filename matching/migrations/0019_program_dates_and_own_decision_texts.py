@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0017_announcements'),
+        ('matching', '0018_shorter_acceptance_email'),
     ]
 
     operations = [
