@@ -18,6 +18,8 @@ class MatchingConfig(AppConfig):
             attention,
             calendar_events,
             cohort_dashboard,
+            cohort_phase_dashboard,
+            cohort_phase_reminders,
             privacy,
             reminders,
             tokens,

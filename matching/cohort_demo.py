@@ -16,6 +16,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from matching.cohort_phase_demo import GRADER, seed_cohort_phases
 from matching.demo_data import DEMO_MENTOR, DEMO_PASSWORD, email_for
 from matching.models import (
     MINUTES_PER_MENTEE,
@@ -130,6 +131,8 @@ def seed_cohort_demo(*, organizer) -> Program:
     cohort_slots.slots_set(cohort=cohort, allocation={mentors[0].pk: 3, mentors[1].pk: 2,
                                                        mentors[2].pk: 1}, by=organizer)
     _offers(cohort, organizer, mentors)
+    seed_cohort_phases(program, organizer=organizer, demo_mentor=mentors[0],
+                       graders=[reviewer, _person(GRADER, password=True)])
     return program
 
 

@@ -6,8 +6,10 @@ Emails link to ``cohort_apply``, ``cohort_mentor`` and ``cohort_offer``: keep th
 
 from django.urls import path
 
+from .views import cohort_milestones as milestones
 from .views import cohort_offers as offers
 from .views import cohort_organizer as organizer
+from .views import cohort_phases as phases
 from .views import cohort_selection as selection
 
 urlpatterns = [
@@ -34,4 +36,13 @@ urlpatterns = [
     path("organizers/cohorts/<slug:slug>/runs/", offers.run_store, name="cohort_run_store"),
     path("organizers/cohorts/<slug:slug>/runs/<int:pk>/", offers.run_page, name="cohort_run"),
     path("organizers/cohorts/<slug:slug>/offers/", offers.offers_page, name="cohort_offers"),
+    # Phases and milestones (matching.views.cohort_phases, cohort_milestones).
+    path("cohorts/<slug:slug>/filter/", phases.mentor_filter, name="cohort_filter"),
+    path("cohorts/<slug:slug>/milestones/", milestones.scholar_page, name="cohort_milestones"),
+    path("cohorts/<slug:slug>/submissions/<int:pk>/file/", milestones.submission_file,
+         name="cohort_submission_file"),
+    path("cohorts/<slug:slug>/grading/", milestones.grader_page, name="cohort_grader"),
+    path("cohorts/<slug:slug>/grading/<int:pk>/", milestones.grading_page,
+         name="cohort_grading"),
+    path("organizers/cohorts/<slug:slug>/phases/", phases.phases_page, name="cohort_phases"),
 ]

@@ -21,7 +21,7 @@ SEEDED_AREAS = import_module("matching.migrations.0002_seed_areas_program_emails
 
 pytest_plugins = ["tests.browser_fixtures", "tests.mentorship_fixtures",
                   "tests.matching_fixtures", "tests.payments_fixtures",
-                  "tests.cohort_offer_fixtures"]
+                  "tests.cohort_offer_fixtures", "tests.cohort_phase_fixtures"]
 
 # The fuzz tests (tests/test_fuzz_*.py). In CI the same examples every run (derandomize),
 # so a red build is the code's doing and can be re-run; HYPOTHESIS_PROFILE=thorough runs

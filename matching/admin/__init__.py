@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (registers ModelAdmins)
     applications,
     cohort,
     cohort_offers,
+    cohort_phases,
     decision_emails,
     imports,
     meetings,

@@ -17,7 +17,7 @@ from mm_program.admin_moves import Move
 
 class EndEarlyForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=[("", "—")] + EndReason.choices, label="Why did it end early?",
+        choices=[("", "—")] + EndReason.chosen(), label="Why did it end early?",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
                             max_length=2000)

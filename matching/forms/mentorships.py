@@ -287,7 +287,7 @@ class _DangerSubmit(Submit):
 
 class EndEarlyForm(_EndForm):
     reason = forms.ChoiceField(
-        label="Why did it end early?", choices=EndReason.choices, widget=forms.RadioSelect,
+        label="Why did it end early?", choices=EndReason.chosen, widget=forms.RadioSelect,
         error_messages={"required": "Pick the reason closest to what happened."},
     )
     notes = forms.CharField(

@@ -12,7 +12,15 @@ from .applications import (
     RedirectTarget,
 )
 from .cohort import ChoiceAnswer, Cohort, CohortMentor, MentorChoice, MentorQuestion
+from .cohort_milestones import (
+    Grading,
+    Milestone,
+    RubricSection,
+    SectionGrade,
+    Submission,
+)
 from .cohort_offers import FREED_OFFER_STATUSES, HELD_OFFER_STATUSES, Offer, OfferStatus
+from .cohort_phases import FilterDecision, FilterOutcome, Phase
 from .cohort_reviews import (
     Conflict,
     Decision,
@@ -45,6 +53,14 @@ from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
+    "FilterDecision",
+    "FilterOutcome",
+    "Grading",
+    "Milestone",
+    "Phase",
+    "RubricSection",
+    "SectionGrade",
+    "Submission",
     "Announcement",
     "Audience",
     "ChoiceAnswer",

@@ -89,6 +89,14 @@ class EndReason(models.TextChoices):
     GOAL_CHANGED = "goal_changed", "The mentee's goals changed"
     NO_CONTACT = "no_contact", "We lost contact"
     OTHER = "other", "Another reason"
+    # Only a phase's filter ends a mentorship so (``services.cohort_phases``): the end
+    # forms offer the others (``chosen``).
+    FILTERED = "filtered", "Not continued at a phase's filter"
+
+    @classmethod
+    def chosen(cls) -> list[tuple[str, str]]:
+        """The reasons a person picks in an end form (a filter's stop is recorded as one)."""
+        return [(value, label) for value, label in cls.choices if value != cls.FILTERED]
 
 
 # The final call is often a little late: a week after the planned end it is overdue.

@@ -1,0 +1,114 @@
+"""Admin of a cohort's phases: organizers set the phases (dates, filter), the milestones
+with their rubric sections and graders. Filter decisions, submissions and gradings are
+made on the people's own pages (``matching.views.cohort_phases``, ``cohort_milestones``)
+and only read here."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from matching.models import (
+    FilterDecision,
+    Grading,
+    Milestone,
+    Phase,
+    RubricSection,
+    Submission,
+)
+from mm_program.admin_history import ReadOnlyHistoryAdmin, ViewOnlyMixin
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["name", "due_at", "edit"]
+    readonly_fields = ["edit"]
+    show_change_link = True
+
+    @admin.display(description="rubric and graders")
+    def edit(self, obj):
+        if not obj.pk:
+            return "Save, then open it to add its rubric and graders."
+        return format_html('<a href="{}">Rubric and graders</a>',
+                           reverse("admin:matching_milestone_change", args=[obj.pk]))
+
+
+@admin.register(Phase)
+class PhaseAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "program", "starts_on", "ends_on", "ends_with_filter", "page"]
+    list_filter = ["program", "ends_with_filter"]
+    list_select_related = ["program"]
+    ordering = ["program__name", "position", "starts_on"]
+    fields = ["program", "name", "position", ("starts_on", "ends_on"), "ends_with_filter",
+              "remind_days"]
+    inlines = [MilestoneInline]
+
+    @admin.display(description="organizers' page")
+    def page(self, obj):
+        return format_html('<a href="{}">Filter and milestones</a>',
+                           reverse("cohort_phases", args=[obj.program.slug]))
+
+
+class RubricSectionInline(admin.TabularInline):
+    model = RubricSection
+    extra = 1
+    fields = ["position", "name", "max_points", "guidance"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "phase", "due_at", "points", "grader_count"]
+    list_filter = ["phase__program"]
+    list_select_related = ["phase__program"]
+    search_fields = ["name"]
+    fields = ["phase", "name", "instructions", "due_at", "remind_days", "graders"]
+    autocomplete_fields = ["graders"]
+    inlines = [RubricSectionInline]
+
+    @admin.display(description="points")
+    def points(self, obj):
+        return obj.max_points
+
+    @admin.display(description="graders")
+    def grader_count(self, obj):
+        return obj.graders.count()
+
+
+@admin.register(FilterDecision)
+class FilterDecisionAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
+    list_display = ["mentorship", "phase", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome", "phase__program", "phase"]
+    list_select_related = ["phase", "decided_by", "mentorship__mentor__user",
+                           "mentorship__mentee__user"]
+    search_fields = ["mentorship__mentee__user__name", "mentorship__mentor__user__name"]
+    fields = ["phase", "mentorship", "outcome", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+
+class GradingInline(admin.TabularInline):
+    model = Grading
+    extra = 0
+    fields = ["grader", "total", "submitted_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
+    list_display = ["mentorship", "milestone", "submitted_at", "grading_page"]
+    list_filter = ["milestone__phase__program", "milestone"]
+    list_select_related = ["milestone__phase__program", "mentorship__mentor__user",
+                           "mentorship__mentee__user"]
+    search_fields = ["mentorship__mentee__user__name"]
+    fields = ["milestone", "mentorship", "url", "file", "note", "submitted_at"]
+    readonly_fields = fields
+    inlines = [GradingInline]
+
+    @admin.display(description="grades")
+    def grading_page(self, obj):
+        return format_html('<a href="{}">Open</a>', reverse(
+            "cohort_grading", args=[obj.milestone.phase.program.slug, obj.pk]))
+

@@ -1,0 +1,29 @@
+"""A person's pages of a cohort's phases, at the top of their dashboard (a
+``dashboard_extra`` block, imported by ``MatchingConfig.ready``): the mentor's filter
+while one is ahead, the scholar's milestones, the grader's submissions. One query."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .dashboard import dashboard_extra
+from .models import RUNNING_STATUSES, Mentorship, Milestone, Phase, Program
+
+
+@dashboard_extra(place="top", template="matching/cohort/_phase_dashboard.html", position=1)
+def phase_pages(user) -> dict | None:
+    today = timezone.localdate()
+    filtering = Exists(Phase.objects.filter(program=OuterRef("pk"), ends_with_filter=True,
+                                            ends_on__gte=today)) & Exists(
+        Mentorship.objects.filter(program=OuterRef("pk"), mentor__user=user,
+                                  status__in=RUNNING_STATUSES))
+    scholar = Exists(Milestone.objects.filter(phase__program=OuterRef("pk"))) & Exists(
+        Mentorship.objects.filter(program=OuterRef("pk"), mentee__user=user))
+    grading = Exists(Milestone.objects.filter(phase__program=OuterRef("pk"), graders=user))
+    programs = list(Program.objects.annotate(filter=filtering, milestones=scholar,
+                                             grading=grading)
+                    .filter(Q(filter=True) | Q(milestones=True) | Q(grading=True))
+                    .order_by("name"))
+    if not programs:
+        return None
+    return {"programs": [{"program": p, "filter": p.filter, "milestones": p.milestones,
+                          "grading": p.grading} for p in programs]}
