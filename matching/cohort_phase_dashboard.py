@@ -6,7 +6,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .dashboard import dashboard_extra
-from .models import RUNNING_STATUSES, Mentorship, Milestone, Phase, Program
+from .models import (
+    RUNNING_STATUSES,
+    ExtensionApplication,
+    Mentorship,
+    Milestone,
+    Phase,
+    Program,
+)
 
 
 @dashboard_extra(place="top", template="matching/cohort/_phase_dashboard.html", position=1)
@@ -19,11 +26,20 @@ def phase_pages(user) -> dict | None:
     scholar = Exists(Milestone.objects.filter(phase__program=OuterRef("pk"))) & Exists(
         Mentorship.objects.filter(program=OuterRef("pk"), mentee__user=user))
     grading = Exists(Milestone.objects.filter(phase__program=OuterRef("pk"), graders=user))
+    applying = Exists(Phase.objects.filter(program=OuterRef("pk"), places__isnull=False,
+                                           starts_on__gt=today)) & Exists(
+        Mentorship.objects.filter(program=OuterRef("pk"), mentee__user=user,
+                                  status__in=RUNNING_STATUSES))
+    endorsing = Exists(ExtensionApplication.objects.filter(
+        phase__program=OuterRef("pk"), mentorship__mentor__user=user))
     programs = list(Program.objects.annotate(filter=filtering, milestones=scholar,
-                                             grading=grading)
-                    .filter(Q(filter=True) | Q(milestones=True) | Q(grading=True))
+                                             grading=grading, applying=applying,
+                                             endorsing=endorsing)
+                    .filter(Q(filter=True) | Q(milestones=True) | Q(grading=True)
+                            | Q(applying=True) | Q(endorsing=True))
                     .order_by("name"))
     if not programs:
         return None
     return {"programs": [{"program": p, "filter": p.filter, "milestones": p.milestones,
-                          "grading": p.grading} for p in programs]}
+                          "grading": p.grading, "applying": p.applying,
+                          "endorsing": p.endorsing} for p in programs]}

@@ -2,14 +2,18 @@
 with a filter, Research with the Scholar Research Plan and the Symposium talk, Extension.
 A research sprint at the end of Training was submitted and graded by two graders, and
 its deadline has passed, so the scholar reads the grades; the mentor kept one scholar and
-(when the cohort has a second) stopped another at the filter. Made through the services."""
+(when the cohort has a second) stopped another at the filter; the kept one applied to the
+Extension, endorsed and accepted. Made through the services."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from matching.models import (
+    Endorsement,
+    ExtensionDecision,
     FilterOutcome,
+    Funding,
     Milestone,
     Offer,
     OfferStatus,
@@ -17,12 +21,18 @@ from matching.models import (
     Program,
     RubricSection,
 )
-from matching.services import cohort_milestones, cohort_offers, cohort_phases
+from matching.services import (
+    cohort_extension,
+    cohort_milestones,
+    cohort_offers,
+    cohort_phases,
+)
 
 GRADER = "Gabe Grader"
 
-# name, weeks from today (start, end), ends with a filter
-PHASES = [("Training", -2, 1, True), ("Research", 1, 9, False), ("Extension", 10, 27, False)]
+# name, weeks from today (start, end), ends with a filter, places (admits by application)
+PHASES = [("Training", -2, 1, True, None), ("Research", 1, 9, False, None),
+          ("Extension", 10, 27, False, 2)]
 # phase, name, days from today it is due, sections (name, points)
 MILESTONES = [
     ("Training", "Research sprint", 3, [("Question", 40), ("Execution", 40),
@@ -37,9 +47,10 @@ MILESTONES = [
 def seed_cohort_phases(program: Program, *, organizer, graders, demo_mentor) -> None:
     today = timezone.localdate()
     phases = {}
-    for position, (name, start, end, filtered) in enumerate(PHASES, start=1):
+    for position, (name, start, end, filtered, places) in enumerate(PHASES, start=1):
         phases[name] = Phase.objects.create(
             program=program, name=name, position=position, ends_with_filter=filtered,
+            places=places,
             starts_on=today + timedelta(weeks=start, days=1 if start > 0 else 0),
             ends_on=today + timedelta(weeks=end))
     milestones = {}
@@ -74,11 +85,25 @@ def seed_cohort_phases(program: Program, *, organizer, graders, demo_mentor) -> 
     cohort_phases.filter_record(phase=training, mentorship=kept, by=kept.mentor.user,
                                 outcome=FilterOutcome.CONTINUE,
                                 reason="A strong sprint and a clear plan for Research.")
+    _extension(phases["Extension"], kept, organizer)
     if len(scholars) > 1:
         stopped = scholars[1]
         cohort_phases.filter_record(phase=training, mentorship=stopped,
                                     by=stopped.mentor.user, outcome=FilterOutcome.STOP,
                                     reason="We agreed the stream isn't the right fit.")
+
+
+def _extension(phase, mentorship, organizer):
+    """The kept scholar applied to the Extension, was endorsed and accepted."""
+    application = cohort_extension.extension_apply(
+        phase=phase, mentorship=mentorship, by=mentorship.mentee.user,
+        plan="Turn the sprint's probes into a paper, then apply for a grant to continue.",
+        funding=Funding.APPLIED, funder="LTFF")
+    cohort_extension.extension_endorse(
+        application=application, by=mentorship.mentor.user, endorsement=Endorsement.YES,
+        note="Works independently now; the paper is within reach.")
+    cohort_extension.extension_decide(application=application, by=organizer,
+                                      decision=ExtensionDecision.ACCEPTED)
 
 
 def _scholars(program, demo_mentor):

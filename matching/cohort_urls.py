@@ -6,6 +6,7 @@ Emails link to ``cohort_apply``, ``cohort_mentor`` and ``cohort_offer``: keep th
 
 from django.urls import path
 
+from .views import cohort_extension as extension
 from .views import cohort_milestones as milestones
 from .views import cohort_offers as offers
 from .views import cohort_organizer as organizer
@@ -45,4 +46,8 @@ urlpatterns = [
     path("cohorts/<slug:slug>/grading/<int:pk>/", milestones.grading_page,
          name="cohort_grading"),
     path("organizers/cohorts/<slug:slug>/phases/", phases.phases_page, name="cohort_phases"),
+    path("cohorts/<slug:slug>/extension/", extension.apply, name="cohort_extension"),
+    path("cohorts/<slug:slug>/extension/endorse/", extension.endorse, name="cohort_endorse"),
+    path("organizers/cohorts/<slug:slug>/phases/<int:pk>/applications/", extension.decide,
+         name="cohort_extension_decide"),
 ]

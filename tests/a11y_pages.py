@@ -105,7 +105,7 @@ EXCUSED = {
         "cohort_overview", "cohort_allocation", "cohort_matching", "cohort_pair_rule",
         "cohort_offer", "cohort_offers", "cohort_run", "cohort_run_store",
         "cohort_filter", "cohort_milestones", "cohort_grader", "cohort_grading",
-        "cohort_phases")},
+        "cohort_phases", "cohort_extension", "cohort_endorse", "cohort_extension_decide")},
     "cohort_submission_file": "a download (a submission's file), not a page",
     **{f"admin:matching_cohortpairrule_{page}": "the demo has no cohort pair rule to show "
        "(issue 19's admin landed after this audit)"

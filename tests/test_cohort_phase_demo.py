@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from matching.cohort_demo import SLUG
-from matching.models import FilterDecision, Grading, Phase, Submission
+from matching.models import ExtensionApplication, FilterDecision, Grading, Phase, Submission
 
 from .demo_once import demo_once
 from .helpers import signed_in, text
@@ -33,5 +33,10 @@ def test_the_demo_cohort_has_phases_a_filter_decision_and_grades(seeded, organiz
     assert "Your milestones and grades" in dashboard
     grader = signed_in(Grading.objects.filter(submission=submission).first().grader)
     assert "Submissions to grade" in text(grader.get(reverse("dashboard")))
+    application = ExtensionApplication.objects.get(phase__program__slug=SLUG)
+    assert application.endorsement == "yes" and application.decision == "accepted"
+    decide = text(signed_in(organizer).get(reverse(
+        "cohort_extension_decide", args=[SLUG, application.phase_id])))
+    assert "Research sprint" in decide and "LTFF" in decide
     mentor = signed_in(submission.mentorship.mentor.user)
     assert "A strong sprint" in text(mentor.get(reverse("cohort_filter", args=[SLUG])))

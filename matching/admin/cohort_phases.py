@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from matching.models import (
+    ExtensionApplication,
     FilterDecision,
     Grading,
     Milestone,
@@ -40,7 +41,7 @@ class PhaseAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["program"]
     ordering = ["program__name", "position", "starts_on"]
     fields = ["program", "name", "position", ("starts_on", "ends_on"), "ends_with_filter",
-              "remind_days"]
+              "remind_days", "places"]
     inlines = [MilestoneInline]
 
     @admin.display(description="organizers' page")
@@ -112,3 +113,24 @@ class SubmissionAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
         return format_html('<a href="{}">Open</a>', reverse(
             "cohort_grading", args=[obj.milestone.phase.program.slug, obj.pk]))
 
+
+
+@admin.register(ExtensionApplication)
+class ExtensionApplicationAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
+    """Read here; scholars apply, mentors endorse and organizers decide on the pages
+    (the decision page puts grades and endorsements side by side)."""
+
+    list_display = ["mentorship", "phase", "funding", "endorsement", "decision",
+                    "decision_page"]
+    list_filter = ["decision", "endorsement", "funding", "phase__program"]
+    list_select_related = ["phase__program", "mentorship__mentor__user",
+                           "mentorship__mentee__user"]
+    search_fields = ["mentorship__mentee__user__name"]
+    fields = ["phase", "mentorship", "plan", "funding", "funder", "endorsement",
+              "endorsement_note", "endorsed_at", "decision", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+    @admin.display(description="decide")
+    def decision_page(self, obj):
+        return format_html('<a href="{}">Applications side by side</a>', reverse(
+            "cohort_extension_decide", args=[obj.phase.program.slug, obj.phase_id]))

@@ -4,7 +4,8 @@ scholar's milestone submission. The rules are the services' (``cohort_phases``,
 
 from django import forms
 
-from matching.models import FilterOutcome
+from matching.models import Endorsement, FilterOutcome, Funding
+from matching.models.cohort_extension import NOTE_MAX, PLAN_MAX
 from matching.models.cohort_milestones import COMMENT_MAX, TEXT_MAX
 from matching.models.cohort_phases import REASON_MAX
 
@@ -55,3 +56,25 @@ class GradingForm(forms.Form):
     def pairs(self):
         """(section, points field, comment field) for the template."""
         return [(s, self[f"points_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.sections]
+
+
+class ExtensionForm(forms.Form):
+    plan = forms.CharField(label="What you'd do in it", max_length=PLAN_MAX,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "Say in a few sentences what you'd do."})
+    funding = forms.ChoiceField(label="Your outside funding", choices=Funding.choices,
+                                widget=forms.RadioSelect, error_messages={
+                                    "required": "Choose where your outside funding stands."})
+    funder = forms.CharField(label="From whom", max_length=200, required=False,
+                             help_text="LTFF, Open Philanthropy, …")
+
+
+class EndorseForm(forms.Form):
+    endorsement = forms.ChoiceField(label="Do you endorse them?", choices=Endorsement.choices,
+                                    widget=forms.RadioSelect, error_messages={
+                                        "required": "Choose whether you endorse them."})
+    note = forms.CharField(label="Why", max_length=NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Only the organizers read this.", error_messages={
+                               "required": "Say why, in a sentence or two: the organizers "
+                                           "decide with it."})

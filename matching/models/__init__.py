@@ -12,6 +12,12 @@ from .applications import (
     RedirectTarget,
 )
 from .cohort import ChoiceAnswer, Cohort, CohortMentor, MentorChoice, MentorQuestion
+from .cohort_extension import (
+    Endorsement,
+    ExtensionApplication,
+    ExtensionDecision,
+    Funding,
+)
 from .cohort_milestones import (
     Grading,
     Milestone,
@@ -53,6 +59,10 @@ from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 
 __all__ = [
+    "Endorsement",
+    "ExtensionApplication",
+    "ExtensionDecision",
+    "Funding",
     "FilterDecision",
     "FilterOutcome",
     "Grading",

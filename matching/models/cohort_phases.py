@@ -40,6 +40,11 @@ class Phase(models.Model):
         "ends with a filter", default=False,
         help_text="Mentors decide, for each of their scholars, to continue or stop before "
                   "the phase ends.")
+    places = models.PositiveSmallIntegerField(
+        "places (admits by application)", null=True, blank=True,
+        validators=[MaxValueValidator(1000)],
+        help_text="Set it for a phase scholars apply to (MATS's Extension): organizers "
+                  "accept at most this many. Empty: everyone continues into it.")
     remind_days = models.PositiveSmallIntegerField(
         "remind undecided mentors this many days before the end", default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)])
