@@ -60,7 +60,7 @@ class BankDetailsForm(forms.Form):
 
     holder_name = forms.CharField(
         label="Account holder", max_length=140,
-        help_text="The name on the account, as your bank writes it.",
+        help_text="As your bank writes it.",
         error_messages={"required": "Enter the account holder's name, as your bank writes "
                                     "it.",
                         "max_length": "Keep the name under 140 characters."},
@@ -75,7 +75,7 @@ class BankDetailsForm(forms.Form):
     )
     iban = forms.CharField(
         label="IBAN", max_length=50, required=False,
-        help_text="Spaces are fine. It starts with your country's two letters (DE, FR, GB…).",
+        help_text="Spaces are fine.",
     )
     country = forms.ChoiceField(
         label="Country of the account", required=False,
@@ -84,13 +84,12 @@ class BankDetailsForm(forms.Form):
     account_number = forms.CharField(label="Account number", max_length=50, required=False)
     routing_code = forms.CharField(
         label="Routing code", max_length=30, required=False,
-        help_text="Routing (ABA) number in the US, transit number in Canada, IFSC in India, "
-                  "BSB in Australia… or give the SWIFT code below instead.",
+        help_text="ABA, transit, IFSC or BSB number; or give the SWIFT code instead.",
     )
     bic = forms.CharField(
         label="BIC / SWIFT code", max_length=20, required=False,
-        help_text="8 or 11 letters and digits, like COBADEFFXXX. Leave it empty for most "
-                  "European IBANs: we fill it in. Without an IBAN, give it or the routing code.",
+        help_text="Not needed for most IBANs: we fill it in. Without an IBAN, give it or the "
+                  "routing code.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -219,8 +218,7 @@ class StipendRequestForm(forms.Form):
     )
     justification = forms.CharField(
         label="Why you need it", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A sentence or two is enough: the bar is low. Only the organizers and the "
-                  "payments officers read it.",
+        help_text="A sentence is enough. Only organizers and payments officers read it.",
         error_messages={"required": "Say in a sentence why the stipend helps you: the bar "
                                     "is low.",
                         "max_length": "Please keep this under 1,000 characters."},
@@ -252,16 +250,11 @@ class StipendRequestForm(forms.Form):
                                                    "max": last.isoformat()})
         currency = program.currency
         self.fields["rate"].label = f"Rate per hour ({currency})"
-        self.fields["rate"].help_text = (
-            f"The program's rate is {rate} {currency} an hour; change it "
-            "only if the organizers agreed another rate with you.")
-        if mentorship.hours_per_week:
-            self.fields["hours"].help_text = (
-                f"Your own work on the mentorship, meetings included. You agreed about "
-                f"{mentorship.hours_per_week} hours a week.")
-        else:
-            self.fields["hours"].help_text = ("Your own work on the mentorship, meetings "
-                                              "included.")
+        # Short: the page says the rate above, and a mentee reads this page monthly.
+        self.fields["rate"].help_text = "Change only if the organizers agreed another rate."
+        self.fields["hours"].help_text = "Your own work, meetings included." + (
+            f" You agreed about {mentorship.hours_per_week} h a week."
+            if mentorship.hours_per_week else "")
         self.fields["hours"].widget.attrs["aria-describedby"] = "stipend-amount"
         self.helper = _helper(
             Div(Div("period_start", css_class="col-sm-6"),

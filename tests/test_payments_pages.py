@@ -87,6 +87,24 @@ def test_the_next_request_starts_from_the_last_reason(client, world):
     assert "It lets me work fewer shifts." not in text(client.get(url))
 
 
+def test_the_first_request_starts_from_the_reason_given_when_applying(client, world):
+    from matching.models import MenteeApplication
+
+    mentee = world["m"].mentee
+    mentee.application = MenteeApplication.objects.create(
+        program=world["m"].program, user=world["ada"], name="Ada Lovelace",
+        email="ada@example.org", timezone="UTC", occupation="masters", hours_per_week=8,
+        fulltime_intent="yes", goals="Learn.", needs_funding=True,
+        funding_reason="I'd otherwise need a second job.")
+    mentee.save(update_fields=["application"])
+    url = reverse("stipend_new", args=[world["m"].pk])
+    client.force_login(world["ada"])
+    assert "I&#x27;d otherwise need a second job.</textarea>" in text(client.get(url))
+    # Only the mentee's own words: the mentor's request starts empty.
+    client.force_login(world["grace"])
+    assert "second job" not in text(client.get(url))
+
+
 def test_a_refused_post_lists_the_meetings_of_the_typed_period_without_javascript(
         client, world):
     client.force_login(world["ada"])

@@ -98,10 +98,19 @@ def nothing_to_claim_yet(mentorship: Mentorship, payee) -> bool:
 
 def previous_justification(mentorship: Mentorship, payee) -> str:
     """What the payee wrote on their last live request for this mentorship: the reason
-    rarely changes from one month to the next, so the next request starts from it."""
-    return (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
+    rarely changes from one month to the next, so the next request starts from it. A
+    mentee's first request starts from why they said, when they applied, that they need
+    funding (never ask twice what the app knows)."""
+    last = (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
             .order_by("-period_end", "-pk").values_list("justification", flat=True)
-            .first()) or ""
+            .first())
+    if last:
+        return last
+    application = mentorship.mentee.application
+    if role_of(payee, mentorship) == PayeeRole.MENTEE and application is not None \
+            and application.needs_funding:
+        return application.funding_reason.strip()
+    return ""
 
 
 def meetings_in(mentorship: Mentorship, start: date, end: date):
