@@ -51,8 +51,7 @@ _SELF.append(dict(
     key=P_FULLTIME, type="percent", required=False,
     figure="p_fulltime", short_label="p(full-time), %",
     text="How likely is it, in percent, that you work full-time in AI safety within about "
-         "two years?",
-    help_text="Your honest guess, from 0 to 100."))
+         "two years?"))
 
 # The scholar's rating of their mentor (MATS Summer 2023: 8.0/10, NPS 29): also what each
 # mentor's "ratings received" counts.
@@ -65,8 +64,7 @@ _DELTA_P = dict(
     key=DELTA_P, type="percentage_points", figure="delta_p",
     text="By how many percentage points did the program change your probability of "
          "working full-time in AI safety?",
-    help_text="Compared with a world without the program: 15 if it went from 40% to 55%; 0 "
-              "for no change; negative if it lowered it.")
+    help_text="15 if it went from 40% to 55%; negative if it fell.")
 _RECOMMEND = dict(
     key=RECOMMEND, type="scale_0_10", figure="recommend", low_label="0 = not at all likely",
     high_label="10 = extremely likely",
@@ -99,23 +97,26 @@ EXIT_REASONS_MENTOR = (
     "no_contact | We lost contact\n"
     "other | Another reason")
 
+# Every word a mentee reads counts (issue 18): the survey's email already says why it
+# matters, the page who reads the answers.
+BASELINE_INTRO = "We ask the same at the end, to see what changed."
+FINAL_INTRO = ""
+
 TEMPLATES = [
     dict(
         kind="mentee_baseline",
         title="Where you start",
-        intro="Five quick questions before your mentorship gets going. At the end we ask the "
-              "same again, so you (and we) can see what changed.",
+        intro=BASELINE_INTRO,
         questions=_SELF,
     ),
     dict(
         kind="mentee_final",
         title="How was your mentorship?",
-        intro="Your answers tell the organizers whether the program is worth its mentors' "
-              "time.",
+        intro=FINAL_INTRO,
         questions=[
             dict(key=HOURS_TOTAL, type="hours", figure="hours_put_in",
                  text="About how many hours did you put into the program in total?",
-                 help_text="Reading, projects and meetings together; a rough guess is fine."),
+                 help_text="Reading, projects and meetings; a rough guess."),
             dict(key="liked", type="long_text", required=False,
                  text="What did you like?"),
             dict(key="disliked", type="long_text", required=False,
@@ -124,7 +125,7 @@ TEMPLATES = [
             dict(key=MONTHS_SAVED, type="months", figure="months_saved",
                  text="By how many months did the program shorten your way into full-time "
                       "AI safety work?",
-                 help_text="0 if not at all; negative if it made the way longer."),
+                 help_text="0 if not at all."),
             _RECOMMEND,
             MENTOR_RATING,
             *_SELF,

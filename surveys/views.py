@@ -137,7 +137,6 @@ def _survey_page(request, invitation, response, questions, raw: dict, errors: di
         "error_items": [i for i in items if i["error"]],
         "minutes": minutes_to_answer(questions),
         "question_count": len(questions),
-        "required_count": sum(1 for q in questions if q.required),
         "started": response is not None,
         "problem": problem,
     }, status=status)
