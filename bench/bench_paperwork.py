@@ -251,17 +251,23 @@ class Mentee:
     def get(self, url: str):
         page = self.browser.get(url)
         if page.status_code == 302 and page.url.startswith("/accounts/login"):
-            self.sign_in()
+            self.sign_in(page.url)
             page = self.browser.get(url)
         return page
 
-    def sign_in(self) -> None:
+    def sign_in(self, login_url: str) -> None:
+        """The page the site sends them to, its form sent with their address, the code
+        from the email typed on the next page."""
         from django.core import mail
 
         before = len(mail.outbox)
-        login = self.browser.get("/accounts/login/code/")
+        login = self.browser.get(login_url)
         expect(login, 200, "the sign-in page")
-        asked = self.browser.post("/accounts/login/code/", {"email": self.user.email})
+        html = login.content.decode()
+        action = re.search(r'<form method="post" action="([^"]+)"', html).group(1)
+        following = re.search(r'name="next" value="([^"]*)"', html)
+        asked = self.browser.post(action, {"email": self.user.email,
+                                           "next": unescape(following.group(1))})
         expect(asked, 302, "asking for a sign-in code")
         confirm = self.browser.get(asked.url)
         expect(confirm, 200, "the page that takes the code")
@@ -269,7 +275,10 @@ class Mentee:
         if len(codes) != 1:
             raise SystemExit("no sign-in code email")
         code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", codes[0].body).group(1)
-        expect(self.browser.post(asked.url, {"code": code}), 302, "typing the code")
+        signed_in = self.browser.post(asked.url, {"code": code})
+        expect(signed_in, 302, "typing the code")
+        if signed_in.url != unescape(following.group(1)):
+            raise SystemExit(f"signing in led to {signed_in.url}, not back to {login_url}")
         self.sign_ins += 1
         self.sign_in_words += words_on(login.content.decode()) + words_on(
             confirm.content.decode())

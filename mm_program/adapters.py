@@ -15,6 +15,20 @@ class AccountAdapter(DefaultAccountAdapter):
         # for an account that did neither, so self-service signup stays closed.
         return False
 
+    # Notices that repeat what the page already shows, or tell a person who just typed a
+    # code that they are signed in: every word on the way counts (issue 18).
+    QUIET_MESSAGES = ("account/messages/login_code_sent.txt",
+                      "account/messages/logged_in.txt",
+                      "account/messages/email_confirmed.txt")
+
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None):
+        if message_template in self.QUIET_MESSAGES:
+            return
+        super().add_message(request, level, message_template=message_template,
+                            message_context=message_context, extra_tags=extra_tags,
+                            message=message)
+
     def send_mail(self, template_prefix, email, context):
         """Sign-in codes and verification emails take the product's one messaging path
         (logged, delivered by the worker with retries), sealed: their codes are never

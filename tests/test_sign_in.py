@@ -92,7 +92,9 @@ def test_the_sign_in_page_leads_with_the_emailed_code(client, db):
     assert "Email me a sign-in code" in html
     assert html.index("Email me a sign-in code") < html.index('name="password"')
     assert "sign up" not in html.lower()
-    assert "next=%2Fdashboard%2F" in html or "next=/dashboard/" in html
+    # Where to go after signing in travels with the code's form.
+    code_form = html[html.index('action="/accounts/login/code/"'):html.index("</form>")]
+    assert 'name="next" value="/dashboard/"' in code_form
 
 
 def test_the_code_email_is_plain_text_only_and_names_the_program(client, program, settings):
@@ -114,3 +116,15 @@ def test_an_address_without_an_account_is_sent_to_the_application_forms(client, 
     assert message.subject.endswith("No account with this address yet")
     assert "/apply/mentee/" in message.body and "/apply/mentor/" in message.body
     assert "/accounts/signup/" not in message.body  # signup is closed: a dead end
+
+
+def test_the_sign_in_page_asks_for_the_code_itself_and_keeps_where_to_go(client, db):
+    user = UserFactory(email="ada@example.org")
+    html = client.get(reverse("account_login") + "?next=/stipends/").content.decode()
+    assert f'action="{reverse("account_request_login_code")}"' in html
+    response = client.post(reverse("account_request_login_code"),
+                           {"email": user.email, "next": "/stipends/"})
+    assert response.status_code == 302
+    code = CODE.search(mail.outbox[-1].body).group(1)
+    confirmed = client.post(response.url, {"code": code})
+    assert confirmed.status_code == 302 and confirmed.url == "/stipends/"

@@ -215,9 +215,9 @@ class FinalProjectForm(forms.ModelForm):
             "mentor_feedback": "Mentor's feedback",
         }
         help_texts = {
-            "url": "Where to find it: a post, a repository, a document.",
+            "url": "A post, a repository, a document.",
             "is_public": "Untick if it stays between you two and the organizers.",
-            "is_published": "Tick once it is out.",
+            "is_published": "",
             "mentor_feedback": "What went well, what to work on next. The mentee sees this.",
         }
         widgets = {"kind": forms.RadioSelect, "mentor_feedback": forms.Textarea}
