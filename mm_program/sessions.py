@@ -37,6 +37,13 @@ def is_participant(user) -> bool:
 def _remember_sign_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = time.time()
+        if is_participant(user):  # saved with the sign-in: no extra write on the next page
+            _renew(request.session)
+
+
+def _renew(session) -> None:
+    session.set_expiry(settings.PARTICIPANT_SESSION_AGE)
+    session[RENEWED_ON] = timezone.localdate().isoformat()
 
 
 def signed_in_recently(request, seconds: int | None = None) -> bool:
@@ -58,9 +65,7 @@ class ParticipantSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and is_participant(user):
-            today = timezone.localdate().isoformat()
-            if request.session.get(RENEWED_ON) != today:
-                request.session.set_expiry(settings.PARTICIPANT_SESSION_AGE)
-                request.session[RENEWED_ON] = today
+        if (user is not None and is_participant(user)
+                and request.session.get(RENEWED_ON) != timezone.localdate().isoformat()):
+            _renew(request.session)
         return response
