@@ -22,6 +22,9 @@ from .mentorships import Mentorship
 TEXT_MAX = 3000
 COMMENT_MAX = 3000
 MAX_SECTION_POINTS = 1000
+# An erased submission's note (``matching.privacy.cohort_phases``): its link and file are
+# gone, its gradings stay.
+ERASED = "(erased)"
 
 
 class Milestone(models.Model):
@@ -102,7 +105,7 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["milestone", "mentorship"],
                                     name="submission_one_per_milestone"),
-            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""),
+            models.CheckConstraint(condition=~Q(url="") | ~Q(file="") | Q(note=ERASED),
                                    name="submission_has_link_or_file"),
         ]
 

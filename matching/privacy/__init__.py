@@ -5,7 +5,13 @@ erasure and the retention job (``mm_program.privacy.hooks``). Registered on impo
 from mm_program.models import User
 from mm_program.privacy.hooks import Erasing, ErasurePlan, PrivacyHooks, register
 
-from . import cohort, erasure, export, retention  # noqa: F401  (retention registers its rule)
+from . import (  # noqa: F401  (retention registers its rule)
+    cohort,
+    cohort_phases,
+    erasure,
+    export,
+    retention,
+)
 
 
 @register
@@ -17,13 +23,15 @@ class MatchingPrivacy(PrivacyHooks):
         return [app.name for app in erasure.applications_of(user)]
 
     def export(self, user: User) -> dict:
-        return {**export.sections(user), "cohort": cohort.export_section(user)}
+        return {**export.sections(user), "cohort": cohort.export_section(user),
+                "cohort_phases": cohort_phases.export_section(user)}
 
     def plan(self, user: User, plan: ErasurePlan) -> None:
         erasure.plan(user, plan)
 
     def erase(self, erasing: Erasing) -> dict[str, int]:
-        return {**erasure.erase(erasing), "cohort": cohort.erase(erasing.user)}
+        return {**erasure.erase(erasing), "cohort": cohort.erase(erasing.user),
+                "cohort_phases": cohort_phases.erase(erasing.user)}
 
     def scrub_copies(self, erasing: Erasing) -> int:
         return erasure.scrub_copies(erasing)
