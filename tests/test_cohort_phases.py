@@ -12,6 +12,7 @@ from matching.models import EndReason, FilterDecision, MentorshipStatus, Phase
 from matching.services import cohort_phases as phases
 from matching.services.cohort_phases import current_phase
 from mm_program import reminders
+from surveys.models import Invitation, SurveyKind
 
 from .helpers import signed_in, text, today
 
@@ -71,6 +72,9 @@ def test_stop_ends_the_mentorship_through_the_early_end_path(
     assert ada.status == MentorshipStatus.ENDED_EARLY
     assert ada.end_reason == EndReason.FILTERED
     assert "research sprint" in ada.end_notes and ada.ended_by == s.mentors[0].user
+    # What follows an early end follows: both exit surveys go out.
+    assert sorted(Invitation.objects.filter(mentorship=ada).values_list("kind", flat=True)) \
+        == [SurveyKind.MENTEE_EXIT, SurveyKind.MENTOR_EXIT]
     # Final: the stop can't be turned into a continue.
     with pytest.raises(ValidationError, match="already"):
         phases.filter_record(phase=s.training, mentorship=ada, outcome="continue",
