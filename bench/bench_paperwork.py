@@ -449,6 +449,13 @@ def main() -> int:
         print(f"target, {name}: {seconds / 60:.0f} min: "
               f"{'met' if careful <= seconds else 'NOT met'} reading every word "
               f"({careful / seconds:.2f} of it)")
+    words = sum(step.words for step in steps)
+    doing = sum(cost for step in steps for _, cost in step.actions)
+    composing = sum(cost for step in steps for what, cost in step.actions
+                    if what.startswith("write "))
+    print(f"of which reading every word: {words * 60 / READING_WPM / 60:.1f} min "
+          f"({words} words); doing: {doing / 60:.1f} min ({composing / 60:.1f} of it "
+          f"composing free text, {SIGN_IN_SECONDS * mentee.sign_ins / 60:.1f} signing in)")
     print(f"share of the 10-minute promise, reading every word: {careful / BUDGET_SECONDS:.2f}"
           f"; skimming: {skimming / BUDGET_SECONDS:.2f}")
     print(f"model: reading {READING_WPM} wpm or skimming {SKIMMING_WPM} wpm; KLM M {M} s, "
