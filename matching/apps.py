@@ -13,6 +13,8 @@ class MatchingConfig(AppConfig):
     def ready(self):
         # (they register reminder rules, calendar events, a dashboard block, personal
         # links, privacy hooks, and the counts of "needs attention")
+        from mm_program import scope
+
         from . import (  # noqa: F401
             announcement_dashboard,
             attention,
@@ -24,3 +26,6 @@ class MatchingConfig(AppConfig):
             reminders,
             tokens,
         )
+        from .scoping import scoped
+
+        scope.register(scoped)

@@ -19,6 +19,12 @@ from .models import (
     Offer,
     OfferStatus,
 )
+from .scoping import scoped
+
+
+def _theirs(queryset, user, path: str = "program"):
+    """The rows of `user`'s programs (every row for None: the digest's "anything?")."""
+    return queryset if user is None else scoped(queryset, user, path)
 
 
 def _list(model: str, query: str) -> str:
@@ -26,31 +32,35 @@ def _list(model: str, query: str) -> str:
 
 
 @check
-def applications(today: date):
+def applications(today: date, user=None):
     for model, who in ((MenteeApplication, "mentee"), (MentorApplication, "mentor")):
-        yield Item(model.objects.filter(status=ApplicationStatus.PENDING).count(),
+        yield Item(_theirs(model.objects.all(), user)
+                   .filter(status=ApplicationStatus.PENDING).count(),
                    f"{who} applications waiting for a decision",
                    _list(model._meta.model_name, "status__exact=pending"))
 
 
 @check
-def mentorships(today: date):
-    waiting = Mentee.objects.waiting_since(today - timedelta(days=UNMATCHED_DAYS))
+def mentorships(today: date, user=None):
+    waiting = _theirs(Mentee.objects.all(), user).waiting_since(
+        today - timedelta(days=UNMATCHED_DAYS))
+    mentorships = _theirs(Mentorship.objects.all(), user)
     yield Item(waiting.count(), f"accepted mentees unmatched for {UNMATCHED_DAYS} days "
                                 "or more", _list("mentee", "waiting=yes"))
-    yield Item(Mentorship.objects.off_track().count(),
+    yield Item(mentorships.off_track().count(),
                f"mentorships marked not on track {OFF_TRACK_TIMES} times or more",
                _list("mentorship", "off_track=yes"))
-    yield Item(Mentorship.objects.quiet(today).count(),
+    yield Item(mentorships.quiet(today).count(),
                "quiet mentorships (no meeting in the agreed time)",
                _list("mentorship", "quiet=yes"))
-    yield Item(Mentorship.objects.final_call_overdue(today).count(),
+    yield Item(mentorships.final_call_overdue(today).count(),
                "mentorships with the final call overdue", _list("mentorship",
                                                                  "ending=final_call"))
 
 
 @check
-def offers(today: date):
-    yield Item(Offer.objects.filter(status=OfferStatus.PROPOSED).count(),
+def offers(today: date, user=None):
+    yield Item(_theirs(Offer.objects.all(), user, "cohort__program")
+               .filter(status=OfferStatus.PROPOSED).count(),
                "cohort re-offers waiting to be sent or dismissed (a declined or lapsed "
                "offer freed the slot)", _list("offer", "waiting=organizer"))

@@ -89,6 +89,7 @@ def seed_cohort_demo(*, organizer) -> Program:
     program = Program.objects.create(
         name="Summer Research Cohort", slug=SLUG, tagline="Apply to the mentors you want",
         admission=Program.Admission.COHORT, deadline=now + timedelta(days=21))
+    program.organizers.add(organizer)  # the organizer's steps below are in their scope
     cohort = Cohort.objects.create(
         program=program, max_choices=3, scale=4, slot_budget=8,
         intro="Each mentor takes a few scholars for ten weeks. Read the mentors' agendas, "

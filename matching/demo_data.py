@@ -11,6 +11,8 @@ from matching.models import FinalProject, MentorshipSource, RedirectTarget
 
 DEMO_PASSWORD = "demo-organizer-2026"  # noqa: S105 - published on purpose, demo only
 ORGANIZER_EMAIL = "organizer@example.org"
+# Organizes the cohort program only: what an organizer of one program of several sees.
+COHORT_ORGANIZER_EMAIL = "cohort-organizer@example.org"
 OFFICER_EMAIL = "payments@example.org"
 BULK_DOMAIN = "bulk.example.org"
 

@@ -23,6 +23,7 @@ from .privacy.permissions import can_erase
 from .privacy.services import person_erase, person_erasure_plan
 from .query_ids import query_ids
 from .reminders import scan
+from .scope import OutsideListNotFound, narrow
 
 
 @admin.register(User)
@@ -88,7 +89,7 @@ class MessageChangeList(ChangeList):
 
 
 @admin.register(Message)
-class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
+class MessageAdmin(OutsideListNotFound, ViewOnlyMixin, admin.ModelAdmin):
     """The message log: every email the product sent or tried to send."""
 
     list_display = ["created_at", "kind", "recipient", "status_badge", "attempts", "program",
@@ -111,6 +112,11 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     @admin.display(description="text")
     def text(self, obj):
         return obj.readable_text
+
+    def get_queryset(self, request):
+        # An organizer reads the messages of their programs, and those of none (sign-in
+        # codes, sealed; digests): mm_program/scope.py.
+        return narrow(super().get_queryset(request), request.user, shared_when_null=True)
 
     def get_ordering(self, request):
         # Failed messages first, then the newest (a clicked column header overrides it).
@@ -165,7 +171,7 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
             raise Http404
         if not self._can_resend(request):
             raise PermissionDenied
-        message = get_object_or_404(Message, pk=pk)
+        message = get_object_or_404(self.get_queryset(request), pk=pk)
         refusal = resend_refusal(message)
         if not refusal and resend(message):
             self.message_user(request, "Queued again.", messages.SUCCESS)

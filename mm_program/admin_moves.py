@@ -120,7 +120,10 @@ class MovesAdminMixin:
         move = self.moves.get(key)
         if move is None or not self.may_move(request, move):
             raise PermissionDenied
-        rows = list(self.move_rows(query_ids(request.GET.get("ids", ""))))
+        # Only rows the person's own list shows (an organizer's programs: the admin's
+        # get_queryset), whatever ids the address names.
+        rows = list(self.move_rows(query_ids(request.GET.get("ids", ""))).filter(
+            pk__in=self.get_queryset(request).values("pk")))
         changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         if not rows:
             self.message_user(request, f"No {self.move_noun}s selected.", messages.WARNING)

@@ -38,7 +38,9 @@ class Item:
         return absolute_url(self.url)
 
 
-Check = Callable[[date], Iterable[Item]]
+# check(today, user): `user` is whom the counts are for (an organizer counts only their
+# programs' rows: ``mm_program.scope.narrow``), None for everything.
+Check = Callable[[date, object], Iterable[Item]]
 CHECKS: dict[str, Check] = {}
 
 
@@ -48,10 +50,12 @@ def check(fn: Check) -> Check:
     return fn
 
 
-def items(today: date | None = None) -> list[Item]:
-    """Everything that needs the organizers today (the items that count something)."""
+def items(today: date | None = None, user=None) -> list[Item]:
+    """Everything that needs the organizers today (the items that count something), for
+    `user` (their programs only) or, with None, for every program."""
     today = today or timezone.localdate()
-    return [item for key in sorted(CHECKS) for item in CHECKS[key](today) if item.count]
+    return [item for key in sorted(CHECKS) for item in CHECKS[key](today, user)
+            if item.count]
 
 
 def items_for(user, found: list[Item]) -> list[Item]:
@@ -76,11 +80,10 @@ def _period(user, today: date) -> str:
 def digests(today: date):
     """Each organizer: what needs them, once per day or week as they chose. The first
     scan of the period with something to say sends it; an empty digest is never sent."""
-    found = items(today)
-    if not found:
+    if not items(today):
         return
     for user in _organizers():
-        theirs = items_for(user, found)
+        theirs = items_for(user, items(today, user))
         if not theirs:
             continue
         yield Due(

@@ -45,4 +45,4 @@ def attention(request):
         return redirect("attention")
     return TemplateResponse(request, "admin/attention.html", {
         **admin.site.each_context(request), "title": "Needs attention",
-        "items": items_for(request.user, items()), "form": form})
+        "items": items_for(request.user, items(user=request.user)), "form": form})

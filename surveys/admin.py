@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.html import format_html
 
+from matching.admin.scoping import ProgramScopedAdmin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
 from . import services
@@ -38,7 +39,8 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(SurveyTemplate)
-class SurveyTemplateAdmin(ReadOnlyHistoryAdmin):
+class SurveyTemplateAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    shared_when_null = True
     list_display = ["title", "kind", "scope", "version", "is_current", "question_count",
                     "response_count"]
     list_filter = ["kind", "is_current", "program"]
@@ -135,7 +137,8 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ProgramScopedAdmin, admin.ModelAdmin):
+    program_path = "mentorship__program"
     list_display = ["person", "kind", "program", "sent_at", "reminders_sent", "state",
                     "expires_at"]
     list_filter = ["kind", AnsweredFilter, "mentorship__program",
@@ -202,7 +205,8 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ProgramScopedAdmin, admin.ModelAdmin):
+    program_path = "invitation__mentorship__program"
     list_display = ["invitation", "template", "started_at", "submitted_at"]
     list_filter = ["template__kind", "invitation__mentorship__program",
                    ("submitted_at", admin.EmptyFieldListFilter)]
@@ -219,7 +223,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramOutcomes)
-class ProgramOutcomesAdmin(ReadOnlyHistoryAdmin):
+class ProgramOutcomesAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     """When a program's alumni are followed up, and the share funded or hired it aims
     for. A program without a row follows up at 6 and 12 months, aiming for 80%."""
 

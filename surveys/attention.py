@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from mm_program.attention import Item, check
+from mm_program.scope import narrow
 
 from .models import Invitation, SurveyKind
 from .reminders import MAX_REMINDERS, REMIND_AFTER_DAYS
@@ -35,9 +36,11 @@ def settled_window(today: date) -> tuple[date, date]:
 
 
 @check
-def response_rates(today: date):
+def response_rates(today: date, user=None):
     first, last = settled_window(today)
-    rows = (Invitation.objects.filter(sent_at__date__gte=first, sent_at__date__lte=last)
+    invitations = Invitation.objects.all() if user is None else narrow(
+        Invitation.objects.all(), user, "mentorship__program")
+    rows = (invitations.filter(sent_at__date__gte=first, sent_at__date__lte=last)
             .values("kind")
             .annotate(sent=Count("pk"),
                       answered=Count("pk", filter=Q(response__submitted_at__isnull=False))))

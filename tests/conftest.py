@@ -4,6 +4,7 @@ from importlib import import_module
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db.models.signals import post_save
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -98,10 +99,23 @@ def areas(db):
 
 @pytest.fixture
 def organizer(db):
+    """An organizer of every program: the ones there are and the ones the test makes
+    (organizers are scoped to their programs, matching/scoping.py; tests of the scope
+    make organizers of their own)."""
     ensure_roles()
     user = UserFactory(email="olivia@example.org", name="Olivia Organizer", is_staff=True)
     user.groups.add(Group.objects.get(name=ORGANIZERS))
-    return user
+    for program in Program.objects.all():
+        program.organizers.add(user)
+
+    def organize_new(sender, instance, created, **kwargs):
+        if created:
+            instance.organizers.add(user)
+
+    post_save.connect(organize_new, sender=Program, weak=False,
+                      dispatch_uid="tests.organizer")
+    yield user
+    post_save.disconnect(sender=Program, dispatch_uid="tests.organizer")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from matching import notifications
-from matching.models import ApplicationUpdate
+from matching.models import ApplicationUpdate, Program
 from matching.services import mentorships as mentorship_services
 from mm_program import crypto, delivery
 from mm_program.links import PersonalLink
@@ -55,12 +55,16 @@ def snoop(db):
     user.user_permissions.add(*Permission.objects.filter(content_type__model="message"))
     browser = Client()
     browser.force_login(user)
+    browser.user = user
     return browser
 
 
 def everything_the_snoop_sees(browser, message: Message) -> str:
     """The log's pages about `message`, and every stored column a reader could get at
-    (the sealed text is ciphertext: checked apart)."""
+    (the sealed text is ciphertext: checked apart). The snoop organizes every program
+    (organizers read only their programs' messages)."""
+    for program in Program.objects.all():
+        program.organizers.add(browser.user)
     pages = [
         reverse("admin:mm_program_message_changelist"),
         reverse("admin:mm_program_message_changelist") + f"?q={message.recipient}",

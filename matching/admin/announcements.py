@@ -13,9 +13,11 @@ from matching.services.announcements import announcement_send, delivery_counts, 
 from mm_program.messaging import about_key
 from mm_program.models import MessageStatus
 
+from .scoping import ProgramScopedAdmin
+
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ProgramScopedAdmin, admin.ModelAdmin):
     list_display = ("subject", "program", "audience", "state", "created_by")
     list_filter = ("program", "audience", ("sent_at", admin.EmptyFieldListFilter))
     search_fields = ("subject", "body")
@@ -98,12 +100,12 @@ class AnnouncementAdmin(admin.ModelAdmin):
     def send_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        announcement = get_object_or_404(Announcement.objects.select_related("program"),
-                                         pk=pk)
         # The model's permission: a sent one is refused by the service, with a message
         # (a second click on "Send" is no crime).
         if not self.has_change_permission(request):
             raise PermissionDenied
+        announcement = get_object_or_404(self.get_queryset(request).select_related("program"),
+                                         pk=pk)
         try:
             sent = announcement_send(announcement=announcement, by=request.user)
         except ValidationError as error:

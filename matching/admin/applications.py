@@ -28,6 +28,7 @@ from matching.models import (
     Program,
     ResearchArea,
 )
+from matching.scoping import organizer_accounts, sees_every_program
 from matching.services.applications import application_decide
 from mm_program.admin_forms import AdminFormsMixin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
@@ -37,6 +38,7 @@ from mm_program.query_ids import query_ids
 from mm_program.spreadsheets import spreadsheet_row
 
 from .exports import SpreadsheetExportMixin
+from .scoping import ProgramScopedAdmin
 
 # The size of each piece of a streamed CSV export.
 CSV_CHUNK = 64 * 1024
@@ -69,7 +71,7 @@ def decide_many(modeladmin, request, queryset, decision, redirect_to="", message
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class ApplicationAdmin(TriageListMixin, ReadOnlyHistoryAdmin):
+class ApplicationAdmin(ProgramScopedAdmin, TriageListMixin, ReadOnlyHistoryAdmin):
     """Triage shared by mentee and mentor applications."""
 
     list_select_related = ["program"]
@@ -382,14 +384,17 @@ def _pending(model):
 
 
 @admin.register(Program)
-class ProgramAdmin(ReadOnlyHistoryAdmin):
+class ProgramAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    program_path = "pk"
     list_display = ["name", "admission", "deadline", "starts_on", "ends_on", "is_open",
-                    "min_hours_per_week",
-                    "stipend_rate", "currency", "pending_mentees", "pending_mentors"]
+                    "min_hours_per_week", "stipend_rate", "currency", "pending_mentees",
+                    "pending_mentors"]
     list_filter = ["admission", "is_open"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organizers"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "contact_email", "description"]}),
+        (None, {"fields": ["name", "slug", "tagline", "contact_email", "description",
+                           "organizers"]}),
         ("Admissions", {"fields": ["admission", "deadline", "is_open", "min_hours_per_week",
                                    ("starts_on", "ends_on")]}),
         ("Defaults for mentorships", {"fields": [
@@ -401,6 +406,16 @@ class ProgramAdmin(ReadOnlyHistoryAdmin):
             "remind_end_days",
         ]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organizers":  # staff in the Organizers group
+            kwargs["queryset"] = organizer_accounts()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not sees_every_program(request.user):
+            form.instance.organizers.add(request.user)  # who creates a program runs it
 
     def get_queryset(self, request):
         # A count per program in a subquery each: joining both application tables at
@@ -428,7 +443,7 @@ class ResearchAreaAdmin(AdminFormsMixin, admin.ModelAdmin):
 
 
 @admin.register(Mentor)
-class MentorAdmin(SpreadsheetExportMixin, ReadOnlyHistoryAdmin):
+class MentorAdmin(ProgramScopedAdmin, SpreadsheetExportMixin, ReadOnlyHistoryAdmin):
     """Mentors; the export is the per-mentor summary (mentees, hours given, survey
     answers)."""
 
@@ -471,7 +486,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mentee)
-class MenteeAdmin(ReadOnlyHistoryAdmin):
+class MenteeAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     list_display = ["user", "program", "source", "created_at"]
     list_filter = [WaitingFilter, "program", "source"]
     list_select_related = ["user", "program"]

@@ -16,6 +16,8 @@ from matching.models import (
 from mm_program.admin_forms import AdminFormsMixin, TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
+from .scoping import ProgramScopedAdmin
+
 
 class RubricCriterionInline(TabularInline):
     model = RubricCriterion
@@ -31,7 +33,7 @@ class ReviewerInline(TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(ReadOnlyHistoryAdmin):
+class CohortAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     list_display = ["program", "max_choices", "scale", "slot_budget", "pages"]
     list_select_related = ["program"]
     fields = ["program", "intro", "max_choices", "scale", "slot_budget",
@@ -60,7 +62,8 @@ class CohortAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(CohortMentor)
-class CohortMentorAdmin(ReadOnlyHistoryAdmin):
+class CohortMentorAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    program_path = "mentor__program"
     list_display = ["mentor", "is_listed", "slots", "updated_at"]
     list_filter = ["is_listed", "mentor__program"]
     search_fields = ["mentor__user__email", "mentor__user__name"]
@@ -74,7 +77,8 @@ class CohortMentorAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(AdminFormsMixin, admin.ModelAdmin):
+class ConflictAdmin(ProgramScopedAdmin, AdminFormsMixin, admin.ModelAdmin):
+    program_path = "cohort__program"
     list_display = ["user", "application", "note", "created_by", "created_at"]
     list_filter = ["cohort"]
     search_fields = ["user__email", "application__name", "application__email"]
@@ -89,7 +93,8 @@ class ConflictAdmin(AdminFormsMixin, admin.ModelAdmin):
 
 
 @admin.register(CohortPairRule)
-class CohortPairRuleAdmin(ReadOnlyHistoryAdmin):
+class CohortPairRuleAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    program_path = "cohort__program"
     """Read here; set on the matching page, where the rules on a lock are kept."""
 
     list_display = ["application", "mentor", "kind", "created_by", "created_at"]

@@ -14,6 +14,8 @@ from matching.models import Offer, OfferStatus
 from matching.services import cohort_offers
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
+from .scoping import ProgramScopedAdmin
+
 
 class WaitingFilter(admin.SimpleListFilter):
     title = "waiting for"
@@ -30,7 +32,8 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(ReadOnlyHistoryAdmin):
+class OfferAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    program_path = "cohort__program"
     list_display = ["mentor", "application", "status", "score_shown", "accept_by",
                     "sent_at", "freed_by", "program_pages"]
     list_filter = [WaitingFilter, "status", "cohort",

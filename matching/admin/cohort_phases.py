@@ -16,11 +16,12 @@ from matching.models import (
     RubricSection,
     Submission,
 )
-from mm_program.admin_forms import TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin, ViewOnlyMixin
 
+from .scoping import ProgramScopedAdmin
 
-class MilestoneInline(TabularInline):
+
+class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["name", "due_at", "edit"]
@@ -36,7 +37,7 @@ class MilestoneInline(TabularInline):
 
 
 @admin.register(Phase)
-class PhaseAdmin(ReadOnlyHistoryAdmin):
+class PhaseAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     list_display = ["name", "program", "starts_on", "ends_on", "ends_with_filter", "page"]
     list_filter = ["program", "ends_with_filter"]
     list_select_related = ["program"]
@@ -51,14 +52,15 @@ class PhaseAdmin(ReadOnlyHistoryAdmin):
                            reverse("cohort_phases", args=[obj.program.slug]))
 
 
-class RubricSectionInline(TabularInline):
+class RubricSectionInline(admin.TabularInline):
     model = RubricSection
     extra = 1
     fields = ["position", "name", "max_points", "guidance"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnlyHistoryAdmin):
+class MilestoneAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    program_path = "phase__program"
     list_display = ["name", "phase", "due_at", "points", "grader_count"]
     list_filter = ["phase__program"]
     list_select_related = ["phase__program"]
@@ -77,7 +79,8 @@ class MilestoneAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(FilterDecision)
-class FilterDecisionAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
+class FilterDecisionAdmin(ProgramScopedAdmin, ViewOnlyMixin, ReadOnlyHistoryAdmin):
+    program_path = "phase__program"
     list_display = ["mentorship", "phase", "outcome", "decided_by", "decided_at"]
     list_filter = ["outcome", "phase__program", "phase"]
     list_select_related = ["phase", "decided_by", "mentorship__mentor__user",
@@ -99,7 +102,8 @@ class GradingInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
+class SubmissionAdmin(ProgramScopedAdmin, ViewOnlyMixin, ReadOnlyHistoryAdmin):
+    program_path = "milestone__phase__program"
     list_display = ["mentorship", "milestone", "submitted_at", "grading_page"]
     list_filter = ["milestone__phase__program", "milestone"]
     list_select_related = ["milestone__phase__program", "mentorship__mentor__user",
@@ -117,7 +121,8 @@ class SubmissionAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(ExtensionApplication)
-class ExtensionApplicationAdmin(ViewOnlyMixin, ReadOnlyHistoryAdmin):
+class ExtensionApplicationAdmin(ProgramScopedAdmin, ViewOnlyMixin, ReadOnlyHistoryAdmin):
+    program_path = "phase__program"
     """Read here; scholars apply, mentors endorse and organizers decide on the pages
     (the decision page puts grades and endorsements side by side)."""
 

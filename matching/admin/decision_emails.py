@@ -6,9 +6,12 @@ from django.contrib import admin
 from matching.models import DecisionEmail
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
+from .scoping import ProgramScopedAdmin
+
 
 @admin.register(DecisionEmail)
-class DecisionEmailAdmin(ReadOnlyHistoryAdmin):
+class DecisionEmailAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    shared_when_null = True
     list_display = ["decision", "program_or_all", "subject", "updated_at"]
     list_filter = ["decision", "program"]
     list_select_related = ["program"]

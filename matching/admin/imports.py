@@ -5,9 +5,11 @@ from django.contrib import admin
 
 from matching.models import ImportSource
 
+from .scoping import ProgramScopedAdmin
+
 
 @admin.register(ImportSource)
-class ImportSourceAdmin(admin.ModelAdmin):
+class ImportSourceAdmin(ProgramScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "program", "updated_at", "created_by"]
     list_filter = ["kind", "program"]
     search_fields = ["name"]

@@ -11,6 +11,7 @@ from matching.imports.admin import ImportFlowMixin
 from matching.models import FinalProject, MeetingLog, Mentorship
 
 from .exports import SpreadsheetExportMixin
+from .scoping import ProgramScopedAdmin
 
 
 def _search_words(term: str):
@@ -22,7 +23,9 @@ def _search_words(term: str):
 
 
 @admin.register(MeetingLog)
-class MeetingLogAdmin(ImportFlowMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+class MeetingLogAdmin(ProgramScopedAdmin, ImportFlowMixin, SpreadsheetExportMixin,
+                     admin.ModelAdmin):
+    program_path = "mentorship__program"
     """Meetings as the mentors logged them. Read-only: a duplicate can be deleted; the
     history of meetings before the product can be imported."""
 
@@ -81,7 +84,8 @@ class MeetingLogAdmin(ImportFlowMixin, SpreadsheetExportMixin, admin.ModelAdmin)
 
 
 @admin.register(FinalProject)
-class FinalProjectAdmin(admin.ModelAdmin):
+class FinalProjectAdmin(ProgramScopedAdmin, admin.ModelAdmin):
+    program_path = "mentorship__program"
     list_display = ["title", "kind", "is_public", "is_published", "link", "mentee_name",
                     "mentor_name", "updated_at"]
     list_filter = ["kind", "is_public", "is_published", "mentorship__program"]

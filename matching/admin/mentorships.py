@@ -43,6 +43,7 @@ from mm_program.admin_moves import Move, MovesAdminMixin
 
 from .exports import SpreadsheetExportMixin
 from .mentorship_moves import MOVES
+from .scoping import ProgramScopedAdmin
 
 STATUS_TONES = {
     MentorshipStatus.INVITED: "grey",
@@ -248,8 +249,8 @@ class FinalProjectInline(_ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(ImportFlowMixin, SpreadsheetExportMixin, MovesAdminMixin,
-                      AdminFormsMixin, ReadOnlyHistoryAdmin):
+class MentorshipAdmin(ProgramScopedAdmin, ImportFlowMixin, SpreadsheetExportMixin,
+                      MovesAdminMixin, AdminFormsMixin, ReadOnlyHistoryAdmin):
     import_kind = "mentorship"
     export_sheet = staticmethod(mentorships_sheet)
     list_display = [

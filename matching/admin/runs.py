@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from matching import scoring
+from matching.forms.runs import RunStartForm
 from matching.models import MatchingRun, Mentee, Mentor, PairRule, Program
+from matching.scoping import organized_programs, scoped
 from matching.services.matching import (
     DEFAULT_THRESHOLD,
     StaleRun,
@@ -29,6 +31,8 @@ from matching.services.matching import (
 from matching.services.matching_inputs import eligible_mentees, is_stale
 from matching.tasks import solve_matching_run
 from mm_program.admin_history import NoVersionPagesAdmin, ReadOnlyHistoryAdmin
+
+from .scoping import ProgramScopedAdmin
 
 # Rows per page of each list on the run page: a large program's run has thousands of
 # proposals and unmatched mentees, and the whole page must stay small and quick.
@@ -45,45 +49,6 @@ def _matches_text(query: str, matches: list[str], role: str, more: bool) -> str:
     listed = ", ".join(matches) + (", …" if more else "")
     return (f"Several {role}s match “{query}”: {listed}. Type more of the name, or the "
             "email.")
-
-
-class RunStartForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=Program.objects.all())
-    threshold = forms.FloatField(
-        min_value=0, max_value=100, initial=DEFAULT_THRESHOLD,
-        help_text="Pairs scoring below this (0–100) are never proposed, unless locked.",
-    )
-    require_shared_area = forms.BooleanField(
-        label="Only pairs who share a research area", required=False, initial=True,
-        help_text="Untick to let the scores alone decide (a lock always counts).",
-    )
-
-    def __init__(self, *args, initial_weights: dict | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        defaults = initial_weights or scoring.Weights().to_dict()
-        for key, label in scoring.COMPONENTS:
-            self.fields[f"weight_{key}"] = forms.FloatField(
-                label=label, min_value=0, max_value=100, initial=defaults.get(key, 0))
-
-    # The page shows the form in two fieldsets (admin/_aligned_form.html).
-    @property
-    def run_fields(self):
-        return [field for field in self if not field.name.startswith("weight_")]
-
-    @property
-    def weight_fields(self):
-        return [field for field in self if field.name.startswith("weight_")]
-
-    def clean(self):
-        data = super().clean()
-        try:
-            data["weights"] = scoring.Weights.from_dict(
-                {key: data[f"weight_{key}"] for key, _ in scoring.COMPONENTS
-                 if data.get(f"weight_{key}") is not None}
-            )
-        except (ValueError, KeyError) as exc:
-            raise ValidationError(str(exc)) from exc
-        return data
 
 
 class PersonField(forms.ModelChoiceField):
@@ -194,7 +159,7 @@ def _paged(request, items, param: str, per_page: int, anchor: str) -> dict:
 
 
 @admin.register(MatchingRun)
-class MatchingRunAdmin(NoVersionPagesAdmin):
+class MatchingRunAdmin(ProgramScopedAdmin, NoVersionPagesAdmin):
     list_display = ["__str__", "program", "created_by", "matched", "total", "status"]
     list_filter = ["program", "status"]
     list_select_related = ["program", "created_by"]
@@ -239,7 +204,7 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
             raise PermissionDenied
         if not (str(pk).isascii() and str(pk).isdigit()):  # the change URL takes any text
             raise Http404
-        runs = MatchingRun.objects.filter(mode="").select_related(
+        runs = scoped(MatchingRun.objects.filter(mode=""), request.user).select_related(
             "program", "created_by").defer(*defer)
         return get_object_or_404(runs, pk=pk)
 
@@ -265,15 +230,16 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         self._check_add(request)
-        last = MatchingRun.objects.filter(mode="").defer("inputs", "unmatched").order_by(
-            "-created_at", "-pk").first()
+        last = self.get_queryset(request).order_by("-created_at", "-pk").first()
         initial = {"threshold": last.threshold if last else DEFAULT_THRESHOLD,
                    "require_shared_area": last.require_shared_area if last else True}
-        program = last.program if last else Program.objects.order_by("created_at").first()
+        programs = organized_programs(request.user)
+        program = last.program if last else programs.order_by("created_at").first()
         if program:
             initial["program"] = program.pk
         weights = last.weights if last else None
-        form = RunStartForm(request.POST or None, initial=initial, initial_weights=weights)
+        form = RunStartForm(request.POST or None, initial=initial, initial_weights=weights,
+                            programs=programs)
         if request.method == "POST" and form.is_valid():
             run = run_queue(program=form.cleaned_data["program"],
                             weights=form.cleaned_data["weights"],
@@ -482,7 +448,7 @@ class MatchingRunAdmin(NoVersionPagesAdmin):
 
 
 @admin.register(PairRule)
-class PairRuleAdmin(ReadOnlyHistoryAdmin):
+class PairRuleAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     list_display = ["mentee", "mentor", "kind", "program", "created_by", "created_at"]
     list_filter = ["program", "kind"]
     # A mentee or mentor is shown with their program: read in the same query.

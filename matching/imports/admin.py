@@ -24,6 +24,7 @@ from import_export.admin import ImportMixin
 from import_export.results import RowResult
 
 from matching.models import ImportSource, Program
+from matching.scoping import organized_programs
 from mm_program.roles import is_organizer
 
 from .base import NON_FIELD
@@ -49,8 +50,8 @@ class ImportFlowMixin(ImportMixin):
             f"{opts.app_label}.add_{opts.model_name}")
 
     def import_programs(self, request):
-        """The programs this person may import into."""
-        return Program.objects.all()
+        """The programs this person may import into: the ones they organize."""
+        return organized_programs(request.user)
 
     @property
     def resource_class(self):

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -81,6 +82,11 @@ class Program(models.Model):
         "such applications are flagged, not refused.",
     )
     contact_email = models.EmailField(blank=True)
+    # Who runs it: an organizer sees and changes only their programs (matching/scoping.py).
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organized_programs",
+        help_text="Organizers who run this program: they see and change its applications, "
+                  "mentorships, runs, surveys and figures, and no other program's.")
 
     # Reminders: when each kind is due, in days. Edited per program by organizers.
     remind_no_meeting_days = models.PositiveSmallIntegerField(

@@ -31,7 +31,7 @@ from matching.models import (
     Phase,
 )
 from matching.models.cohort_extension import NOTE_MAX, PLAN_MAX
-from mm_program.roles import is_organizer
+from matching.scoping import organizes
 
 
 def open_phase(program, today: date | None = None) -> Phase | None:
@@ -114,8 +114,8 @@ def extension_decide(*, application: ExtensionApplication, by,
                      decision: str) -> ExtensionApplication:
     """Organizers accept, decline, or set back to pending; an acceptance never takes
     the phase past its places."""
-    if not is_organizer(by):
-        raise PermissionDenied("Only organizers decide applications.")
+    if not organizes(by, application.phase.program_id):
+        raise PermissionDenied("Only the program's organizers decide applications.")
     if decision not in ExtensionDecision.values:
         raise ValidationError("Choose accept or decline.")
     phase = Phase.objects.select_for_update().get(pk=application.phase_id)

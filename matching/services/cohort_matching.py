@@ -32,8 +32,8 @@ from matching.models import (
     Mentor,
     Offer,
 )
+from matching.scoping import organizes
 from matching.scoring.table import ComponentExplanation
-from mm_program.roles import is_organizer
 
 from .cohort_reviews import shown_rating
 from .cohort_slots import yes_rows_by_mentor
@@ -211,8 +211,8 @@ def cohort_pair_rule_set(*, cohort: Cohort, application: MenteeApplication, ment
                          kind: str | None, by) -> CohortPairRule | None:
     """Lock or forbid a pair for both modes (``kind=None`` removes the rule). A lock needs
     a possible pair (the applicant chose the mentor, who said yes) and a free slot."""
-    if not is_organizer(by):
-        raise PermissionDenied("Only organizers lock or forbid pairs.")
+    if not organizes(by, cohort.program_id):
+        raise PermissionDenied("Only the program's organizers lock or forbid pairs.")
     if application.program_id != cohort.program_id or mentor.program_id != cohort.program_id:
         raise ValidationError("The applicant and the mentor must both be in this program.")
     CohortMentor.objects.select_for_update(of=("self",)).filter(mentor=mentor).first()

@@ -29,7 +29,7 @@ from matching.models import (
     Submission,
 )
 from matching.models.cohort_milestones import COMMENT_MAX
-from mm_program.roles import is_organizer
+from matching.scoping import organizes
 
 
 def owed_by(milestone: Milestone):
@@ -146,7 +146,7 @@ def gradings_shown(submission: Submission, user, now=None) -> list[Grading]:
     milestone = submission.milestone
     gradings = (submission.gradings.select_related("grader")
                 .prefetch_related("grades__section"))
-    if is_organizer(user):
+    if organizes(user, milestone.phase.program_id):
         return list(gradings)
     if is_grader(milestone, user):
         return list(gradings) if gradings.filter(grader=user).exists() else []
@@ -158,7 +158,7 @@ def gradings_shown(submission: Submission, user, now=None) -> list[Grading]:
 def may_open_submission(submission: Submission, user) -> bool:
     """The scholar, their mentor, the milestone's graders and organizers open it."""
     m = submission.mentorship
-    return (is_organizer(user) or user.pk in (m.mentee.user_id, m.mentor.user_id)
+    return (organizes(user, m.program_id) or user.pk in (m.mentee.user_id, m.mentor.user_id)
             or is_grader(submission.milestone, user))
 
 

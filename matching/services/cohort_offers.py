@@ -44,9 +44,9 @@ from matching.models import (
     Program,
     Proposal,
 )
+from matching.scoping import organizes
 from mm_program import emails
 from mm_program.messaging import queue
-from mm_program.roles import is_organizer
 
 from .applications import application_decide
 from .cohort_matching import MODES, cohort_compare, cohort_inputs, inputs_fingerprint, pair_score
@@ -57,9 +57,9 @@ from .mentorships import mentorship_create
 MAX_OFFER_DAYS = 60
 
 
-def _organizer(by, what: str) -> None:
-    if not is_organizer(by):
-        raise PermissionDenied(f"Only organizers {what}.")
+def _organizer(by, what: str, program) -> None:
+    if not organizes(by, program):
+        raise PermissionDenied(f"Only the program's organizers {what}.")
 
 
 # --------------------------------------------------------------------------- runs
@@ -68,7 +68,7 @@ def _organizer(by, what: str) -> None:
 def cohort_run_store(*, cohort: Cohort, mode: str, by) -> MatchingRun:
     """Solve the cohort as it is now and keep `mode`'s result as a run to approve: its
     proposals, the pairs it left out and the other mode's figures for the record."""
-    _organizer(by, "run matching")
+    _organizer(by, "run matching", cohort.program_id)
     if mode not in MODES:
         raise ValidationError(f"Choose a mode: {', '.join(MODES)}.")
     started = timezone.now()
@@ -123,7 +123,7 @@ def cohort_run_approve(*, run: MatchingRun, by, accept_by: date | None = None) -
 
     Raises ValidationError for a run that isn't a cohort run waiting for approval or a
     bad date, and StaleRun if reviews, slots, rules or offers changed since the run."""
-    _organizer(by, "approve matching runs")
+    _organizer(by, "approve matching runs", run.program_id)
     with transaction.atomic():
         program = Program.objects.select_for_update(of=("self",)).get(pk=run.program_id)
         run = MatchingRun.objects.select_for_update(of=("self",)).defer("inputs").get(
@@ -320,7 +320,7 @@ def _proposed(offer: Offer) -> Offer:
 @transaction.atomic
 def reoffer_approve(*, offer: Offer, by, accept_by: date | None = None) -> Offer:
     """An organizer sends a proposed re-offer, with its accept-by date."""
-    _organizer(by, "send offers")
+    _organizer(by, "send offers", offer.cohort.program_id)
     offer = _proposed(offer)
     CohortMentor.objects.select_for_update(of=("self",)).filter(mentor=offer.mentor_id).first()
     if offer.application.status not in OPEN_STATUSES:
@@ -336,7 +336,7 @@ def reoffer_approve(*, offer: Offer, by, accept_by: date | None = None) -> Offer
 def reoffer_dismiss(*, offer: Offer, by) -> Offer | None:
     """An organizer doesn't send a proposed re-offer: the next candidate is proposed for
     the slot (returned; None if nobody waits)."""
-    _organizer(by, "dismiss proposals")
+    _organizer(by, "dismiss proposals", offer.cohort.program_id)
     offer = _proposed(offer)
     offer.status = OfferStatus.DISMISSED
     offer._history_user = by

@@ -34,7 +34,7 @@ from matching.models import (
     RubricCriterion,
     SharedReview,
 )
-from mm_program.roles import is_organizer
+from matching.scoping import organizes
 
 # --------------------------------------------------------------------------- ratings
 
@@ -151,7 +151,7 @@ def others_shared_reviews(application: MenteeApplication, viewer) -> list[Shared
     reviewer their shared review); everything for organizers. Never their notes."""
     rows = SharedReview.objects.filter(application=application, scored_at__isnull=False) \
         .exclude(reviewer=viewer).select_related("reviewer")
-    if is_organizer(viewer):
+    if organizes(viewer, application.program_id):
         return list(rows)
     if has_conflict(viewer, application):
         return []
@@ -241,7 +241,7 @@ def conflict_declare(*, cohort: Cohort, application: MenteeApplication, user, by
                      note: str = "") -> Conflict:
     """Hide an applicant from a reviewer: the reviewer declares it themselves, or an
     organizer records it. Their review of the applicant, if any, stops counting."""
-    if by.pk != user.pk and not is_organizer(by):
+    if by.pk != user.pk and not organizes(by, cohort.program_id):
         raise PermissionDenied("Only organizers record someone else's conflict.")
     if application.program_id != cohort.program_id:
         raise ValidationError("That application is not in this program.")

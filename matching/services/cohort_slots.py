@@ -28,7 +28,7 @@ from matching.models import (
     MentorChoice,
     SharedReview,
 )
-from mm_program.roles import is_organizer
+from matching.scoping import organizes
 
 from .cohort_reviews import pair_rating, shown_rating, yes_reviews
 
@@ -185,8 +185,8 @@ def slots_set(*, cohort: Cohort, allocation: dict[int, int], by) -> list[CohortM
     """Organizers set mentors' slots ({mentor id: slots}), all or nothing: within the
     budget and each mentor's own cap. Raises ValidationError naming each mentor at fault
     (field "slots_<mentor id>") or the budget ("__all__")."""
-    if not is_organizer(by):
-        raise PermissionDenied("Only organizers allocate slots.")
+    if not organizes(by, cohort.program_id):
+        raise PermissionDenied("Only the program's organizers allocate slots.")
     cohort = (Cohort.objects.select_for_update(of=("self",)).select_related("program")
               .get(pk=cohort.pk))
     mentors = {m.pk: m for m in Mentor.objects.select_for_update(of=("self",)).filter(

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from matching.forms.cohort_phases import GradingForm, SubmissionForm
 from matching.models import Grading, Mentorship, Milestone, Submission
+from matching.scoping import organizes
 from matching.services import cohort_milestones as milestones
 from mm_program.query_ids import query_id
-from mm_program.roles import is_organizer
 
 from .cohort_phases import _refused
 from .cohort_selection import cohort_program
@@ -102,7 +102,7 @@ def submission_file(request, slug: str, pk: int):
 
 
 def _grader_or_organizer(program, user) -> None:
-    if is_organizer(user):
+    if organizes(user, program):
         return
     if not Milestone.objects.filter(phase__program=program, graders=user).exists():
         raise PermissionDenied("This page is for the milestones' graders.")
@@ -118,7 +118,7 @@ def grader_page(request, slug: str):
     mine = Grading.objects.filter(submission=OuterRef("pk"), grader=request.user)
     assigned = (Milestone.objects.filter(phase__program=program)
                 .select_related("phase").order_by("due_at", "pk"))
-    if not is_organizer(request.user):
+    if not organizes(request.user, program):
         assigned = assigned.filter(graders=request.user)
     rows = []
     for milestone in assigned:
@@ -141,7 +141,7 @@ def grading_page(request, slug: str, pk: int):
         pk=pk, mentorship__program=program)
     milestone = submission.milestone
     grader = milestones.is_grader(milestone, request.user)
-    if not grader and not is_organizer(request.user):
+    if not grader and not organizes(request.user, program):
         raise PermissionDenied("Only the milestone's graders open its grading pages.")
     sections = list(milestone.sections.all())
     own = Grading.objects.filter(submission=submission, grader=request.user).first()

@@ -12,7 +12,15 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matching.models import Cohort, CohortPairRule, MenteeApplication, Mentor, MentorChoice
+from matching.models import (
+    Cohort,
+    CohortPairRule,
+    MenteeApplication,
+    Mentor,
+    MentorChoice,
+    Program,
+)
+from matching.scoping import organizes
 from matching.services import cohort_matching
 from matching.services import cohort_slots as slots
 from matching.services.cohort_reviews import shown_rating
@@ -26,7 +34,9 @@ def organizers_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_organizer(request.user):
+        program = Program.objects.filter(slug=kwargs.get("slug", "")).first()
+        if not is_organizer(request.user) or (
+                program is not None and not organizes(request.user, program)):
             raise PermissionDenied("This page is for the program's organizers.")
         return view(request, *args, **kwargs)
     return wrapped

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from matching.admin.scoping import ProgramScopedAdmin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import coloured
 
@@ -134,7 +135,10 @@ class PayoutBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(StipendBudget)
-class StipendBudgetAdmin(ReadOnlyHistoryAdmin):
+class StipendBudgetAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
+    def sees_every_row(self, request) -> bool:
+        return permissions.is_payments_officer(request.user)
+
     list_display = ["program", "amount", "committed", "paid", "left", "remind_waiting_days"]
     list_select_related = ["program"]
     fields = ["program", "amount", "remind_waiting_days", "totals"]

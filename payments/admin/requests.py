@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 
+from matching.admin.scoping import ProgramScopedAdmin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 from mm_program.admin_html import nowrap
 from mm_program.admin_moves import Move, MovesAdminMixin
@@ -103,7 +104,11 @@ class BatchFilter(admin.SimpleListFilter):
 
 
 @admin.register(StipendRequest)
-class StipendRequestAdmin(MovesAdminMixin, ReadOnlyHistoryAdmin):
+class StipendRequestAdmin(ProgramScopedAdmin, MovesAdminMixin, ReadOnlyHistoryAdmin):
+    # Payments officers pay every program; an organizer decides their programs' requests.
+    def sees_every_row(self, request) -> bool:
+        return permissions.is_payments_officer(request.user)
+
     list_display = ["number", "payee_name", "payee_role", "program", "period", "hours",
                     "amount_label", "status_badge", "submitted_at", "batch"]
     list_display_links = ["number", "payee_name"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from matching.scoping import organized_programs, organizes_every_program
 from surveys.models import Answer, SurveyKind
 from surveys.permissions import is_organizer
 
@@ -39,12 +40,27 @@ def _organizers_only(view):
     return wrapped
 
 
+def _own_ids(request) -> list[int] | None:
+    """The ids of the programs the person organizes, None when that is all of them
+    (matching/scoping.py): an organizer's figures are of their own programs."""
+    if organizes_every_program(request.user):
+        return None
+    return sorted(organized_programs(request.user).values_list("pk", flat=True))
+
+
+def _visible(request, raw) -> tuple[list[dict], list[int] | None]:
+    own = _own_ids(request)
+    return (raw.programs if own is None
+            else [p for p in raw.programs if p["id"] in own]), own
+
+
 def _scope(request, raw):
-    """(the chosen program or None for all, its ids, a label)."""
+    """(the chosen program or None for all of the person's, its ids, a label)."""
+    visible, own = _visible(request, raw)
     slug = request.GET.get("program", "")
     if not slug:
-        return None, None, "All programs"
-    program = next((p for p in raw.programs if p["slug"] == slug), None)
+        return None, own, "All programs" if own is None else "Your programs"
+    program = next((p for p in visible if p["slug"] == slug), None)
     if program is None:
         raise Http404("No such program.")
     return program, [program["id"]], program["name"]
@@ -57,7 +73,8 @@ def _build(request):
     figs = figures.all()
     figs["questions"] = question_panels(figures)
     figs["mentor_rows"] = figures.mentor_rows()
-    per_program = by_program(raw) if program is None and len(raw.programs) > 1 else None
+    everything = program is None and ids is None
+    per_program = by_program(raw) if everything and len(raw.programs) > 1 else None
     return raw, program, label, figs, per_program
 
 
@@ -71,7 +88,7 @@ def dashboard(request):
 def _context(request) -> dict:
     raw, program, label, figs, per_program = _build(request)
     return {
-        "programs": raw.programs,
+        "programs": _visible(request, raw)[0],
         "program": program,
         "scope_label": label,
         "figs": figs,
@@ -92,6 +109,8 @@ def export(request, figure: str):
         raise Http404("No such figure.")
     raw, program, label, figs, per_program = _build(request)
     if figure == "programs" and per_program is None:
+        if _own_ids(request) is not None:  # the comparison shows every program
+            raise Http404("The comparison of programs is for organizers of all of them.")
         per_program = by_program(raw)
     body = to_csv(figure, figs, label, per_program)
     stamp = timezone.localdate().isoformat()
@@ -104,10 +123,11 @@ def export(request, figure: str):
 
 def _program_ids(request):
     slug = request.GET.get("program", "")
+    own = _own_ids(request)
     if not slug:
-        return None, "all-programs"
+        return own, "all-programs" if own is None else "your-programs"
     found = list(queries.Program.objects.filter(slug=slug).values_list("pk", flat=True))
-    if not found:
+    if not found or (own is not None and found[0] not in own):
         raise Http404("No such program.")
     return found, slug
 
@@ -193,7 +213,7 @@ def report(request):
     program, ids, label = _scope(request, raw)
     figures = Figures(raw, ids)
     response = render(request, "surveys/impact_report.html", {
-        "programs": raw.programs, "program": program, "scope_label": label,
+        "programs": _visible(request, raw)[0], "program": program, "scope_label": label,
         "period": period, "typed": typed, "errors": errors, "figs": figures.all(),
         "min_responses": MIN_RESPONSES, "today": timezone.localdate(),
         "query": f"?program={program['slug']}" if program else "",

@@ -31,6 +31,7 @@ from matching.cohort_demo import REVIEWER, seed_cohort_demo
 from matching.cohort_scale import seed_cohort_bulk
 from matching.demo_data import (
     BULK_DOMAIN,
+    COHORT_ORGANIZER_EMAIL,
     DEMO_MENTEE,
     DEMO_MENTOR,
     DEMO_PASSWORD,
@@ -119,6 +120,11 @@ class Command(BaseCommand):
             seed_program_page_demo(program)
             # Beside the rolling program, a cohort run the MATS way, at its selection stage.
             cohort_program = seed_cohort_demo(organizer=organizer)
+            # Olivia runs both programs; Casey only the cohort (matching/scoping.py).
+            for each in (program, cohort_program):
+                each.organizers.add(organizer)
+            cohort_program.organizers.add(self._staff(
+                COHORT_ORGANIZER_EMAIL, "Casey Cohort", ORGANIZERS))
             seed_cohort_surveys_demo(cohort_program)
             for name in (DEMO_MENTOR, DEMO_MENTEE):
                 self._can_sign_in(self._users[email_for(name)])
@@ -127,7 +133,8 @@ class Command(BaseCommand):
         if mentees:
             self._bulk_mentees(program, list(areas.values()), mentees)
         if cohort_applicants > 0 and cohort_mentors > 0:
-            seed_cohort_bulk(applicants=cohort_applicants, mentors=cohort_mentors)
+            seed_cohort_bulk(applicants=cohort_applicants, mentors=cohort_mentors
+                             ).organizers.add(User.objects.get(email=ORGANIZER_EMAIL))
         self._summary(program)
         self.stdout.write(
             f"Cohort program '{cohort_program.name}': the mentors at /cohorts/"
