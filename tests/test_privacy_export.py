@@ -82,7 +82,8 @@ def test_it_holds_the_persons_own_data(client, ada_world):
     assert stipend["justification"] == "ADA-JUSTIFICATION rent."
     assert data["bank_details"]["account"] == "DE89 •••• •••• •••• 3000"
     subjects = [e["subject"] for e in data["emails_sent_to_you"]]
-    assert any("approved" in subject for subject in subjects)
+    # The emails about her stipend (approval emails nothing; her bank details' notice).
+    assert "Your bank details are saved" in subjects
     assert all(set(e) == {"kind", "subject", "sent_at", "status"}
                for e in data["emails_sent_to_you"])
 
