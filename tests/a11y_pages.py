@@ -405,6 +405,9 @@ def _admin(demo: Demo) -> list[Page]:
              (Submit({}, action=f"/admin/matching/matchingrun/{run.pk}/rerun/",
                      expect=200),), audit_first=False),
     ]
+    # An organizer invites another (the form, and sent with no address).
+    pages.append(Page(ORGANIZER, f"/admin/matching/program/{ids['program'].pk}/invite/",
+                      (Submit({"email": ""}),)))
     # A sent announcement's page (the list's first is the demo's draft, with its preview).
     sent = Announcement.objects.filter(sent_at__isnull=False).order_by("pk").first()
     pages.append(Page(ORGANIZER, f"/admin/matching/announcement/{sent.pk}/change/"))

@@ -10,5 +10,6 @@ from . import (  # noqa: F401  (registers ModelAdmins)
     imports,
     meetings,
     mentorships,
+    programs,
     runs,
 )

@@ -5,8 +5,6 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,10 +23,8 @@ from matching.models import (
     MenteeApplication,
     Mentor,
     MentorApplication,
-    Program,
     ResearchArea,
 )
-from matching.scoping import organizer_accounts, sees_every_program
 from matching.services.applications import application_decide
 from mm_program.admin_forms import AdminFormsMixin
 from mm_program.admin_history import ReadOnlyHistoryAdmin
@@ -374,64 +370,6 @@ class MentorApplicationAdmin(ImportFlowMixin, ApplicationAdmin):
         "creative_control", "style_notes", "wants_paid", "expertise", "profile_url",
         "heard_about",
     ]
-
-
-def _pending(model):
-    """The program's pending applications of `model`, counted in a subquery."""
-    pending = (model.objects.filter(program=OuterRef("pk"), status=ApplicationStatus.PENDING)
-               .order_by().values("program").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(pending), 0)
-
-
-@admin.register(Program)
-class ProgramAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
-    program_path = "pk"
-    list_display = ["name", "admission", "deadline", "starts_on", "ends_on", "is_open",
-                    "min_hours_per_week", "stipend_rate", "currency", "pending_mentees",
-                    "pending_mentors"]
-    list_filter = ["admission", "is_open"]
-    prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["organizers"]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "contact_email", "description",
-                           "organizers"]}),
-        ("Admissions", {"fields": ["admission", "deadline", "is_open", "min_hours_per_week",
-                                   ("starts_on", "ends_on")]}),
-        ("Defaults for mentorships", {"fields": [
-            ("duration_months_min", "duration_months_max"), "meeting_every_weeks",
-            ("meeting_minutes_min", "meeting_minutes_max"), ("stipend_rate", "currency"),
-        ]}),
-        ("Reminders (days)", {"fields": [
-            "remind_no_meeting_days", "remind_no_meeting_repeat_days", "remind_terms_days",
-            "remind_end_days",
-        ]}),
-    ]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "organizers":  # staff in the Organizers group
-            kwargs["queryset"] = organizer_accounts()
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change and not sees_every_program(request.user):
-            form.instance.organizers.add(request.user)  # who creates a program runs it
-
-    def get_queryset(self, request):
-        # A count per program in a subquery each: joining both application tables at
-        # once multiplied their rows (10,000 applications made millions to count).
-        return super().get_queryset(request).annotate(
-            n_pending_mentees=_pending(MenteeApplication),
-            n_pending_mentors=_pending(MentorApplication),
-        )
-
-    @admin.display(description="Pending mentees", ordering="n_pending_mentees")
-    def pending_mentees(self, obj):
-        return obj.n_pending_mentees
-
-    @admin.display(description="Pending mentors", ordering="n_pending_mentors")
-    def pending_mentors(self, obj):
-        return obj.n_pending_mentors
 
 
 @admin.register(ResearchArea)
