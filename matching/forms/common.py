@@ -1,13 +1,25 @@
-"""What the forms of matching share: plain-words errors and dates, a crispy layout, safe
-choices, links that must be https, and the honeypot's name."""
+"""What the forms of matching share: a service's refusal on the form, plain-words errors
+and dates, a crispy layout, safe choices, links that must be https, and the honeypot's
+name."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html
 
 HONEYPOT_FIELD = "website"
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form that asked: an error naming one of the
+    form's fields at that field, any other (and "__all__") above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 def max_length_message(limit: int) -> str:

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from matching.forms.cohort_phases import EndorseForm, ExtensionForm
+from matching.forms.common import add_service_errors
 from matching.models import ExtensionApplication, ExtensionDecision, Phase
 from matching.services import cohort_extension as extension
 from mm_program.query_ids import query_id
 
 from .cohort_milestones import _scholar_mentorship
 from .cohort_organizer import organizers_only
-from .cohort_phases import _refused
 from .cohort_selection import cohort_program
 
 
@@ -44,7 +44,7 @@ def apply(request, slug: str):
                     extension.extension_apply(phase=phase, mentorship=mentorship,
                                               by=request.user, **form.cleaned_data)
                 except ValidationError as exc:
-                    _refused(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, f"Your application to {phase.name} is in. "
                                               "Your mentor is asked to endorse it.")
@@ -79,7 +79,7 @@ def endorse(request, slug: str):
                 extension.extension_endorse(application=chosen, by=request.user,
                                             **form.cleaned_data)
             except ValidationError as exc:
-                _refused(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Your endorsement of {chosen.mentorship.mentee.user}"
                                           " is saved.")

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from matching.forms.cohort_phases import GradingForm, SubmissionForm
+from matching.forms.common import add_service_errors
 from matching.models import Grading, Mentorship, Milestone, Submission
 from matching.scoping import organizes
 from matching.services import cohort_milestones as milestones
 from mm_program.query_ids import query_id
 
-from .cohort_phases import _refused
 from .cohort_selection import cohort_program
 
 
@@ -56,7 +56,7 @@ def scholar_page(request, slug: str):
                     url=form.cleaned_data["url"], file=form.cleaned_data["file"],
                     note=form.cleaned_data["note"])
             except ValidationError as exc:
-                _refused(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"{milestone.name} submitted. You can replace it "
                                           "until the deadline.")
@@ -158,7 +158,7 @@ def grading_page(request, slug: str, pk: int):
                 milestones.grading_save(submission=submission, by=request.user,
                                         grades=form.grades())
             except ValidationError as exc:
-                _refused(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your grades are saved. The others' are shown "
                                           "below.")

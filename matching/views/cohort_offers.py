@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from matching.forms.common import add_service_errors
 from matching.models import (
     HELD_OFFER_STATUSES,
     MatchingRun,
@@ -44,12 +45,6 @@ class AcceptByForm(forms.Form):
             f"{cohort.offer_days} days from today, the program's setting).")
 
 
-def _refused(form: AcceptByForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --------------------------------------------------------------------------- runs
@@ -88,7 +83,7 @@ def run_page(request, slug: str, pk: int):
         except StaleRun as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
-            _refused(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Approved: {len(sent)} offer{'s' if len(sent) != 1 else ''}"
                                       " sent, each applicant by email.")
@@ -160,7 +155,7 @@ def offers_page(request, slug: str):
                                    accept_by=form.cleaned_data["accept_by"])
         except ValidationError as exc:
             if exc.messages != [""]:
-                _refused(form, exc)
+                add_service_errors(form, exc)
             status = 400
         else:
             messages.success(request, f"Offer sent to {offer.application.name}.")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from matching.forms.cohort_phases import FilterForm
+from matching.forms.common import add_service_errors
 from matching.models import FilterOutcome, Mentor, Phase
 from matching.services import cohort_phases as phases
 from matching.services.cohort_milestones import milestone_progress
@@ -21,14 +22,6 @@ from mm_program.query_ids import query_id
 
 from .cohort_organizer import organizers_only
 from .cohort_selection import cohort_program
-
-
-def _refused(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -55,7 +48,7 @@ def mentor_filter(request, slug: str):
                     phase=phase, mentorship=row.mentorship, by=request.user,
                     outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _refused(form, exc)
+                add_service_errors(form, exc)
             else:
                 scholar = row.mentorship.mentee.user
                 messages.success(request, (

@@ -20,6 +20,7 @@ from matching.forms.cohort import (
     SharedReviewForm,
     question_prompts,
 )
+from matching.forms.common import add_service_errors
 from matching.models import (
     Decision,
     Mentor,
@@ -92,7 +93,7 @@ def apply(request, slug: str):
                 saved = selection.choices_save(application=application, by=request.user,
                                                chosen=form.chosen())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your choices are saved: " + ", ".join(
                     f"{c.rank}. {c.mentor.user}" for c in saved) + ". You can change them "
@@ -108,14 +109,6 @@ def apply(request, slug: str):
     }, status=status)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(None if field == "__all__" or field not in form.fields
-                               else field, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _mentor(request, program: Program) -> Mentor:
@@ -169,7 +162,7 @@ def listing_edit(request, slug: str):
                 task=data["task"], task_url=data["task_url"], questions=form.questions,
                 task_file=data["task_file"], remove_task_file=data["remove_task_file"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your listing is saved; applicants see it now.")
             return redirect("cohort_mentor", slug=slug)
@@ -240,7 +233,7 @@ def applicant(request, slug: str, pk: int):
                     reviews.shared_review_save(application=application, by=request.user,
                                                scores=form.scores(), notes=data["notes"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied:
                 raise Http404("Not an applicant you review.") from None
             else:
