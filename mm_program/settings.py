@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "matching",
     "surveys",
     "payments",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through the templates above, so templates/ can mend one of Django's
+# (templates/admin/widgets/split_datetime.html labels the admin's date and time inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 DATABASES = {

@@ -1,0 +1,21 @@
+// Every admin page (templates/admin/base_site.html): mends what Django's admin scripts
+// build that assistive technology can't use.
+"use strict";
+{
+  const mend = () => {
+    // The filter boxes' magnifier icon names itself with aria-label, which a plain span
+    // may not carry: as an image it may, and its label still reads it.
+    document.querySelectorAll("span.search-label-icon[aria-label]:not([role])")
+      .forEach((icon) => icon.setAttribute("role", "img"));
+    // select2 (the autocomplete boxes) marks the text it shows as a read-only textbox
+    // with no name; the combobox around it is named by that text already.
+    document.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach((text) => {
+      text.removeAttribute("role");
+      text.removeAttribute("aria-readonly");
+    });
+  };
+  // After the admin's own handlers, which build these widgets on load (SelectFilter2.js)
+  // and when an inline row is added (autocomplete.js).
+  window.addEventListener("load", () => setTimeout(mend));
+  document.addEventListener("formset:added", () => setTimeout(mend));
+}
