@@ -16,12 +16,13 @@ from matching.models import (
     RubricSection,
     Submission,
 )
+from mm_program.admin_forms import TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin, ViewOnlyMixin
 
 from .scoping import ProgramScopedAdmin
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TabularInline):
     model = Milestone
     extra = 0
     fields = ["name", "due_at", "edit"]
@@ -52,7 +53,7 @@ class PhaseAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
                            reverse("cohort_phases", args=[obj.program.slug]))
 
 
-class RubricSectionInline(admin.TabularInline):
+class RubricSectionInline(TabularInline):
     model = RubricSection
     extra = 1
     fields = ["position", "name", "max_points", "guidance"]

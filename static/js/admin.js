@@ -13,6 +13,13 @@
       text.removeAttribute("role");
       text.removeAttribute("aria-readonly");
     });
+    // A select2 box of several choices types into a search field with no label: it takes
+    // the field's own.
+    document.querySelectorAll(".select2-search__field:not([aria-label])").forEach((search) => {
+      const select = search.closest(".select2")?.previousElementSibling;
+      const label = select?.id && document.querySelector(`label[for="${select.id}"]`);
+      if (label) search.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+    });
   };
   // After the admin's own handlers, which build these widgets on load (SelectFilter2.js)
   // and when an inline row is added (autocomplete.js).
