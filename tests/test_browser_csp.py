@@ -44,6 +44,11 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(
 
 # Admin pages loaded side by side in the organizer walk (see Walk).
 ADMIN_TABS = 6
+# How long a walk waits for one page to load (the browser tests' default is 10 s). Loaded
+# side by side, a page waits behind the other tabs' requests, served by the live server's
+# threads on a CI machine's two shared CPUs: 10 s was too tight there. This test checks
+# the policy, not speed (bench/ measures that).
+LOAD_TIMEOUT_MS = 60_000
 
 
 class Walk:
@@ -63,6 +68,7 @@ class Walk:
     @staticmethod
     def _open(new_page, live_server, user):
         page = new_page()
+        page.set_default_timeout(LOAD_TIMEOUT_MS)
         page.add_init_script(WATCH_VIOLATIONS)
         if user is not None:
             client = Client()
@@ -165,7 +171,6 @@ def test_the_participants_pages_break_no_policy(new_page, live_server, demo):
     assert mentor.problems + mentee.problems == []
 
 
-@pytest.mark.xfail(reason="timed out under load in CI (issue 18)", strict=False)
 def test_the_organizer_pages_break_no_policy(new_page, live_server, demo):
     from matching.scoring import Weights
 
