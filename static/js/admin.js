@@ -20,9 +20,21 @@
       const label = select?.id && document.querySelector(`label[for="${select.id}"]`);
       if (label) search.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
     });
+    // ... and puts its mouse-only "remove all" cross straight into the list of choices,
+    // where only list items may be: hidden from assistive technology (Backspace in the
+    // search field removes choices).
+    document.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear")
+      .forEach((cross) => cross.setAttribute("aria-hidden", "true"));
   };
-  // After the admin's own handlers, which build these widgets on load (SelectFilter2.js)
-  // and when an inline row is added (autocomplete.js).
-  window.addEventListener("load", () => setTimeout(mend));
-  document.addEventListener("formset:added", () => setTimeout(mend));
+  // After the admin's own handlers, which build these widgets on load (SelectFilter2.js),
+  // when an inline row is added, and each time a choice changes (select2 redraws).
+  window.addEventListener("load", () => {
+    setTimeout(mend);
+    let queued = false;
+    new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      setTimeout(() => { queued = false; mend(); });
+    }).observe(document.body, {childList: true, subtree: true});
+  });
 }
