@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 # The session, the organizer and their group; programs, applications, mentees, meeting
-# minutes, invitations, numeric and choice answers, baseline pairs, stipends.
-QUERIES = 23
+# minutes, invitations, numeric and choice answers, baseline pairs, stipends; whether the
+# organizer runs every program and which (matching/scoping.py), asked once a request.
+QUERIES = 25
 
 
 def queries_for(client, url):

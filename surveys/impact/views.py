@@ -55,27 +55,28 @@ def _visible(request, raw) -> tuple[list[dict], list[int] | None]:
 
 
 def _scope(request, raw):
-    """(the chosen program or None for all of the person's, its ids, a label)."""
+    """(the chosen program or None for all of the person's, its ids, a label, the programs
+    the person may see): the scope is worked out once a request (its queries are counted)."""
     visible, own = _visible(request, raw)
     slug = request.GET.get("program", "")
     if not slug:
-        return None, own, "All programs" if own is None else "Your programs"
+        return None, own, "All programs" if own is None else "Your programs", visible
     program = next((p for p in visible if p["slug"] == slug), None)
     if program is None:
         raise Http404("No such program.")
-    return program, [program["id"]], program["name"]
+    return program, [program["id"]], program["name"], visible
 
 
 def _build(request):
     raw = queries.load()
-    program, ids, label = _scope(request, raw)
+    program, ids, label, visible = _scope(request, raw)
     figures = Figures(raw, ids)
     figs = figures.all()
     figs["questions"] = question_panels(figures)
     figs["mentor_rows"] = figures.mentor_rows()
     everything = program is None and ids is None
     per_program = by_program(raw) if everything and len(raw.programs) > 1 else None
-    return raw, program, label, figs, per_program
+    return raw, program, label, figs, per_program, visible
 
 
 @never_cache
@@ -86,9 +87,9 @@ def dashboard(request):
 
 
 def _context(request) -> dict:
-    raw, program, label, figs, per_program = _build(request)
+    raw, program, label, figs, per_program, visible = _build(request)
     return {
-        "programs": _visible(request, raw)[0],
+        "programs": visible,
         "program": program,
         "scope_label": label,
         "figs": figs,
@@ -107,9 +108,9 @@ def _context(request) -> dict:
 def export(request, figure: str):
     if figure != "all" and figure not in FIGURES:
         raise Http404("No such figure.")
-    raw, program, label, figs, per_program = _build(request)
+    raw, program, label, figs, per_program, visible = _build(request)
     if figure == "programs" and per_program is None:
-        if _own_ids(request) is not None:  # the comparison shows every program
+        if len(visible) < len(raw.programs):  # the comparison shows every program
             raise Http404("The comparison of programs is for organizers of all of them.")
         per_program = by_program(raw)
     body = to_csv(figure, figs, label, per_program)
@@ -210,10 +211,10 @@ def report(request):
     caveats."""
     period, typed, errors = _period(request)
     raw = queries.load(period)
-    program, ids, label = _scope(request, raw)
+    program, ids, label, visible = _scope(request, raw)
     figures = Figures(raw, ids)
     response = render(request, "surveys/impact_report.html", {
-        "programs": _visible(request, raw)[0], "program": program, "scope_label": label,
+        "programs": visible, "program": program, "scope_label": label,
         "period": period, "typed": typed, "errors": errors, "figs": figures.all(),
         "min_responses": MIN_RESPONSES, "today": timezone.localdate(),
         "query": f"?program={program['slug']}" if program else "",
