@@ -57,12 +57,14 @@ from surveys.dispatch import invite
 from surveys.models import ProgramOutcomes, SurveyKind, SurveyTemplate
 from surveys.tokens import survey_token
 
+from .a11y_cohort import cohort_pages, cohort_people
+
 ANONYMOUS, MENTEE, MENTOR = "anonymous", "mentee", "mentor"
 ORGANIZER, OFFICER, SUPERUSER = "organizer", "payments officer", "superuser"
 
 # The groups the browser audit runs as separate tests (side by side under pytest-xdist).
 ADMIN_CHUNKS = 3
-GROUPS = ("public", "mentee", "mentor", "organizer",
+GROUPS = ("public", "mentee", "mentor", "organizer", "cohort",
           *(f"admin {n + 1}/{ADMIN_CHUNKS}" for n in range(ADMIN_CHUNKS)))
 
 # URL patterns that are not pages a person reads, each with the reason. Everything else the
@@ -98,14 +100,10 @@ EXCUSED = {
                                         "page (audited, sent and unsent)",
     "meeting_restore": "POST only: Undo after a removal, which returns to the mentorship "
                        "page (audited)",
-    **{name: "cohort programs' pages (issue 19) landed after this audit was written: "
-             "not audited yet" for name in (
-        "cohort_listing", "cohort_apply", "cohort_task_file", "cohort_mentor",
-        "cohort_listing_edit", "cohort_reviewer", "cohort_applicant", "cohort_conflict",
-        "cohort_overview", "cohort_allocation", "cohort_matching", "cohort_pair_rule",
-        "cohort_offer", "cohort_offers", "cohort_run", "cohort_run_store",
-        "cohort_filter", "cohort_milestones", "cohort_grader", "cohort_grading",
-        "cohort_phases", "cohort_extension", "cohort_endorse", "cohort_extension_decide")},
+    **{name: "POST only: returns to a cohort page (audited, tests/a11y_cohort.py)"
+       for name in ("cohort_listing_edit", "cohort_conflict", "cohort_pair_rule",
+                    "cohort_run_store")},
+    "cohort_task_file": "a download (a mentor's task for applicants), not a page",
     "cohort_submission_file": "a download (a submission's file), not a page",
     **{f"admin:matching_cohortpairrule_{page}": "the demo has no cohort pair rule to show "
        "(issue 19's admin landed after this audit)"
@@ -203,7 +201,7 @@ def seed() -> Demo:
     return Demo(
         people={MENTEE: mentee, MENTOR: mentor, SUPERUSER: superuser,
                 ORGANIZER: User.objects.get(email=ORGANIZER_EMAIL),
-                OFFICER: User.objects.get(email=OFFICER_EMAIL)},
+                OFFICER: User.objects.get(email=OFFICER_EMAIL), **cohort_people()},
         ids={"program": program, "m": m, "invited": invited, "run": run, "survey": survey,
              "update": update, "mentor_pk": m.mentor_id,
              "meeting": MeetingLog.objects.filter(mentorship=m, logged_by=mentor)
@@ -220,7 +218,8 @@ def seed() -> Demo:
 def catalog(demo: Demo) -> list[Page]:
     """Every page, by group: the public's, the participants', the organizers' (their own
     pages, then every admin page each staff role reaches, split into ADMIN_CHUNKS)."""
-    pages = [*_public(demo), *_mentee(demo), *_mentor(demo), *_organizer(demo)]
+    pages = [*_public(demo), *_mentee(demo), *_mentor(demo), *_organizer(demo),
+             *cohort_pages(demo, Page, MENTOR, ORGANIZER, ANONYMOUS)]
     admin_pages = _admin(demo)
     for n, page in enumerate(admin_pages):
         pages.append(_in_group(page, f"admin {n % ADMIN_CHUNKS + 1}/{ADMIN_CHUNKS}"))

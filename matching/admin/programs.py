@@ -42,8 +42,11 @@ class ProgramAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     change_form_template = "admin/matching/program_change_form.html"
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "contact_email", "description",
-                           "organizers"]}),
+        (None, {"fields": ["name", "slug", "tagline", "contact_email", "description"]}),
+        ("Organizers", {"fields": ["organizers"], "description": (
+            "Who runs this program: they see and change its applications, mentorships, "
+            "runs, surveys and figures, and no other program's. \"Invite an organizer\" "
+            "(top right) adds someone who has no organizer account yet.")}),
         ("Admissions", {"fields": ["admission", "deadline", "is_open", "min_hours_per_week",
                                    ("starts_on", "ends_on")]}),
         ("Defaults for mentorships", {"fields": [
@@ -60,6 +63,9 @@ class ProgramAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
         if db_field.name == "organizers":  # staff in the Organizers group, a box each
             kwargs["queryset"] = organizer_accounts()
             kwargs["widget"] = forms.CheckboxSelectMultiple
+            # Said in the fieldset's description: the admin gives a list of boxes' help
+            # no id, so the boxes' aria-describedby would point at nothing.
+            kwargs["help_text"] = ""
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
