@@ -270,22 +270,30 @@ def _answers(raw: Raw) -> None:
     text_ids = sorted(pk for pk, q in raw.question_rows.items() if q["type"] in text_types)
     value = (Case(When(question_id__in=text_ids, then=Value("")), default=F("text"),
                   output_field=CharField()) if text_ids else F("text"))
+    kinds = list(SurveyKind.values)
+    # The sort of every answer is most of the query: on integers, most discriminating
+    # first (the annotations' order is the GROUP BY's), it is a third shorter.
     rows = (
         _submitted_answers(raw.period)
         .annotate(
-            program_id=F("response__invitation__mentorship__program_id"),
-            kind=F("response__invitation__kind"), value=value,
             # "+ 0": grouping by the bare column leads SQLite to walk the (question,
             # number) index, fetching each answer's survey at random (four times slower).
-            question_pk=ExpressionWrapper(F("question_id") + 0, output_field=IntegerField()))
-        .values("program_id", "kind", "question_pk", "number", "value", "choices")
+            question_pk=ExpressionWrapper(F("question_id") + 0, output_field=IntegerField()),
+            program_id=F("response__invitation__mentorship__program_id"),
+            kind_index=Case(*(When(response__invitation__kind=kind, then=Value(i))
+                              for i, kind in enumerate(kinds)),
+                            default=Value(-1), output_field=IntegerField()),
+            value_number=F("number"), value=value, value_choices=F("choices"))
+        .values("question_pk", "program_id", "kind_index", "value_number", "value",
+                "value_choices")
         .annotate(n=Count("pk")).order_by()
     )
     for row in rows:
         question = raw.question_rows.get(row["question_pk"])
-        if question is None:  # deleted since _asked read them (questions are protected)
+        if question is None or row["kind_index"] < 0:  # (questions are protected)
             continue
-        where = (row["program_id"], row["kind"], question["key"])
+        row["number"], row["choices"] = row["value_number"], row["value_choices"]
+        where = (row["program_id"], kinds[row["kind_index"]], question["key"])
         raw.answered[where] = raw.answered.get(where, 0) + row["n"]
         if question["figure"]:
             raw.figures[where] = question["figure"]
