@@ -214,6 +214,7 @@ def test_a_mentor_adds_a_mentee_logs_a_meeting_and_records_the_terms(new_page, p
     ensure_roles()
     olivia = UserFactory(email="olivia@example.org", name="Olivia", is_staff=True)
     olivia.groups.add(Group.objects.get(name=ORGANIZERS))
+    mentorship.program.organizers.add(olivia)  # organizers see the programs they run
     admin = new_page()
     admin.goto("/admin/matching/mentorship/")
     admin.get_by_text("Organizers: sign in with a password").click()
