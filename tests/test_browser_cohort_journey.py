@@ -1,0 +1,347 @@
+"""A cohort program end to end in real Chromium, each person in a browser of their own:
+the mentors edit their listing and review, an applicant applies and chooses mentors in
+order, an extra reviewer scores, the organizer allocates slots under the budget, runs
+matching in both modes and approves each, an offer is declined and the slot re-offered,
+a mentor stops a scholar at the Training filter, two graders grade the Scholar Research
+Plan, and the Extension's applications are endorsed and decided.
+
+The cohort and its crowd (29 more applicants, their reviews, the offers nobody watches)
+come from tests/cohort_journey.py, through the services. Each step below is one role's
+visit; the test runs them in order. Screenshots of a failure: test-artifacts/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from matching.models import (
+    RUNNING_STATUSES,
+    ExtensionApplication,
+    ExtensionDecision,
+    MatchingRun,
+    MenteeApplication,
+    Mentorship,
+    Offer,
+    OfferStatus,
+)
+from matching.services import cohort_reviews as reviews
+from mm_program.models import Message, MessageStatus
+
+from .cohort_journey import (
+    SLOT_BUDGET,
+    SRP_SECTIONS,
+    YES_PER_MENTOR,
+    Journey,
+    accept_offers,
+    crowd_applies,
+    crowd_reviews,
+    deadline_passes,
+    first_choosers,
+    from_dashboard,
+    journey_cohort,
+    scholar_applies_to_extend,
+    scholar_submits,
+    score,
+    signed_in,
+)
+from .test_browser_apply import assert_no_browser_errors, fill_mentee_form
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ADA = "Ada Lovelace"  # the applicant who goes through every page herself
+GRADES = [(25, 20, 30), (27, 24, 34)]  # each grader's points for Ada, section by section
+AVERAGE = f"{sum(map(sum, GRADES)) / len(GRADES):.1f}"
+SRP_POINTS = sum(points for _, points in SRP_SECTIONS)
+
+
+@pytest.fixture
+def journey(organizer, areas) -> Journey:
+    j = journey_cohort(organizer)
+    crowd_applies(j)
+    return j
+
+
+def test_a_cohort_from_applications_to_the_extension(journey, new_page, live_server):
+    j, opened = journey, []
+
+    def browser_of(user):
+        page = signed_in(new_page, live_server, user)
+        opened.append(page)
+        return page
+
+    mentor = browser_of(j.mentors[0].user)
+    mentor_edits_their_listing(j, mentor)
+    ada = ada_applies_and_chooses(j, new_page, browser_of)
+    crowd_reviews(j, first_rank_of={0: 2})
+    reviews.shared_review_save(application=ada_application(), by=j.second_reviewer,
+                               scores={c.pk: 3 for c in j.s.shared_criteria}, notes="")
+    mentor_reviews_ada(j, mentor)
+    reviewer_scores_ada(j, browser_of(j.reviewer))
+
+    boss = browser_of(j.organizer)
+    allocate_slots(j, boss, {0: 2, 1: 2, 2: 1, 3: 0}, refused_first={0: 3, 1: 2, 2: 1, 3: 1})
+    approve_a_run(j, boss, "optimal", expected_offers=5)
+    offers_declined_and_offered_again(j, boss, browser_of, ada)
+    # The scholars nobody watches accept theirs.
+    accept_offers([first_choosers(j, 1)[0], first_choosers(j, 1)[1],
+                   first_choosers(j, 2)[0], first_choosers(j, 0)[1]])
+    allocate_slots(j, boss, {0: 2, 1: 2, 2: 1, 3: 1})
+    approve_a_run(j, boss, "stable", expected_offers=1)
+    accept_offers([first_choosers(j, 3)[0]])
+    assert_offer_emails(j)
+
+    mentor_filters_after_training(j, mentor, boss)
+    srp_submitted_and_graded(j, ada, boss, browser_of)
+    extension_applied_endorsed_decided(j, ada, mentor, boss)
+    for page in opened:
+        assert_no_browser_errors(page, "status of 400 (Bad Request)")
+
+
+def ada_application() -> MenteeApplication:
+    return MenteeApplication.objects.get(email="ada@example.org")
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def mentor_edits_their_listing(j: Journey, mentor):
+    from_dashboard(mentor, "Your applicants and listing")
+    expect(mentor.get_by_role("heading", level=1)).to_contain_text(j.s.program.name)
+    mentor.get_by_label("Your research agenda").fill("Evaluations of scheming in agents.")
+    mentor.get_by_label("Your question 2").fill("Which eval would you build first?")
+    mentor.get_by_role("button", name="Save my listing").click()
+    expect(mentor.get_by_text("Your listing is saved")).to_be_visible()
+
+
+def ada_applies_and_chooses(j: Journey, new_page, browser_of):
+    visitor = new_page()
+    visitor.goto(f"/cohorts/{j.slug}/")
+    listing = visitor.locator(f"#mentor-{j.mentors[0].pk}").locator("xpath=../..")
+    expect(listing).to_contain_text("Evaluations of scheming in agents.")
+    expect(listing).to_contain_text("Which eval would you build first?")
+    visitor.get_by_role("link", name="the application form").click()
+    fill_mentee_form(visitor)
+    visitor.get_by_role("button", name="Send application").click()
+    expect(visitor.get_by_role("heading", name="Thank you, your application is in")).to_be_visible()
+    expect(visitor.get_by_role("link", name="your choice of mentors")).to_be_visible()
+
+    ada = browser_of(ada_application().user)
+    from_dashboard(ada, "Your choice of mentors")
+    for place, index in (("First", 0), ("Second", 1), ("Third", 2)):
+        ada.get_by_label(f"{place} choice").select_option(label=j.mentor_name(index))
+    ada.get_by_label("Question 0 of mentor 0?").fill("I would start from the threat model.")
+    ada.get_by_label("Which eval would you build first?").fill("A sandbagging eval.")
+    ada.get_by_label("Question 0 of mentor 1?").fill("Interpretability of planning.")
+    ada.get_by_label("Question 0 of mentor 2?").fill("Scalable oversight.")
+    ada.get_by_role("button", name="Save my choices").click()
+    expect(ada.get_by_text(f"1. {j.mentor_name(0)}, 2. {j.mentor_name(1)}, "
+                           f"3. {j.mentor_name(2)}")).to_be_visible()
+    assert Message.objects.filter(recipient="ada@example.org",
+                                  kind="application-received").exists()
+    return ada
+
+
+def mentor_reviews_ada(j: Journey, mentor):
+    mentor.goto(f"/cohorts/{j.slug}/mentor/")
+    chose = len([a for a in j.s.applications if a.mentor_choices.filter(
+        mentor=j.mentors[0]).exists()]) + 1  # the crowd's and Ada's
+    expect(mentor.locator("#mentor-demand")).to_contain_text(f"{chose} chose you")
+    mentor.get_by_role("link", name=ADA).click()
+    expect(mentor.get_by_text("Chose you as their first choice.")).to_be_visible()
+    expect(mentor.locator("section", has_text="Answers to your questions")).to_contain_text(
+        "A sandbagging eval.")
+    score(mentor, "Research taste", 4)
+    score(mentor, "Technical depth", 4)
+    mentor.get_by_label("Yes", exact=True).check()
+    mentor.get_by_label("Rank among your yeses").fill("1")
+    mentor.get_by_label("Private notes").fill("Strong threat model.")
+    mentor.get_by_role("button", name="Save my review").click()
+    expect(mentor.get_by_text(f"Your review of {ADA} is saved.")).to_be_visible()
+    mentor.get_by_role("link", name="Your applicants").click()
+    row = mentor.get_by_role("row", name=ADA)
+    expect(row).to_contain_text("Yes")
+    expect(mentor.locator("#mentor-yeses")).to_have_text(f"{YES_PER_MENTOR + 1} yes")
+
+
+def reviewer_scores_ada(j: Journey, reviewer):
+    from_dashboard(reviewer, "Applications to review")
+    reviewer.get_by_role("link", name=ADA).click()
+    others = reviewer.locator("section", has_text="Reviewers' scores of the shared part")
+    expect(others).to_contain_text("Shown once you have scored this applicant yourself.")
+    expect(reviewer.get_by_text("Answers to your questions")).to_have_count(0)
+    score(reviewer, "Motivation", 4)
+    reviewer.get_by_role("button", name="Save my review").click()
+    expect(reviewer.get_by_text(f"Your review of {ADA} is saved.")).to_be_visible()
+    expect(others).not_to_contain_text("Shown once you have scored")
+    expect(others.get_by_role("listitem")).to_have_count(1)
+
+
+def allocate_slots(j: Journey, boss, slots: dict, *, refused_first: dict | None = None):
+    """The organizer types each mentor's slots (first `refused_first`, over the budget:
+    refused with what was typed kept)."""
+    boss.goto(f"/organizers/cohorts/{j.slug}/")
+    boss.get_by_role("link", name="Slot allocation").click()
+    expect(boss.locator("#slot-budget")).to_have_text(str(SLOT_BUDGET))
+    if refused_first:
+        assert sum(refused_first.values()) > SLOT_BUDGET
+        for index, number in refused_first.items():
+            boss.get_by_label(f"Slots for {j.mentor_name(index)}").fill(str(number))
+        boss.get_by_role("button", name="Save these slots").click()
+        expect(boss.get_by_role("alert")).to_contain_text(f"the budget is {SLOT_BUDGET}")
+        expect(boss.get_by_label(f"Slots for {j.mentor_name(0)}")).to_have_value(
+            str(refused_first[0]))
+    for index, number in slots.items():
+        boss.get_by_label(f"Slots for {j.mentor_name(index)}").fill(str(number))
+    boss.get_by_role("button", name="Save these slots").click()
+    expect(boss.get_by_text("Slots saved")).to_be_visible()
+    expect(boss.locator("#slot-total")).to_have_text(str(sum(slots.values())))
+
+
+def approve_a_run(j: Journey, boss, mode: str, *, expected_offers: int):
+    """Compare both modes, keep `mode`'s result and approve it: its offers go out."""
+    boss.goto(f"/organizers/cohorts/{j.slug}/")
+    boss.get_by_role("link", name="Matching: optimal and stable, compared").click()
+    row = boss.locator(f"#mode-{mode}")
+    for shown in ("optimal", "stable"):
+        expect(boss.locator(f"#mode-{shown}")).to_be_visible()
+    expect(row.get_by_role("cell").first).to_have_text(str(expected_offers))
+    row.get_by_role("button", name="Keep this result to approve").click()
+    expect(boss.get_by_role("heading", level=1)).to_contain_text(f": {mode.capitalize()} (")
+    expect(boss.locator("#run-proposals tbody tr")).to_have_count(expected_offers)
+    boss.get_by_role("button", name=f"Approve: send {expected_offers} offer").click()
+    expect(boss.get_by_text(f"{expected_offers} offer")).to_be_visible()
+    run = MatchingRun.objects.filter(program=j.s.program).latest("pk")
+    assert (run.mode, run.status) == (mode, MatchingRun.Status.APPROVED)
+
+
+def offers_declined_and_offered_again(j: Journey, boss, browser_of, ada):
+    """The second of mentor 0's yeses declines; the organizer sends the re-offer the
+    decline proposed (the next yes); Ada accepts hers."""
+    second, third = first_choosers(j, 0)[:2]
+    declining = browser_of(second.user)
+    from_dashboard(declining, "You have an offer: answer it")
+    declining.get_by_role("button", name="Decline").click()
+    expect(declining.get_by_text("You declined the offer")).to_be_visible()
+
+    boss.reload()
+    reoffers = boss.locator("#reoffers")
+    expect(reoffers).to_contain_text(third.name)
+    expect(reoffers).to_contain_text(f"{second.name} (declined)")
+    reoffers.get_by_role("button", name="Send the offer").click()
+    expect(boss.get_by_text(f"Offer sent to {third.name}.")).to_be_visible()
+
+    from_dashboard(ada, "You have an offer: answer it")
+    expect(ada.get_by_role("heading", name=j.mentor_name(0))).to_be_visible()
+    ada.get_by_role("button", name="Accept the offer").click()
+    expect(ada.get_by_text(f"You and {j.mentor_name(0)} are introduced")).to_be_visible()
+    assert Offer.objects.get(application=second).status == OfferStatus.DECLINED
+    introduced = Message.objects.filter(kind="introduction")
+    assert set(introduced.filter(user__email="ada@example.org").values_list(
+        "status", flat=True)) == {MessageStatus.SENT}
+
+
+def assert_offer_emails(j: Journey):
+    """Every offer sent (5, the re-offer, 1) went through the message log, and out."""
+    offers = Message.objects.filter(kind="cohort-offer", program=j.s.program)
+    assert offers.count() == Offer.objects.exclude(sent_at=None).count() == 7
+    assert set(offers.values_list("status", flat=True)) == {MessageStatus.SENT}
+    assert offers.filter(recipient="ada@example.org").count() == 1
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def mentor_filters_after_training(j: Journey, mentor, boss):
+    stopped, kept = first_choosers(j, 0)[1].user, ada_application().user
+    from_dashboard(mentor, "Who continues after this phase")
+    expect(mentor.locator("#current-phase")).to_contain_text("Training")
+    card = mentor.locator("section.card", has_text=stopped.name)
+    card.get_by_label("Stop here").check()
+    card.get_by_label("Why").fill("Not a fit for evaluations work.")
+    card.get_by_role("button", name="Record your decision").click()
+    expect(mentor.get_by_text(f"You stopped {stopped.name} at Training")).to_be_visible()
+    card = mentor.locator("section.card", has_text=kept.name)
+    card.get_by_label("Continue to the next phase").check()
+    card.get_by_label("Why").fill("Great first weeks.")
+    card.get_by_role("button", name="Record your decision").click()
+    expect(mentor.get_by_text(f"{kept.name} continues after Training")).to_be_visible()
+    assert Mentorship.objects.get(mentee__user=stopped).status not in RUNNING_STATUSES
+
+    boss.goto(f"/organizers/cohorts/{j.slug}/phases/")
+    training = boss.locator(f"#phase-{j.training.pk}")
+    expect(training.locator(".mm-filter-counts")).to_contain_text("2 decided (1 stopped)")
+    expect(training.get_by_role("row", name=stopped.name)).to_contain_text("Stop here")
+
+
+def srp_submitted_and_graded(j: Journey, ada, boss, browser_of):
+    from_dashboard(ada, "Your milestones and grades")
+    srp = ada.locator(f"#milestone-{j.srp.pk}")
+    srp.get_by_label("Link").fill("https://docs.example.org/ada-srp")
+    srp.get_by_role("button", name="Submit").click()
+    expect(ada.get_by_text("Scholar Research Plan submitted")).to_be_visible()
+    expect(srp.locator(".mm-grades")).to_contain_text("come back after the deadline")
+    other = Mentorship.objects.get(mentee__user=first_choosers(j, 1)[0].user)
+    scholar_submits(j, other, "https://docs.example.org/other-srp")
+
+    for grader, points in zip(j.graders, GRADES, strict=True):
+        page = browser_of(grader)
+        from_dashboard(page, "Submissions to grade")
+        expect(page.get_by_role("row", name=ADA)).to_contain_text("to grade")
+        page.get_by_role("link", name=ADA).click()
+        if grader == j.graders[1]:
+            expect(page.locator("#others-hidden")).to_be_visible()
+        for (name, _), value in zip(SRP_SECTIONS, points, strict=True):
+            section = page.get_by_role("group", name=f"{name} (out of")
+            section.get_by_label("Points").fill(str(value))
+            section.get_by_label("Comment").fill(f"{name}: clear.")
+        page.get_by_role("button", name="Submit your grades").click()
+        expect(page.get_by_text("Your grades are saved")).to_be_visible()
+    expect(page.locator(".mm-grading")).to_contain_text(f"{sum(GRADES[0])} of {SRP_POINTS}")
+
+    owed = Mentorship.objects.filter(program=j.s.program, status__in=RUNNING_STATUSES).count()
+    boss.goto(f"/organizers/cohorts/{j.slug}/phases/")
+    expect(boss.locator(".mm-milestone-progress")).to_contain_text(
+        f"2 submitted of {owed} owed · 1 graded (2 gradings by 2 graders) · average {AVERAGE}")
+    ada.reload()
+    expect(srp.locator(".mm-grades")).to_contain_text("come back after the deadline")
+    deadline_passes(j.srp)
+    ada.reload()
+    expect(srp.locator(".mm-grades")).to_contain_text(f"Average: {AVERAGE} from 2 graders")
+    expect(srp.locator(".mm-grades")).to_contain_text(
+        f"Threat model: {GRADES[1][0]} of {SRP_SECTIONS[0][1]}")
+
+
+def extension_applied_endorsed_decided(j: Journey, ada, mentor, boss):
+    from_dashboard(ada, "Apply to continue")
+    ada.get_by_label("What you'd do in it").fill("Turn the SRP into a workshop paper.")
+    ada.get_by_label("Applied, waiting for an answer").check()
+    ada.get_by_label("From whom").fill("LTFF")
+    ada.get_by_role("button", name="Apply").click()
+    expect(ada.get_by_text("Your application to Extension is in")).to_be_visible()
+    other = Mentorship.objects.get(mentee__user=first_choosers(j, 1)[0].user)
+    scholar_applies_to_extend(j, other, endorse="yes")
+
+    from_dashboard(mentor, "Endorse your scholars' applications")
+    card = mentor.locator("section.card", has_text=ADA)
+    card.get_by_label("Endorses", exact=True).check()
+    card.get_by_label("Why").fill("Her plan is the strongest of my scholars'.")
+    card.get_by_role("button", name="Save your endorsement").click()
+    expect(mentor.get_by_text(f"Your endorsement of {ADA} is saved.")).to_be_visible()
+
+    boss.goto(f"/organizers/cohorts/{j.slug}/phases/")
+    boss.get_by_role("link", name="Applications to Extension").click()
+    theirs = boss.get_by_role("row", name=ADA)
+    expect(theirs).to_contain_text("Endorses: Her plan is the strongest")
+    expect(theirs).to_contain_text(f"Scholar Research Plan: {AVERAGE} of {SRP_POINTS}")
+    expect(theirs).to_contain_text("Applied, waiting for an answer (LTFF)")
+    theirs.get_by_role("button", name="Accept").click()
+    expect(boss.locator("#places")).to_contain_text("1 accepted of 1 place")
+    other_row = boss.get_by_role("row", name=str(other.mentee.user))
+    other_row.get_by_role("button", name="Accept").click()
+    expect(boss.locator("#decide-error")).to_contain_text("All 1 places of Extension are taken")
+    boss.get_by_role("row", name=str(other.mentee.user)).get_by_role(
+        "button", name="Decline").click()
+    expect(boss.get_by_role("row", name=str(other.mentee.user))).to_contain_text("Declined")
+
+    ada.goto(f"/cohorts/{j.slug}/extension/")
+    expect(ada.locator("#extension-status")).to_contain_text("Accepted")
+    assert ExtensionApplication.objects.get(mentorship=other).decision == (
+        ExtensionDecision.DECLINED)
