@@ -30,11 +30,15 @@ def phase_pages(user) -> dict | None:
                                            starts_on__gt=today)) & Exists(
         Mentorship.objects.filter(program=OuterRef("pk"), mentee__user=user,
                                   status__in=RUNNING_STATUSES))
+    # Once they have applied, the same page shows their application and its decision.
+    applied = Exists(ExtensionApplication.objects.filter(
+        phase__program=OuterRef("pk"), phase__starts_on__gt=today,
+        mentorship__mentee__user=user))
     endorsing = Exists(ExtensionApplication.objects.filter(
         phase__program=OuterRef("pk"), mentorship__mentor__user=user))
     programs = list(Program.objects.annotate(filter=filtering, milestones=scholar,
                                              grading=grading, applying=applying,
-                                             endorsing=endorsing)
+                                             applied=applied, endorsing=endorsing)
                     .filter(Q(filter=True) | Q(milestones=True) | Q(grading=True)
                             | Q(applying=True) | Q(endorsing=True))
                     .order_by("name"))
@@ -42,4 +46,5 @@ def phase_pages(user) -> dict | None:
         return None
     return {"programs": [{"program": p, "filter": p.filter, "milestones": p.milestones,
                           "grading": p.grading, "applying": p.applying,
+                          "applied": p.applied,
                           "endorsing": p.endorsing} for p in programs]}

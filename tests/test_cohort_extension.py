@@ -110,3 +110,13 @@ def test_organizers_decide_side_by_side_within_the_places(ext, organizer):
     page = text(signed_in(ada.mentee.user).get(reverse("cohort_extension",
                                                        args=[s.program.slug])))
     assert "Accepted" in page and "SRP-NOTE" not in page
+
+
+def test_the_dashboard_invites_to_apply_then_points_to_the_application(ext):
+    s = ext
+    client = signed_in(s.mentorships[0].mentee.user)
+    before = text(client.get(reverse("dashboard")))
+    assert "Apply to continue" in before and "Your application to continue" not in before
+    apply(s, s.mentorships[0])
+    after = text(client.get(reverse("dashboard")))
+    assert "Your application to continue" in after and "Apply to continue" not in after
