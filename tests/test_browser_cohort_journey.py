@@ -341,7 +341,7 @@ def extension_applied_endorsed_decided(j: Journey, ada, mentor, boss):
         "button", name="Decline").click()
     expect(boss.get_by_role("row", name=str(other.mentee.user))).to_contain_text("Declined")
 
-    ada.goto(f"/cohorts/{j.slug}/extension/")
+    from_dashboard(ada, "Your application to continue")
     expect(ada.locator("#extension-status")).to_contain_text("Accepted")
     assert ExtensionApplication.objects.get(mentorship=other).decision == (
         ExtensionDecision.DECLINED)
