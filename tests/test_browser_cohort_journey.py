@@ -253,6 +253,9 @@ def mentor_filters_after_training(j: Journey, mentor, boss):
     stopped, kept = first_choosers(j, 0)[1].user, ada_application().user
     from_dashboard(mentor, "Who continues after this phase")
     expect(mentor.locator("#current-phase")).to_contain_text("Training")
+    # The last day itself is still open (filter_record refuses only after it).
+    last_day = f"{j.training.ends_on.day} {j.training.ends_on:%B %Y}"
+    expect(mentor.get_by_text(f"decide by {last_day} (the phase's last day)")).to_be_visible()
     card = mentor.locator("section.card", has_text=stopped.name)
     card.get_by_label("Stop here").check()
     card.get_by_label("Why").fill("Not a fit for evaluations work.")
