@@ -178,9 +178,9 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
                        if (context := extra.build(user)) is not None],
         "invitations_for_you": _invitations_for(user),
         "mentee_applications": MenteeApplication.objects.for_user(user)
-        .select_related("program"),
+        .select_related("program", "redirect_to"),
         "mentor_applications": MentorApplication.objects.for_user(user)
-        .select_related("program"),
+        .select_related("program", "redirect_to"),
         "mentoring": mentoring,
         "mentee_sections": mentee_sections,
         "mentor_roles": mentor_roles,

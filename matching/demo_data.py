@@ -7,7 +7,7 @@ and the mentorship stories the command tells through the services.
 import unicodedata
 from dataclasses import dataclass, field
 
-from matching.models import FinalProject, MentorshipSource, RedirectTarget
+from matching.models import FinalProject, MentorshipSource
 
 DEMO_PASSWORD = "demo-organizer-2026"  # noqa: S105 - published on purpose, demo only
 ORGANIZER_EMAIL = "organizer@example.org"
@@ -91,13 +91,13 @@ MENTEES = [
      ["mechanistic-interpretability", "activation-engineering"], 10, "yes", False,
      "waitlisted", "", "Steering vectors."),
     ("Kavya Iyer", "Asia/Kolkata", "bachelors", "Computer science",
-     ["field-building"], 3, "maybe", False, "redirected", RedirectTarget.AGISF,
+     ["field-building"], 3, "maybe", False, "redirected", "AGISF",
      "Get an overview of the field first."),
     ("Liam O'Brien", "Europe/Dublin", "industry", "Data science", ["governance"], 5, "no",
      False, "declined", "", "Curious about AI policy."),
     ("Maya Cohen", "America/New_York", "phd", "Computer science",
      ["deceptive-ai", "aligning-language-models"], 15, "yes", False, "redirected",
-     RedirectTarget.MATS, "Do full-time research this summer."),
+     "MATS", "Do full-time research this summer."),
     ("Nour Haddad", "Asia/Beirut", "masters", "Electrical engineering",
      ["ai-security"], 6, "yes", True, "pending", "", "Security of model weights."),
     # Their mentorships have ended: a completed one and one that ended early.

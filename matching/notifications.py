@@ -15,7 +15,7 @@ from mm_program.links import PersonalLink
 from mm_program.messaging import queue
 
 from .decision_email_defaults import DEFAULTS
-from .models import ApplicationStatus, ApplicationUpdate, DecisionEmail, RedirectTarget
+from .models import ApplicationStatus, ApplicationUpdate, DecisionEmail
 from .tokens import INVITATION_MAX_AGE, UPDATE_MAX_AGE
 
 logger = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ def decision(application, decision: str) -> None:
         "program": application.program.name,
         "role": application.kind,
         "message": application.decision_message,
-        "redirect_program": RedirectTarget(application.redirect_to).label
-        if application.redirect_to else "",
+        "redirect_program": application.redirect_to.name if application.redirect_to else "",
         "redirect_url": application.redirect_url,
         "dashboard_url": _dashboard_url(),
         "site_name": settings.SITE_NAME,

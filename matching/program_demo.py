@@ -1,10 +1,11 @@
-"""The demo program's public face and announcements (``seed_demo``): a description and a
-start date for its public page; one announcement sent to the program's mentees, so their
+"""The demo program's public face, redirect list and announcements (``seed_demo``): a
+description and a start date for its public page; the programs its organizers redirect
+applicants to; one announcement sent to the program's mentees, so their
 dashboards show it and its page shows the delivery, and a draft waiting with its preview."""
 
 from datetime import date
 
-from matching.models import Announcement, Audience
+from matching.models import Announcement, Audience, RedirectTarget
 from matching.services.announcements import announcement_send
 
 
@@ -20,6 +21,26 @@ def seed_program_page_demo(program) -> None:
     program.starts_on = program.starts_on or date(2025, 3, 1)
     program.contact_email = program.contact_email or "team@example.org"
     program.save(update_fields=["description", "starts_on", "contact_email"])
+
+
+# (name, short name, page): where the demo's organizers send who fits elsewhere better.
+REDIRECT_TARGETS = [
+    ("AGI Safety Fundamentals", "AGISF", "https://aisafetyfundamentals.com/"),
+    ("MATS (ML Alignment & Theory Scholars)", "MATS", "https://www.matsprogram.org/"),
+    ("AI Safety Camp", "", "https://www.aisafety.camp/"),
+    ("Another program", "another program", ""),
+]
+
+
+def seed_redirect_targets(program) -> dict[str, RedirectTarget]:
+    """The program's redirect list, by the name the triage list shows."""
+    targets = {}
+    for position, (name, short, url) in enumerate(REDIRECT_TARGETS):
+        target, _ = RedirectTarget.objects.get_or_create(
+            program=program, name=name,
+            defaults={"short_name": short, "url": url, "position": position})
+        targets[target.label] = target
+    return targets
 
 
 def seed_announcements_demo(program, *, organizer) -> None:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from matching.models import Program, ResearchArea
+from matching.program_demo import seed_redirect_targets
 from mm_program.celery import app as celery_app
 from mm_program.roles import ORGANIZERS, ensure_roles
 from surveys.models import Question, SurveyTemplate
@@ -87,6 +88,13 @@ def program(db):
     return Program.objects.get_or_create(
         slug="mentors-and-mentees", defaults={"name": "AI Safety Mentors and Mentees"}
     )[0]
+
+
+@pytest.fixture
+def redirect_targets(program):
+    """The program's redirect list, as the demo has it, by the name triage shows:
+    "AGISF", "MATS", "AI Safety Camp" and "another program" (no page)."""
+    return seed_redirect_targets(program)
 
 
 @pytest.fixture

@@ -34,13 +34,14 @@ FINAL_DEPTH = ["6", "6", "5", "6", "7"]  # changes 2, 1, 2, 0, 3: mean +1.6
 
 
 @pytest.fixture
-def world(program):
+def world(program, redirect_targets):
     """A hand-worked program: 12 mentee applications (8 accepted, 2 redirected, 1
     declined, 1 pending), 6 accepted mentees matched (5 completed, 1 active), 5 answered
     mentee finals and baselines, 4 answered mentor finals."""
     accepted = [MenteeFactory(program=program) for _ in range(8)]
-    for status, redirect in (("redirected", "mats"), ("redirected", "agisf"),
-                             ("declined", ""), ("pending", "")):
+    for status, redirect in (("redirected", redirect_targets["MATS"]),
+                             ("redirected", redirect_targets["AGISF"]),
+                             ("declined", None), ("pending", None)):
         MenteeApplicationFactory(program=program, status=status, redirect_to=redirect)
     done = []
     for i in range(5):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from matching.models import MenteeApplication, MentorApplication
+from matching.program_demo import seed_redirect_targets
 from matching.services.applications import application_decide
 from mm_program.models import Erasure, Message
 from mm_program.privacy.retention import months_before, retention_run
@@ -30,8 +31,9 @@ def decided(factory, when, decision, organizer, **kw):
     """An application submitted and decided (with its email) at `when`."""
     with time_machine.travel(when, tick=False):
         app = factory(**kw)
+        mats = seed_redirect_targets(app.program)["MATS"]
         application_decide(application=app, decision=decision, decided_by=organizer,
-                           redirect_to="mats" if decision == "redirected" else "",
+                           redirect_to=mats if decision == "redirected" else None,
                            message=f"Thanks for applying, {app.name}.")
     app.refresh_from_db()
     return app
@@ -82,7 +84,8 @@ def test_only_turned_away_applications_past_the_period_are_anonymised(apps, sett
     # What the funnel counts stays.
     assert (liam.status, liam.occupation, liam.hours_per_week) == ("declined", "masters", 8)
     maya = MentorApplication.objects.get(pk=apps["maya"].pk)
-    assert (maya.name, maya.style_notes, maya.redirect_to) == ("(erased)", "", "mats")
+    assert (maya.name, maya.style_notes, maya.redirect_to.name) == (
+        "(erased)", "", "MATS (ML Alignment & Theory Scholars)")
     assert {key: state(apps[key]) for key in untouched} == untouched
 
 

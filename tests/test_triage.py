@@ -90,7 +90,7 @@ def test_accepting_a_mentor_makes_an_active_mentor_with_their_capacity(
 
 
 def test_redirect_asks_for_the_program_and_sends_the_message(
-    organizer_client, application, django_capture_on_commit_callbacks
+    organizer_client, application, redirect_targets, django_capture_on_commit_callbacks
 ):
     response = organizer_client.post(
         CHANGELIST, {"action": "redirect", "_selected_action": [application.pk]}
@@ -115,12 +115,12 @@ def test_redirect_asks_for_the_program_and_sends_the_message(
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(
             response.url,
-            {"decision": "redirected", "redirect_to": "agisf",
+            {"decision": "redirected", "redirect_to": redirect_targets["AGISF"].pk,
              "message": "Its next cohort starts in March."},
         )
     application.refresh_from_db()
     assert application.status == "redirected"
-    assert application.redirect_to == "agisf"
+    assert application.redirect_to == redirect_targets["AGISF"]
     message = mail.outbox[0]
     assert "AGI Safety Fundamentals" in message.subject
     assert "Its next cohort starts in March." in message.body

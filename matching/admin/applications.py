@@ -23,6 +23,7 @@ from matching.models import (
     MenteeApplication,
     Mentor,
     MentorApplication,
+    Program,
     ResearchArea,
 )
 from matching.services.applications import application_decide
@@ -40,7 +41,7 @@ from .scoping import ProgramScopedAdmin
 CSV_CHUNK = 64 * 1024
 
 
-def decide_many(modeladmin, request, queryset, decision, redirect_to="", message=""):
+def decide_many(modeladmin, request, queryset, decision, redirect_to=None, message=""):
     """Apply one decision to each selected application; report what could not move."""
     done, refused = 0, []
     for application in queryset:
@@ -70,7 +71,7 @@ def decide_many(modeladmin, request, queryset, decision, redirect_to="", message
 class ApplicationAdmin(ProgramScopedAdmin, TriageListMixin, ReadOnlyHistoryAdmin):
     """Triage shared by mentee and mentor applications."""
 
-    list_select_related = ["program"]
+    list_select_related = ["program", "redirect_to"]
     list_per_page = 50
     date_hierarchy = "submitted_at"
     search_fields = ["name", "email", "organizer_notes"]
@@ -163,8 +164,10 @@ class ApplicationAdmin(ProgramScopedAdmin, TriageListMixin, ReadOnlyHistoryAdmin
             self.message_user(request, "No applications selected.", messages.WARNING)
             return HttpResponseRedirect(changelist)
 
+        programs = list(Program.objects.filter(
+            pk__in=queryset.values("program").distinct()))
         if request.method == "POST":
-            form = DecisionForm(request.POST)
+            form = DecisionForm(request.POST, programs=programs)
             if form.is_valid():
                 decide_many(
                     self, request, queryset,
@@ -179,7 +182,8 @@ class ApplicationAdmin(ProgramScopedAdmin, TriageListMixin, ReadOnlyHistoryAdmin
                     )
                 return HttpResponseRedirect(changelist)
         else:
-            form = DecisionForm(initial={"decision": request.GET.get("decision", "")})
+            form = DecisionForm(initial={"decision": request.GET.get("decision", "")},
+                                programs=programs)
         return TemplateResponse(
             request,
             "admin/matching/decide.html",
@@ -224,7 +228,7 @@ class ApplicationAdmin(ProgramScopedAdmin, TriageListMixin, ReadOnlyHistoryAdmin
         # Plain values and one query for every row's areas: a model instance per
         # application (and per area) made a 10,000-row export take seconds.
         columns = ["pk", "program__slug", "name", "email", "status", "submitted_at",
-                   "timezone", *self.csv_fields, "decided_at", "redirect_to"]
+                   "timezone", *self.csv_fields, "decided_at", "redirect_to__name"]
         through = self.model.research_areas.through
         owner = f"{self.model._meta.model_name}_id"
 

@@ -4,6 +4,7 @@ organizer's invitation of another (``matching.services.organizers``)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -11,9 +12,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from matching.models import ApplicationStatus, MenteeApplication, MentorApplication, Program
+from matching.models import (
+    ApplicationStatus,
+    MenteeApplication,
+    MentorApplication,
+    Program,
+    RedirectTarget,
+)
 from matching.scoping import organizer_accounts, organizes, sees_every_program
 from matching.services.organizers import organizer_invite
+from mm_program.admin_forms import TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin
 
 from .scoping import ProgramScopedAdmin
@@ -32,6 +40,18 @@ def _pending(model):
     return Coalesce(Subquery(pending), 0)
 
 
+class RedirectTargetInline(TabularInline):
+    """The programs this one's organizers may redirect an applicant to: the triage
+    decision offers them, and the decision email names and links the one chosen."""
+
+    model = RedirectTarget
+    extra = 1
+    fields = ["position", "name", "short_name", "url", "is_active"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    verbose_name = "redirect target"
+    verbose_name_plural = "Redirect targets: programs you may send an applicant to instead"
+
+
 @admin.register(Program)
 class ProgramAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     program_path = "pk"
@@ -41,6 +61,7 @@ class ProgramAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     list_filter = ["admission", "is_open"]
     prepopulated_fields = {"slug": ["name"]}
     change_form_template = "admin/matching/program_change_form.html"
+    inlines = [RedirectTargetInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "contact_email", "description"]}),
         ("Organizers", {"fields": ["organizers"], "description": (

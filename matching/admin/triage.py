@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from matching.models import ApplicationStatus, Program, RedirectTarget
+from matching.models import ApplicationStatus, Program
 from matching.models.applications import DECISION_ACTIONS
 from mm_program.admin_html import badge
 
@@ -48,7 +48,7 @@ class TriageListMixin:
         label = obj.get_status_display()
         if obj.redirect_to:
             # "Redirected: MATS (ML Alignment & Theory Scholars)" was the widest column.
-            label = f"Redirected: {RedirectTarget(obj.redirect_to).short_name}"
+            label = f"Redirected: {obj.redirect_to.label}"
         return badge(STATUS_TONES.get(obj.status, "grey"), label)
 
     @admin.display(description="Sent", ordering="submitted_at")

@@ -348,14 +348,20 @@ def _mentor_choice_label(mentor: Mentor) -> str:
     return f"{' · '.join(parts)} — {app.get_involvement_display().split(':')[0]}"
 
 
+class RedirectTargetChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Several programs' lists side by side (a batch across programs) say whose.
+        return f"{obj.name} ({obj.program.name})" if self.several_programs else obj.name
+
+
 class DecisionForm(forms.Form):
-    """The organizer's decision on one or more applications (admin)."""
+    """The organizer's decision on one or more applications (admin). `programs` are the
+    applications' programs: the redirect choices are their lists."""
 
     decision = forms.ChoiceField(choices=list(DECISION_ACTIONS.items()),
                                  widget=forms.RadioSelect)
-    redirect_to = forms.ChoiceField(
-        choices=[("", "—")] + RedirectTarget.choices,
-        required=False,
+    redirect_to = RedirectTargetChoice(
+        queryset=RedirectTarget.objects.none(), required=False, empty_label="—",
         label="Redirect to",
     )
     message = forms.CharField(
@@ -366,10 +372,23 @@ class DecisionForm(forms.Form):
         help_text="Included in the decision email. Private notes go in 'Organizer notes'.",
     )
 
+    def __init__(self, *args, programs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["redirect_to"]
+        field.queryset = (RedirectTarget.objects.filter(program__in=programs, is_active=True)
+                          .select_related("program"))
+        field.several_programs = len({p.pk for p in programs}) > 1
+        self.programs = programs
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == ApplicationStatus.REDIRECTED and not cleaned.get(
             "redirect_to"
         ):
-            self.add_error("redirect_to", "Pick the program that fits them better.")
+            if self.fields["redirect_to"].queryset.exists():
+                self.add_error("redirect_to", "Pick the program that fits them better.")
+            else:
+                names = ", ".join(p.name for p in self.programs)
+                self.add_error("redirect_to", f"{names} has no programs to redirect to yet: "
+                               "add them on the program's page, under Redirect targets.")
         return cleaned

@@ -9,7 +9,6 @@ from .applications import (
     ApplicationUpdate,
     MenteeApplication,
     MentorApplication,
-    RedirectTarget,
 )
 from .cohort import ChoiceAnswer, Cohort, CohortMentor, MentorChoice, MentorQuestion
 from .cohort_extension import (
@@ -54,7 +53,7 @@ from .mentorships import (
     validate_next_steps,
 )
 from .participants import UNMATCHED_DAYS, Mentee, Mentor
-from .programs import Program, ResearchArea
+from .programs import Program, RedirectTarget, ResearchArea
 from .runs import MatchingRun, PairRule, Proposal
 from .statuses import LIVE_STATUSES, RUNNING_STATUSES, MentorshipStatus
 

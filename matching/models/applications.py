@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from mm_program.validators import validate_timezone
 
-from .programs import Program, ResearchArea
+from .programs import Program, RedirectTarget, ResearchArea
 
 # Long free-text answers are capped so that one submission cannot fill the database;
 # the forms enforce the same limits with a readable message.
@@ -21,36 +21,6 @@ class ApplicationStatus(models.TextChoices):
     WAITLISTED = "waitlisted", "Waitlisted"
     DECLINED = "declined", "Declined"
     REDIRECTED = "redirected", "Redirected to another program"
-
-
-class RedirectTarget(models.TextChoices):
-    """The programs an organizer can redirect an applicant to. Each one's page and short
-    name are in REDIRECT_PAGES, just below: the one place they are written."""
-
-    AGISF = "agisf", "AGI Safety Fundamentals"
-    MATS = "mats", "MATS (ML Alignment & Theory Scholars)"
-    AISC = "aisc", "AI Safety Camp"
-    OTHER = "other", "Another program"
-
-    @property
-    def url(self) -> str:
-        """Where the applicant reads about the program and applies ("" if none)."""
-        return REDIRECT_PAGES[self][1]
-
-    @property
-    def short_name(self) -> str:
-        """What the triage list calls it, where the full name made the status too wide."""
-        return REDIRECT_PAGES[self][0]
-
-
-# Each redirect target's (short name, page). "Another program" has no page of its own:
-# the organizer's message names it.
-REDIRECT_PAGES: dict[str, tuple[str, str]] = {
-    RedirectTarget.AGISF: ("AGISF", "https://aisafetyfundamentals.com/"),
-    RedirectTarget.MATS: ("MATS", "https://www.matsprogram.org/"),
-    RedirectTarget.AISC: ("AI Safety Camp", "https://www.aisafety.camp/"),
-    RedirectTarget.OTHER: ("another program", ""),
-}
 
 
 # Which decisions may follow which. Accepted, declined and redirected are final: a person
@@ -128,7 +98,10 @@ class Application(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    redirect_to = models.CharField(max_length=10, choices=RedirectTarget.choices, blank=True)
+    # PROTECT: a program named in a decision already sent stays on its list (retired).
+    redirect_to = models.ForeignKey(
+        RedirectTarget, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
     decision_message = models.TextField(
         blank=True, help_text="The personal message sent to the applicant with the decision."
     )
@@ -154,12 +127,12 @@ class Application(models.Model):
     @property
     def redirect_url(self) -> str:
         """The page of the program the applicant was redirected to ("" if none)."""
-        return RedirectTarget(self.redirect_to).url if self.redirect_to else ""
+        return self.redirect_to.url if self.redirect_to else ""
 
     def allowed_decisions(self) -> set[str]:
         return ALLOWED_DECISIONS.get(self.status, set())
 
-    def check_decision(self, decision: str, redirect_to: str = "") -> None:
+    def check_decision(self, decision: str, redirect_to: RedirectTarget | None = None) -> None:
         """Raise ValidationError unless `decision` is a valid next move from here."""
         if decision not in ApplicationStatus.values or decision == ApplicationStatus.PENDING:
             raise ValidationError(f"{decision!r} is not a decision.")
@@ -168,8 +141,18 @@ class Application(models.Model):
                 f"{self.name}'s application is already {self.get_status_display().lower()}; "
                 f"it cannot be {ApplicationStatus(decision).label.lower()} now."
             )
-        if decision == ApplicationStatus.REDIRECTED and not redirect_to:
+        if decision != ApplicationStatus.REDIRECTED:
+            return
+        if redirect_to is None:
             raise ValidationError("Say which program to redirect the applicant to.")
+        if redirect_to.program_id != self.program_id:
+            raise ValidationError(
+                f"{redirect_to.name} is on {redirect_to.program.name}'s list of programs to "
+                f"redirect to, not on {self.program.name}'s, where {self.name} applied."
+            )
+        if not redirect_to.is_active:
+            raise ValidationError(f"{redirect_to.name} is retired from the list of programs "
+                                  "to redirect to.")
 
 
 def application_constraints(prefix: str, range_check: models.CheckConstraint) -> list:
@@ -184,7 +167,8 @@ def application_constraints(prefix: str, range_check: models.CheckConstraint) ->
         ),
         range_check,
         models.CheckConstraint(
-            condition=~models.Q(status=ApplicationStatus.REDIRECTED) | ~models.Q(redirect_to=""),
+            condition=~models.Q(status=ApplicationStatus.REDIRECTED)
+            | models.Q(redirect_to__isnull=False),
             name=f"{prefix}_redirect_has_target",
         ),
     ]

@@ -187,3 +187,39 @@ class Program(models.Model):
 
     def get_mentor_form_url(self):
         return reverse("apply_program", kwargs={"slug": self.slug, "role": "mentor"})
+
+
+class RedirectTarget(models.Model):
+    """A program that serves some applicants better than this one: an organizer who
+    redirects an applicant picks it from the program's own list, and the decision email
+    names it and links its page."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="redirect_targets")
+    name = models.CharField(max_length=100,
+                            help_text="As the applicant reads it, e.g. "
+                                      "\"MATS (ML Alignment & Theory Scholars)\".")
+    short_name = models.CharField(max_length=30, blank=True,
+                                  help_text="For the triage list, e.g. \"MATS\" "
+                                            "(the name if empty).")
+    url = models.URLField("page", blank=True,
+                          help_text="Where the applicant reads about it and applies. Empty "
+                                    "for a catch-all such as \"another program\": your "
+                                    "message then names it.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the list.")
+    is_active = models.BooleanField(
+        "offered", default=True,
+        help_text="Untick to retire it: earlier decisions keep naming it.")
+
+    class Meta:
+        ordering = ["program", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["program", "name"],
+                                               name="redirect_target_name_once_per_program")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """What the triage list calls it, where the full name made the status too wide."""
+        return self.short_name or self.name

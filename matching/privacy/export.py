@@ -46,7 +46,7 @@ def _applications(user: User) -> list[dict]:
                 # The outcome and the message sent with it; nothing else of triage.
                 "status": app.get_status_display(),
                 "decided_at": when(app.decided_at),
-                "redirected_to": app.get_redirect_to_display() if app.redirect_to else "",
+                "redirected_to": app.redirect_to.name if app.redirect_to else "",
                 "decision_message": app.decision_message,
             })
     return rows

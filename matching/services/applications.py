@@ -21,6 +21,7 @@ from matching.models import (
     MenteeApplication,
     Mentor,
     MentorApplication,
+    RedirectTarget,
 )
 
 User = get_user_model()
@@ -213,7 +214,7 @@ def application_decide(
     application: Application,
     decision: str,
     decided_by: User,
-    redirect_to: str = "",
+    redirect_to: RedirectTarget | None = None,
     message: str = "",
     notify: bool = True,
 ) -> Application:
@@ -231,11 +232,11 @@ def application_decide(
     locked.status = decision
     locked.decided_at = timezone.now()
     locked.decided_by = decided_by
-    locked.redirect_to = redirect_to if decision == ApplicationStatus.REDIRECTED else ""
+    locked.redirect_to = redirect_to if decision == ApplicationStatus.REDIRECTED else None
     locked.decision_message = message.strip()
     note = f"Decision: {locked.get_status_display()}"
     if locked.redirect_to:
-        note += f" ({locked.get_redirect_to_display()})"
+        note += f" ({locked.redirect_to.name})"
     # The change history (simple_history) names the organizer even outside a request
     # (a shell, a command), and says what the change was.
     locked._history_user = decided_by

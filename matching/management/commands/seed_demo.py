@@ -58,10 +58,13 @@ from matching.models import (
     Mentorship,
     MentorshipStatus,
     Program,
-    RedirectTarget,
     ResearchArea,
 )
-from matching.program_demo import seed_announcements_demo, seed_program_page_demo
+from matching.program_demo import (
+    seed_announcements_demo,
+    seed_program_page_demo,
+    seed_redirect_targets,
+)
 from matching.services import mentorships as services
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
 from payments.demo import seed_payments_demo
@@ -110,6 +113,7 @@ class Command(BaseCommand):
             organizer = self._staff(ORGANIZER_EMAIL, "Olivia Organizer", ORGANIZERS)
             officer = self._staff(OFFICER_EMAIL, "Pat Payments", PAYMENTS_OFFICERS)
             demo_mentors = self._demo_mentors(program, areas, organizer)
+            self._redirects = seed_redirect_targets(program)
             demo_mentees = self._demo_mentees(program, areas, organizer, demo_mentors)
             self._demo_mentorships(program, areas, demo_mentors, demo_mentees, organizer)
             # Stipends at every status and answered surveys (so the impact dashboard has
@@ -292,11 +296,11 @@ class Command(BaseCommand):
                     courses_done=["agisf_alignment"] if i % 2 == 0 else [],
                     heard_about="AGI Safety Fundamentals" if i % 3 else "LessWrong",
                     flagged_low_hours=hours < program.min_hours_per_week,
-                    status=status, redirect_to=redirect_to,
+                    status=status, redirect_to=self._redirects.get(redirect_to),
                     decided_by=organizer if decided else None,
                     decided_at=now - timedelta(days=40 - i) if decided else None,
                     decision_message="AGISF's next cohort starts soon; come back after it."
-                    if redirect_to == RedirectTarget.AGISF else "",
+                    if redirect_to == "AGISF" else "",
                     organizer_notes="Strong writing sample." if i % 4 == 0 else "",
                     **preferences,
                 )
