@@ -18,13 +18,17 @@ from .scoping import ProgramScopedAdmin
 
 @admin.register(Announcement)
 class AnnouncementAdmin(ProgramScopedAdmin, admin.ModelAdmin):
-    list_display = ("subject", "program", "audience", "state", "created_by")
+    list_display = ("subject", "program", "to", "state", "created_by")
     list_filter = ("program", "audience", ("sent_at", admin.EmptyFieldListFilter))
     search_fields = ("subject", "body")
-    list_select_related = ("program", "created_by")
-    fields = ("program", "audience", "subject", "body")
-    readonly_when_sent = ("program", "audience", "subject", "body", "sent_at", "sent_by",
-                          "recipient_count")
+    list_select_related = ("program", "created_by", "phase")
+    fields = ("program", "audience", "phase", "subject", "body")
+    readonly_when_sent = ("program", "audience", "phase", "subject", "body", "sent_at",
+                          "sent_by", "recipient_count")
+
+    @admin.display(description="To", ordering="audience")
+    def to(self, obj):
+        return obj.audience_label
     change_form_template = "admin/matching/announcement_change_form.html"
 
     @admin.display(description="State", ordering="sent_at")

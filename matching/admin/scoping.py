@@ -20,6 +20,7 @@ from matching.models import (
     Mentor,
     MentorApplication,
     Mentorship,
+    Phase,
     Program,
 )
 from matching.scoping import (
@@ -34,7 +35,7 @@ from mm_program.scope import OutsideListNotFound
 # narrowed to the organizer's programs.
 CHOICE_PATHS = {Program: "pk", Mentor: "program", Mentee: "program", Mentorship: "program",
                 MenteeApplication: "program", MentorApplication: "program",
-                Cohort: "program", MatchingRun: "program"}
+                Cohort: "program", MatchingRun: "program", Phase: "program"}
 
 
 class OwnProgramsFilter(admin.RelatedFieldListFilter):

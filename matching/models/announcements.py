@@ -6,9 +6,14 @@ per person through the message log, so each recipient gets it exactly once.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from .cohort_phases import Phase
 from .programs import Program
+
+# The audiences a phase narrows: the people of the mentorships in it.
+PHASE_AUDIENCES = ("everyone", "mentors", "mentees")
 
 
 class Audience(models.TextChoices):
@@ -24,6 +29,11 @@ class Announcement(models.Model):
                                 related_name="announcements")
     audience = models.CharField(max_length=10, choices=Audience.choices,
                                 default=Audience.EVERYONE)
+    phase = models.ForeignKey(
+        Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Only the people of the mentorships in this phase of the program (for "
+                  "a phase scholars apply to, those accepted into it). Empty: the whole "
+                  "audience.")
     subject = models.CharField(max_length=150)
     body = models.TextField(
         max_length=5000,
@@ -48,3 +58,19 @@ class Announcement(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+    def clean(self):
+        if self.phase_id is None:
+            return
+        if self.program_id is not None and self.phase.program_id != self.program_id:
+            raise ValidationError({"phase": f"{self.phase.name} is a phase of "
+                                            f"{self.phase.program.name}, not of this program."})
+        if self.audience not in PHASE_AUDIENCES:
+            raise ValidationError({"phase": "A phase narrows mentors, mentees or everyone "
+                                            "taking part; leave it empty for "
+                                            f"{self.get_audience_display().lower()}."})
+
+    @property
+    def audience_label(self) -> str:
+        label = self.get_audience_display()
+        return f"{label}, in {self.phase.name}" if self.phase_id else label

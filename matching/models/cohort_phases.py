@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from .mentorships import Mentorship
 from .programs import Program
+from .statuses import RUNNING_STATUSES
 
 REASON_MAX = 2000
 
@@ -79,6 +80,20 @@ class Phase(models.Model):
 
     def is_current(self, today: date) -> bool:
         return self.starts_on <= today <= self.ends_on
+
+    def mentorships(self):
+        """Who is in this phase, or going into it: the program's running mentorships
+        that start by its end; for a phase that admits by application (``places``), only
+        those accepted into it."""
+        running = Mentorship.objects.filter(program_id=self.program_id,
+                                            status__in=RUNNING_STATUSES,
+                                            start_date__lte=self.ends_on)
+        if self.places is not None:
+            from .cohort_extension import ExtensionDecision  # it builds on Phase
+
+            running = running.filter(extension_applications__phase=self,
+                                     extension_applications__decision=ExtensionDecision.ACCEPTED)
+        return running
 
 
 class FilterOutcome(models.TextChoices):

@@ -44,8 +44,20 @@ TEMPLATE = "announcement"
 register_kind(KIND, "announcements from the organizers")
 
 
-def _audience_user_ids(program, audience: str) -> Q:
-    """Who `audience` names in `program`, as a filter on users."""
+def _audience_user_ids(program, audience: str, phase=None) -> Q:
+    """Who `audience` names in `program` (in `phase` of it, if given), as a filter on
+    users."""
+    if phase is not None:
+        members = phase.mentorships()
+        mentors = Q(pk__in=members.values("mentor__user_id"))
+        mentees = Q(pk__in=members.filter(mentee__isnull=False).values("mentee__user_id"))
+        if audience == Audience.MENTORS:
+            return mentors
+        if audience == Audience.MENTEES:
+            return mentees
+        if audience == Audience.EVERYONE:
+            return mentors | mentees
+        raise ValueError(f"A phase doesn't narrow {audience!r}")
     mentors = Mentor.objects.filter(program=program, is_active=True).values("user_id")
     mentees = Mentee.objects.filter(program=program)
     current_mentees = mentees.filter(
@@ -68,18 +80,18 @@ def _audience_user_ids(program, audience: str) -> Q:
     raise ValueError(f"No audience {audience!r}")
 
 
-def audience(program, audience_name: str) -> QuerySet:
-    """Everyone `audience_name` names in `program` who can be written to (active, not erased),
-    paused or not."""
-    return (get_user_model().objects.filter(_audience_user_ids(program, audience_name))
+def audience(program, audience_name: str, phase=None) -> QuerySet:
+    """Everyone `audience_name` names in `program` (or in `phase` of it) who can be written
+    to (active, not erased), paused or not."""
+    return (get_user_model().objects.filter(_audience_user_ids(program, audience_name, phase))
             .filter(is_active=True).exclude(email__iendswith="@" + ERASED_DOMAIN))
 
 
-def recipients(program, audience_name: str) -> QuerySet:
-    """Who would get an announcement to `audience_name` now: the audience minus the people
-    who paused announcements."""
+def recipients(program, audience_name: str, phase=None) -> QuerySet:
+    """Who would get an announcement to `audience_name` (in `phase`) now: the audience
+    minus the people who paused announcements."""
     paused = ReminderPause.objects.filter(kind=KIND).values("user_id")
-    return audience(program, audience_name).exclude(pk__in=paused).order_by("pk")
+    return audience(program, audience_name, phase).exclude(pk__in=paused).order_by("pk")
 
 
 @dataclass(frozen=True)
@@ -103,9 +115,10 @@ def _context(announcement: Announcement, user) -> dict:
 def preview(announcement: Announcement) -> Preview:
     """How many it would reach now, how many paused, and the email as the first recipient
     would read it (the pause link shown as a placeholder)."""
-    everyone = audience(announcement.program, announcement.audience)
-    count = recipients(announcement.program, announcement.audience).count()
-    first = recipients(announcement.program, announcement.audience).first()
+    who = (announcement.program, announcement.audience, announcement.phase)
+    everyone = audience(*who)
+    count = recipients(*who).count()
+    first = recipients(*who).first()
     context = _context(announcement, first)
     context["pause_url"] = "(their own pause link)"
     return Preview(recipients=count, paused=everyone.count() - count,
@@ -116,6 +129,7 @@ def announcement_send(*, announcement: Announcement, by) -> int:
     """Send `announcement` to its audience, once: one message per person, queued in the
     transaction that marks it sent. Returns how many people it went to. Raises
     ValidationError, changing nothing, if it was sent already or would reach nobody."""
+    announcement.clean()  # the phase, if any, is the program's and fits the audience
     with transaction.atomic():
         claimed = Announcement.objects.filter(pk=announcement.pk, sent_at__isnull=True).update(
             sent_at=timezone.now(), sent_by=by)
@@ -137,7 +151,8 @@ def occasion(announcement_id: int, user_id: int) -> str:
 def _queue_messages(announcement: Announcement) -> int:
     queued = 0
     with handing_over_together():
-        for user in recipients(announcement.program, announcement.audience).only(
+        for user in recipients(announcement.program, announcement.audience,
+                               announcement.phase).only(
                 "pk", "email", "name"):
             if queue(TEMPLATE, to=user.email, context=_context(announcement, user),
                      occasion=occasion(announcement.pk, user.pk), user=user,

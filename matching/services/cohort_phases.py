@@ -49,10 +49,7 @@ def filter_due(phase: Phase):
     """The mentorships a phase's filter asks about: running ones of the program that had
     started by the phase's end (a stop ends one, so stopped scholars drop out of the
     list; their decision stays)."""
-    return (Mentorship.objects.filter(program_id=phase.program_id,
-                                      status__in=RUNNING_STATUSES,
-                                      start_date__lte=phase.ends_on)
-            .select_related("mentor__user", "mentee__user"))
+    return phase.mentorships().select_related("mentor__user", "mentee__user")
 
 
 @dataclass(frozen=True)
