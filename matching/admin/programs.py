@@ -47,7 +47,10 @@ class RedirectTargetInline(TabularInline):
     model = RedirectTarget
     extra = 1
     fields = ["position", "name", "short_name", "url", "is_active"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A plain box: the admin's own URL widget ("Currently: … Change: …") made the rows
+    # wider than a laptop.
+    formfield_overrides = {models.URLField: {
+        "assume_scheme": "https", "widget": forms.URLInput(attrs={"class": "vTextField"})}}
     verbose_name = "redirect target"
     verbose_name_plural = "Redirect targets: programs you may send an applicant to instead"
 
