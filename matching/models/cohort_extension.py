@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .cohort_phases import Phase
 from .mentorships import Mentorship
+from .statuses import ExtensionDecision
 
 PLAN_MAX = 3000
 NOTE_MAX = 2000
@@ -24,12 +25,6 @@ class Funding(models.TextChoices):
 class Endorsement(models.TextChoices):
     YES = "yes", "Endorses"
     NO = "no", "Doesn't endorse"
-
-
-class ExtensionDecision(models.TextChoices):
-    PENDING = "pending", "Waiting for a decision"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
 
 
 class ExtensionApplication(models.Model):

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from .mentorships import Mentorship
 from .programs import Program
-from .statuses import RUNNING_STATUSES
+from .statuses import RUNNING_STATUSES, ExtensionDecision
 
 REASON_MAX = 2000
 
@@ -89,8 +89,6 @@ class Phase(models.Model):
                                             status__in=RUNNING_STATUSES,
                                             start_date__lte=self.ends_on)
         if self.places is not None:
-            from .cohort_extension import ExtensionDecision  # it builds on Phase
-
             running = running.filter(extension_applications__phase=self,
                                      extension_applications__decision=ExtensionDecision.ACCEPTED)
         return running

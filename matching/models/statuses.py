@@ -1,5 +1,7 @@
 """A mentorship's statuses, and which of them hold a mentor's place: read by the
-mentorship itself and by the mentor's load (``participants.MentorQuerySet``)."""
+mentorship itself and by the mentor's load (``participants.MentorQuerySet``). Also the
+decision on an application to a phase, which says who is in that phase
+(``Phase.mentorships``)."""
 
 from django.db import models
 
@@ -17,3 +19,9 @@ class MentorshipStatus(models.TextChoices):
 LIVE_STATUSES = (MentorshipStatus.INVITED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
 # Meetings, terms and final projects can be recorded while the mentorship runs.
 RUNNING_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
