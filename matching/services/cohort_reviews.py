@@ -50,8 +50,9 @@ def pair_rating(mentor_rating: float | None, shared_rating: float | None,
                 scale: int) -> float | None:
     """The rating of an applicant for one mentor, on 0..1: the mean of the mentor's own
     rating and the extra reviewers' mean rating, whichever exist (None if neither)."""
-    parts = [normalized(r, scale) for r in (mentor_rating, shared_rating) if r is not None]
-    return fmean(parts) if parts else None
+    if mentor_rating is None or shared_rating is None:
+        return normalized(shared_rating if mentor_rating is None else mentor_rating, scale)
+    return (normalized(mentor_rating, scale) + normalized(shared_rating, scale)) / 2
 
 
 def shown_rating(value: float | None, scale: int) -> str:

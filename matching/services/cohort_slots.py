@@ -12,6 +12,7 @@ mentor's page, and the allocation view sorts by it. It ignores that the same app
 be a yes of several mentors: the matching run settles that.
 """
 
+import heapq
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -158,20 +159,23 @@ def suggest(rows: list[MentorSlots], budget: int) -> None:
     """Fill ``suggested`` greedily from nothing: each slot of the budget goes to the mentor
     whose next yes is rated best (ties: the mentor with fewer slots so far), never past a
     mentor's cap or their yeses. Unrated yeses count after rated ones."""
+    def candidate(index, row):
+        # Negated, for heapq's smallest-first; a row's key changes only when it is picked.
+        value = row.yes_ratings[row.suggested]
+        return ((value is None), -(value or 0), row.suggested, row.mentor.pk, index)
+
     for row in rows:
         row.suggested = 0
+    heap = [candidate(i, row) for i, row in enumerate(rows) if min(row.cap, row.yeses) > 0]
+    heapq.heapify(heap)
     for _ in range(budget):
-        best, best_key = None, None
-        for row in rows:
-            if row.suggested >= min(row.cap, row.yeses):
-                continue
-            value = row.yes_ratings[row.suggested]
-            key = (value is not None, value or 0, -row.suggested, -row.mentor.pk)
-            if best_key is None or key > best_key:
-                best, best_key = row, key
-        if best is None:
+        if not heap:
             return
+        index = heapq.heappop(heap)[-1]
+        best = rows[index]
         best.suggested += 1
+        if best.suggested < min(best.cap, best.yeses):
+            heapq.heappush(heap, candidate(index, best))
 
 
 def slots_floor(mentor: Mentor) -> int:
