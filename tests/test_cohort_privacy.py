@@ -75,3 +75,44 @@ def test_erasing_a_mentor_clears_their_listing_file_and_notes(world, organizer):
                                              prompt__contains="mentor 1").exists()
     # The applicant's own answers stay theirs.
     assert ChoiceAnswer.objects.filter(choice__application=app).exclude(text="").exists()
+
+
+# -- an erased applicant's offers (issue 19) ------------------------------------------------
+
+def test_erasing_an_applicant_withdraws_their_offer_and_proposes_the_next_yes(
+        offers_sent, organizer):
+    from matching.models import Offer, OfferStatus
+    from matching.services.cohort_slots import yes_ratings_by_mentor
+    from mm_program.privacy.services import person_erasure_plan
+
+    from .cohort_offer_fixtures import offer_emails, offer_of
+
+    s, ada, bo, cy, _ = offers_sent
+    sent = offer_of(ada)
+    emails_before = offer_emails()
+    warnings = person_erasure_plan(user=ada.user).warnings
+    assert any("withdrawn, and the slot proposed" in w for w in warnings)
+    person_erase(user=ada.user, by=organizer)
+    sent.refresh_from_db()
+    assert sent.status == OfferStatus.DECLINED and sent.answered_at is not None
+    proposal = Offer.objects.get(replaces=sent)
+    assert (proposal.application, proposal.status) == (bo, OfferStatus.PROPOSED)
+    assert offer_emails() == emails_before  # nobody is written to
+    # Ada's yes no longer counts: mentor 0's yeses are Bo's and Cy's.
+    assert len(yes_ratings_by_mentor(s.cohort)[s.mentors[0].pk]) == 2
+
+
+def test_erasing_an_applicant_dismisses_a_proposal_for_them(offers_sent, organizer):
+    from matching.models import Offer, OfferStatus
+    from matching.services import cohort_offers as offers
+
+    from .cohort_offer_fixtures import offer_of
+
+    s, ada, bo, cy, _ = offers_sent
+    offers.offer_decline(offer=offer_of(ada), by=ada.user)
+    proposed = offer_of(bo)
+    assert proposed.status == OfferStatus.PROPOSED
+    person_erase(user=bo.user, by=organizer)
+    proposed.refresh_from_db()
+    assert proposed.status == OfferStatus.DISMISSED
+    assert Offer.objects.get(replaces=proposed).application == cy

@@ -28,6 +28,7 @@ class MatchingPrivacy(PrivacyHooks):
 
     def plan(self, user: User, plan: ErasurePlan) -> None:
         erasure.plan(user, plan)
+        cohort.plan(user, plan)
 
     def erase(self, erasing: Erasing) -> dict[str, int]:
         return {**erasure.erase(erasing), "cohort": cohort.erase(erasing.user),

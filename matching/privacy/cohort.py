@@ -5,17 +5,19 @@ mentors' questions; the offers sent to them; a mentor's own listing (agenda, sty
 questions). Not the reviews of an application: a scholar never sees a reviewer's scores
 or notes of them.
 
-Erased: an applicant's answers, and the reviewers' notes about their applications (the
-scores, decisions and ranks stay, anonymous, as the application's choices do); a
-mentor's listing texts, task file and questions, and the notes they wrote as a reviewer
-(a note about someone else names that person, not the erased author, but it is theirs)."""
+Erased: an applicant's offers still in play are withdrawn (their slots proposed to the
+mentors' next yeses), and their yeses no longer count; an applicant's answers, and the
+reviewers' notes about their applications (the scores, decisions and ranks stay,
+anonymous, as the application's choices do); a mentor's listing texts, task file and
+questions, and the notes they wrote as a reviewer (a note about someone else names that
+person, not the erased author, but it is theirs)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
 from mm_program.models import User
-from mm_program.privacy.hooks import when
+from mm_program.privacy.hooks import ErasurePlan, when
 from mm_program.privacy.scrub import clear
 
 from ..models import (
@@ -28,6 +30,7 @@ from ..models import (
     OfferStatus,
     SharedReview,
 )
+from ..services.cohort_offers import offers_withdraw
 
 LISTING_CLEARED = {"agenda": "", "style": "", "task": "", "task_url": "", "task_file": "",
                    "is_listed": False}
@@ -67,8 +70,18 @@ def export_section(user: User) -> dict:
     }
 
 
+def plan(user: User, plan: ErasurePlan) -> None:
+    for offer in (Offer.objects.filter(application__user=user,
+                                       status__in=[OfferStatus.PROPOSED, OfferStatus.PENDING])
+                  .select_related("mentor__user")):
+        plan.warnings.append(
+            f"Their offer from {offer.mentor.user} is {offer.get_status_display().lower()}: "
+            "it is withdrawn, and the slot proposed to the mentor's next yes.")
+
+
 def erase(user: User) -> int:
     """Returns how many of the person's choices and listings were cleared."""
+    offers_withdraw(user)
     theirs = Q(choice__application__user=user)
     clear(ChoiceAnswer, theirs, text="")
     clear(MentorReview, theirs, notes="")

@@ -255,6 +255,31 @@ def offers_lapse(*, today: date | None = None) -> list[Offer]:
     return lapsed
 
 
+def offers_withdraw(user) -> int:
+    """The person's offers still in play (proposed or sent) are withdrawn, as when their
+    data is erased: a sent one counts as declined, a proposal as dismissed, and each
+    freed slot gets a proposal for the mentor's next yes. Nobody is emailed. Returns how
+    many were withdrawn."""
+    live = list(Offer.objects.filter(application__user=user,
+                                     status__in=[OfferStatus.PROPOSED, OfferStatus.PENDING])
+                .values_list("pk", flat=True))
+    withdrawn = 0
+    for pk in live:
+        with transaction.atomic():
+            offer = _locked(Offer(pk=pk))
+            if offer.status == OfferStatus.PENDING:
+                offer.status, offer.answered_at = OfferStatus.DECLINED, timezone.now()
+            elif offer.status == OfferStatus.PROPOSED:
+                offer.status = OfferStatus.DISMISSED
+            else:
+                continue
+            offer._change_reason = "Withdrawn: the applicant's data was erased."
+            offer.save(update_fields=["status", "answered_at"])
+            propose_replacement(offer)
+            withdrawn += 1
+    return withdrawn
+
+
 # --------------------------------------------------------------------------- re-offers
 
 

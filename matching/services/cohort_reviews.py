@@ -35,6 +35,7 @@ from matching.models import (
     SharedReview,
 )
 from matching.scoping import organizes
+from mm_program.erased import ERASED_DOMAIN
 
 # --------------------------------------------------------------------------- ratings
 
@@ -260,11 +261,12 @@ def counted_reviews():
 
 
 def yes_reviews(cohort: Cohort):
-    """The yeses that count: of open applications (not withdrawn or decided), by a
-    mentor without a conflict."""
-    return counted_reviews().filter(decision=Decision.YES,
-                                    choice__mentor__program_id=cohort.program_id,
-                                    choice__application__status__in=OPEN_STATUSES)
+    """The yeses that count: of open applications (not withdrawn or decided) of people
+    still here (not erased: nobody could write to them), by a mentor without a conflict."""
+    return (counted_reviews().filter(decision=Decision.YES,
+                                     choice__mentor__program_id=cohort.program_id,
+                                     choice__application__status__in=OPEN_STATUSES)
+            .exclude(choice__application__email__iendswith="@" + ERASED_DOMAIN))
 
 
 def review_counts(mentor: Mentor) -> dict[str, int]:
