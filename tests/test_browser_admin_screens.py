@@ -152,3 +152,19 @@ def test_the_run_and_rule_forms_line_up_and_fit_a_phone(new_page, live_server, p
     assert inside(phone, mentee_select)
     assert sideways(phone) <= 0
     assert_no_browser_errors(phone)
+
+
+def test_inline_tables_of_programs_and_milestones_fit_a_laptop(new_page, live_server, program,
+                                                              organizer, redirect_targets):
+    from .cohort_phase_fixtures import phase_scenario
+
+    scenario = phase_scenario()
+    scenario.program.organizers.add(organizer)
+    page = signed_in(new_page, live_server, organizer)
+    for url in (f"/admin/matching/program/{program.pk}/change/",
+                f"/admin/matching/milestone/{scenario.srp.pk}/change/",
+                "/admin/matching/milestone/add/"):
+        page.goto(url)
+        expect(page.locator(".inline-group").first).to_be_visible()
+        assert sideways(page) <= 0, url
+    assert_no_browser_errors(page)

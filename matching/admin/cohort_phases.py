@@ -3,7 +3,9 @@ with their rubric sections and graders. Filter decisions, submissions and gradin
 made on the people's own pages (``matching.views.cohort_phases``, ``cohort_milestones``)
 and only read here."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -57,6 +59,9 @@ class RubricSectionInline(TabularInline):
     model = RubricSection
     extra = 1
     fields = ["position", "name", "max_points", "guidance"]
+    # Two lines to start with: the admin's large text box made each row 260 px wider
+    # than a laptop's content column (static/css/admin.css sizes it).
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 @admin.register(Milestone)
