@@ -2,11 +2,12 @@
 blocks of the dashboard. Imported (and so registered) by ``PaymentsConfig.ready()``."""
 
 from matching.dashboard import dashboard_extra
-from matching.models import MeetingLog, Mentorship
+from matching.models import MeetingLog, Mentorship, Phase
 from matching.services.mentorships import meeting_removal_guard
 
 from .models import PayeeRole, StipendRequest, StipendStatus
-from .services.stipends import can_request
+from .services.grants import grant_rows
+from .services.stipends import can_request, hours_refused
 
 
 @meeting_removal_guard
@@ -29,7 +30,7 @@ def _requests_by_mentorship(user, role: str) -> dict[int, list[StipendRequest]]:
     """The person's own requests as `role`, newest first, by mentorship (one query)."""
     grouped: dict[int, list[StipendRequest]] = {}
     for req in StipendRequest.objects.filter(payee=user, payee_role=role).only(
-        "pk", "mentorship_id", "payee_role", "period_start", "period_end", "hours",
+        "pk", "mentorship_id", "phase_id", "payee_role", "period_start", "period_end", "hours",
         "amount", "currency", "status", "paid_on",
     ).order_by("-period_start", "-pk"):
         grouped.setdefault(req.mentorship_id, []).append(req)
@@ -38,11 +39,25 @@ def _requests_by_mentorship(user, role: str) -> dict[int, list[StipendRequest]]:
 
 @dashboard_extra(place="mentee_card", template="payments/_dashboard_requests.html")
 def mentee_stipends(user, rows) -> dict[int, dict]:
-    """Under each mentorship card of a mentee: their requests, and a way to make one."""
-    grouped = _requests_by_mentorship(user, "mentee") if rows else {}
-    return {m.pk: {"m": m, "requests": grouped.get(m.pk, []), "can_request": can_request(m),
+    """Under each mentorship card of a mentee: their requests, and a way to make one. In
+    a program whose phases carry grants, the grants instead: each phase's, with the
+    scholar's request or a button once the phase has begun."""
+    rows = [m for m in rows if not m.is_invitation]
+    if not rows:
+        return {}
+    grouped = _requests_by_mentorship(user, "mentee")
+    phases = list(Phase.objects.filter(program_id__in={m.program_id for m in rows},
+                                       grant__isnull=False)
+                  .order_by("starts_on", "position", "pk"))
+    paying = {p.program_id for p in phases}
+    grants = grant_rows([m for m in rows if m.program_id in paying], phases=phases) \
+        if phases else {}
+    return {m.pk: {"m": m, "requests": grouped.get(m.pk, []),
+                   "grants": grants.get(m.pk, []), "pays_grants": m.program_id in paying,
+                   "can_request": can_request(m) and not hours_refused(
+                       m, user, grants=m.program_id in paying),
                    "rate": m.program.stipend_rate_for(PayeeRole.MENTEE)}
-            for m in rows if not m.is_invitation}
+            for m in rows}
 
 
 @dashboard_extra(place="mentor_sheet", template="payments/_mentor_requests.html")

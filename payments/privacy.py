@@ -22,7 +22,7 @@ SHARED_TEXTS = ["justification", "rejection_reason", "budget_override_reason"]
 @register
 class PaymentsPrivacy(PrivacyHooks):
     def export(self, user: User) -> dict:
-        requests = (StipendRequest.objects.for_payee(user).select_related("program")
+        requests = (StipendRequest.objects.for_payee(user).select_related("program", "phase")
                     .order_by("submitted_at", "pk"))
         details = BankDetails.objects.filter(user=user).only(
             "kind", "country", "masked", "updated_at").first()
@@ -31,7 +31,9 @@ class PaymentsPrivacy(PrivacyHooks):
                 "program": r.program.name,
                 "as": r.get_payee_role_display(),
                 "period": {"from": when(r.period_start), "to": when(r.period_end)},
-                "hours": str(r.hours), "rate": str(r.rate), "amount": str(r.amount),
+                "grant_of_phase": r.phase.name if r.is_grant else None,
+                "hours": None if r.hours is None else str(r.hours),
+                "rate": None if r.rate is None else str(r.rate), "amount": str(r.amount),
                 "currency": r.currency,
                 "justification": r.justification,
                 "status": r.get_status_display(),

@@ -20,13 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from matching.models import Mentorship
+from matching.models import Mentorship, Phase
 from mm_program.query_ids import query_id
 from mm_program.ratelimit import LIMITED_FORM_MESSAGE, over_limit
 from mm_program.sessions import signed_in_recently
 
 from .forms import BankDetailsForm, StipendRequestForm
 from .models import BankDetails, StipendRequest
+from .services import grants
 from .services import stipends as services
 from .services.bank import bank_details_save
 
@@ -85,12 +86,14 @@ def stipend_list(request):
         Mentorship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
         .select_related("program", "mentor__user", "mentee__user")
     )
-    requestable = [m for m in mentorships if services.can_request(m)]
+    requestable = [m for m in mentorships
+                   if services.can_request(m) and not services.hours_refused(m, user)]
     for m in requestable:
         m.other = _other(m, user)
     return render(request, "payments/list.html", {
         "requests": StipendRequest.objects.for_payee(user)
-        .select_related("program", "mentorship__mentor__user", "mentorship__mentee__user"),
+        .select_related("program", "phase", "mentorship__mentor__user",
+                        "mentorship__mentee__user"),
         "details": _bank_details(user),
         "requestable": requestable,
     })
@@ -122,6 +125,9 @@ def stipend_new(request, mentorship_pk: int):
         return stale
     context = {"m": m, "program": m.program, "details": details, "other": _other(m, user),
                "rate": m.program.stipend_rate_for(services.role_of(user, m))}
+    if refusal := services.hours_refused(m, user):
+        context["refusal"] = refusal
+        return render(request, "payments/new.html", context)
     if not services.can_request(m):
         return render(request, "payments/new.html", context)
     if request.method == "GET" and services.nothing_to_claim_yet(m, user):
@@ -180,12 +186,67 @@ def stipend_new(request, mentorship_pk: int):
     return render(request, "payments/new.html", context, status=status)
 
 
+@never_cache
+@sensitive_post_parameters(*BANK_FIELDS)
+@login_required
+@require_http_methods(["GET", "POST"])
+def stipend_grant(request, mentorship_pk: int, phase_pk: int):
+    """A scholar's request of a phase's grant: no hours, only a button (and the bank
+    details the first time). Only the mentorship's scholar reaches it: anyone else,
+    its mentor included, gets 404."""
+    user = request.user
+    m = get_object_or_404(
+        Mentorship.objects.select_related("program", "mentor__user", "mentee__user"),
+        pk=mentorship_pk, mentee__user=user)
+    phase = get_object_or_404(Phase, pk=phase_pk, program_id=m.program_id,
+                              grant__isnull=False)
+    details = _bank_details(user)
+    if details is None and (stale := _stale_sign_in(request)):
+        return stale
+    context = {"m": m, "phase": phase, "program": m.program, "details": details,
+               "other": m.mentor.user,
+               "refusal": grants.grant_refusal(mentorship=m, phase=phase)}
+    if context["refusal"]:
+        return render(request, "payments/grant.html", context)
+    status = 200
+    if request.method == "POST":
+        bank_form = BankDetailsForm(request.POST) if details is None else None
+        valid = bank_form.is_valid() if bank_form is not None else True
+        limited = _over_form_limit(request)
+        errors = []
+        if limited:
+            errors.append(LIMITED_FORM_MESSAGE)
+        elif valid:
+            try:
+                req = grants.stipend_grant_request_submit(
+                    payee=user, mentorship=m, phase=phase,
+                    account=bank_form.account if bank_form is not None else None)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(
+                    request, f"Your {phase.name} grant ({req.amount} {req.currency}) is "
+                             "requested. We'll email you when it's paid.")
+                return redirect("stipend_detail", pk=req.pk)
+        if errors and bank_form is not None:
+            for error in errors:
+                bank_form.add_error(None, error)
+        context["errors"] = errors
+        status = 429 if limited else 400
+    else:
+        bank_form = BankDetailsForm(initial={"holder_name": user.name}) \
+            if details is None else None
+    context.update({"bank_form": bank_form, "forms": [f for f in (bank_form,) if f],
+                    "failed": status != 200})
+    return render(request, "payments/grant.html", context, status=status)
+
+
 @login_required
 @require_GET
 def stipend_detail(request, pk: int):
     req = get_object_or_404(
         StipendRequest.objects.select_related(
-            "program", "mentorship__mentor__user", "mentorship__mentee__user"),
+            "program", "phase", "mentorship__mentor__user", "mentorship__mentee__user"),
         pk=pk, payee=request.user,
     )
     meetings = list(services.meetings_in(req.mentorship, req.period_start, req.period_end))

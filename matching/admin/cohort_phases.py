@@ -41,12 +41,13 @@ class MilestoneInline(TabularInline):
 
 @admin.register(Phase)
 class PhaseAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
-    list_display = ["name", "program", "starts_on", "ends_on", "ends_with_filter", "page"]
+    list_display = ["name", "program", "starts_on", "ends_on", "ends_with_filter", "grant",
+                    "page"]
     list_filter = ["program", "ends_with_filter"]
     list_select_related = ["program"]
     ordering = ["program__name", "position", "starts_on"]
     fields = ["program", "name", "position", ("starts_on", "ends_on"), "ends_with_filter",
-              "remind_days", "places"]
+              "remind_days", "places", "grant"]
     inlines = [MilestoneInline]
 
     @admin.display(description="organizers' page")

@@ -5,10 +5,13 @@ today: derived (``Phase.objects.current``), never copied onto the mentorship, so
 phase's dates moves everyone at once. A phase may end with a **filter**: before it ends the
 mentor records, for each of their scholars, continue or stop with a reason
 (``FilterDecision``). Stop ends the mentorship through the early-end path. Workflows:
-``matching.services.cohort_phases``.
+``matching.services.cohort_phases``. A phase may carry a fixed **grant** (MATS's stipend),
+which each of its scholars requests once the phase has begun, instead of hours × rate: the
+request and its payment are the stipend workflow's (``payments``).
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,6 +52,12 @@ class Phase(models.Model):
     remind_days = models.PositiveSmallIntegerField(
         "remind undecided mentors this many days before the end", default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)])
+    grant = models.DecimalField(
+        "grant per scholar", max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="A fixed stipend each scholar of the phase requests once it has begun, "
+                  "in the program's currency (MATS). Empty: no grant; the program's mentees "
+                  "then request hours × rate.")
 
     objects = PhaseQuerySet.as_manager()
     history = HistoricalRecords()
@@ -58,6 +67,8 @@ class Phase(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")),
                                    name="phase_dates_in_order"),
+            models.CheckConstraint(condition=Q(grant__isnull=True) | Q(grant__gt=0),
+                                   name="phase_grant_positive"),
             models.UniqueConstraint(fields=["program", "name"], name="phase_name_per_program",
                                     violation_error_message="The program has a phase of "
                                                             "this name already."),

@@ -114,15 +114,15 @@ class StipendRequestAdmin(ProgramScopedAdmin, MovesAdminMixin, ReadOnlyHistoryAd
     list_display_links = ["number", "payee_name"]
     list_filter = ["status", BatchFilter, "program", "payee_role"]
     # The batch column too: a request in a payout batch read it by a query of its own.
-    list_select_related = ["payee", "program", "batch"]
+    list_select_related = ["payee", "program", "batch", "phase"]
     search_fields = ["payee__email", "payee__name", "payment_reference"]
     date_hierarchy = "submitted_at"
     list_per_page = 100
     actions = ["approve", "reject", "export_payout", "mark_paid"]
     change_form_template = "admin/payments/stipendrequest/change_form.html"
     fieldsets = [
-        ("Request", {"fields": ["payee", "payee_role", "mentorship", "program", "period",
-                                "hours", "rate", "amount_label", "justification",
+        ("Request", {"fields": ["payee", "payee_role", "mentorship", "program", "phase",
+                                "period", "hours", "rate", "amount_label", "justification",
                                 "submitted_at"]}),
         ("Decision", {"fields": ["status", "decided_at", "decided_by", "rejection_reason",
                                  "budget_override_reason", "budget_override_by"]}),
@@ -166,7 +166,7 @@ class StipendRequestAdmin(ProgramScopedAdmin, MovesAdminMixin, ReadOnlyHistoryAd
 
     @admin.display(description="Period", ordering="period_start")
     def period(self, obj):
-        return obj.period_label
+        return obj.title
 
     @admin.display(description="Amount", ordering="amount")
     def amount_label(self, obj):
@@ -231,7 +231,7 @@ class StipendRequestAdmin(ProgramScopedAdmin, MovesAdminMixin, ReadOnlyHistoryAd
 
     def move_rows(self, ids):
         return StipendRequest.objects.filter(pk__in=ids).select_related(
-            "payee", "program").order_by("pk")
+            "payee", "program", "phase").order_by("pk")
 
     def move_refusal_message(self, row, exc) -> str:
         return f"Request {row.pk}: {' '.join(exc.messages)}"

@@ -4,9 +4,15 @@ A request moves submitted → approved | rejected, and approved → paid, only t
 ``payments.services.stipends``: each move is a conditional UPDATE (``… WHERE status =
 'approved'`` for paying) under a row lock, so two officers paying at the same moment pay
 once. The database refuses the states that must never exist (a paid request without
-its date and reference, an amount that is not hours × rate, a batch on a request that
-was never approved, and any change to or deletion of a paid request: a trigger, migration
-0002), and the model refuses to save or delete a paid request before it gets there.
+its date and reference, an amount that is neither hours × rate nor a phase's grant, a
+second live grant request for one phase, a batch on a request that was never approved, and
+any change to or deletion of a paid request: a trigger, migrations 0002 and 0004), and the
+model refuses to save or delete a paid request before it gets there.
+
+Two kinds of request share the workflow: **hourly** (M&M: hours × rate for a period, for a
+mentee or a mentor) and **grant** (MATS: a cohort phase's fixed grant, for its scholar, no
+hours nor rate; ``phase`` set, the period is the phase's). Approval, budget, payout CSV and
+payment treat both alike: they read the amount.
 """
 
 from datetime import timedelta
@@ -19,7 +25,7 @@ from django.db import models
 from django.db.models import F, Q, Sum, Value
 from simple_history.models import HistoricalRecords
 
-from matching.models import Mentorship, Program
+from matching.models import Mentorship, Phase, Program
 
 CENT = Decimal("0.01")
 # amount = hours × rate rounded to the cent; the database allows the rounding only.
@@ -74,6 +80,12 @@ class StipendRequestQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         return self.filter(period_start__lte=end, period_end__gte=start)
 
+    def hourly(self):
+        return self.filter(phase__isnull=True)
+
+    def grants(self):
+        return self.filter(phase__isnull=False)
+
 
 class StipendRequest(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT,
@@ -83,10 +95,14 @@ class StipendRequest(models.Model):
     payee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="stipend_requests")
     payee_role = models.CharField("as", max_length=6, choices=PayeeRole.choices)
+    phase = models.ForeignKey(
+        Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="grant_requests",
+        help_text="Set for a phase's grant (a fixed amount, no hours); empty for hours × rate.")
     period_start = models.DateField("from")
     period_end = models.DateField("to")
-    hours = models.DecimalField(max_digits=6, decimal_places=2)
-    rate = models.DecimalField("rate per hour", max_digits=8, decimal_places=2)
+    hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField("rate per hour", max_digits=8, decimal_places=2, null=True,
+                               blank=True)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
     justification = models.TextField("why it's needed", max_length=1000)
@@ -129,11 +145,23 @@ class StipendRequest(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(hours__gt=0), name="stipend_hours_positive"),
             models.CheckConstraint(condition=Q(rate__gt=0), name="stipend_rate_positive"),
+            # Hourly: hours and rate, and the amount is their product. A grant: the phase,
+            # for its scholar, no hours nor rate (the amount is the phase's grant when it
+            # was requested, which the service copies: the database can't look it up).
             models.CheckConstraint(
-                condition=Q(amount__gte=F("hours") * F("rate") - Value(ROUNDING))
-                & Q(amount__lte=F("hours") * F("rate") + Value(ROUNDING)),
-                name="stipend_amount_is_hours_times_rate",
+                condition=(Q(phase__isnull=True, hours__isnull=False, rate__isnull=False)
+                           & Q(amount__gte=F("hours") * F("rate") - Value(ROUNDING))
+                           & Q(amount__lte=F("hours") * F("rate") + Value(ROUNDING)))
+                | Q(phase__isnull=False, hours__isnull=True, rate__isnull=True,
+                    payee_role="mentee", amount__gt=0),
+                name="stipend_amount_is_hours_times_rate_or_a_grant",
             ),
+            # One grant per scholar and phase; a rejected one may be asked again.
+            models.UniqueConstraint(
+                fields=["mentorship", "phase"],
+                condition=Q(phase__isnull=False) & ~Q(status="rejected"),
+                name="stipend_one_grant_per_phase",
+                violation_error_message="This phase's grant was requested already."),
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
                                    name="stipend_period_ordered"),
             models.CheckConstraint(
@@ -183,6 +211,15 @@ class StipendRequest(models.Model):
     @property
     def period_label(self) -> str:
         return period_label(self.period_start, self.period_end)
+
+    @property
+    def is_grant(self) -> bool:
+        return self.phase_id is not None
+
+    @property
+    def title(self) -> str:
+        """What the request is for, in lists: "Research grant", or its period."""
+        return f"{self.phase.name} grant" if self.is_grant else self.period_label
 
     @property
     def reference(self) -> str:

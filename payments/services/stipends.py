@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import MeetingLog, Mentorship, MentorshipStatus
+from matching.models import MeetingLog, Mentorship, MentorshipStatus, Phase
 
 from .. import notifications, permissions
 from ..banking import Account
@@ -77,9 +77,38 @@ def can_request(mentorship: Mentorship) -> bool:
     return mentorship.status in REQUESTABLE and mentorship.start_date <= timezone.localdate()
 
 
+def pays_grants(program) -> bool:
+    """A program whose phases carry grants (MATS) pays its scholars those, not hours."""
+    return Phase.objects.filter(program=program, grant__isnull=False).exists()
+
+
+def hours_refused(mentorship: Mentorship, payee, *, grants: bool | None = None) -> str:
+    """Why `payee` can't request hours × rate for this mentorship ("" when they can): the
+    mentee of a program whose phases carry grants requests those instead
+    (``payments.services.grants``). Mentors keep hours × rate. `grants` is
+    ``pays_grants`` of the program, when the caller knows it."""
+    if role_of(payee, mentorship) != PayeeRole.MENTEE:
+        return ""
+    if grants is None:
+        grants = pays_grants(mentorship.program_id)
+    if grants:
+        return ("This program pays its scholars a fixed grant for each phase, not hours × "
+                "rate: request your grant from your page once the phase has begun.")
+    return ""
+
+
+def bank_details_ready(*, payee, account: Account | None) -> None:
+    """Save the account given with a request, or refuse a request without any."""
+    if account is not None:
+        bank_details_save(user=payee, account=account, by=payee)
+    elif not BankDetails.objects.filter(user=payee).exists():
+        raise ValidationError("Add your bank details first: we need them to pay you.",
+                              code="no_bank_details")
+
+
 def suggested_start(mentorship: Mentorship, payee) -> date:
     """The day after the payee's last live request for this mentorship, else its start."""
-    last = (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
+    last = (StipendRequest.objects.live().hourly().filter(mentorship=mentorship, payee=payee)
             .order_by("-period_end").values_list("period_end", flat=True).first())
     start, end = window(mentorship)
     if last is None:
@@ -101,7 +130,8 @@ def previous_justification(mentorship: Mentorship, payee) -> str:
     rarely changes from one month to the next, so the next request starts from it. A
     mentee's first request starts from why they said, when they applied, that they need
     funding (never ask twice what the app knows)."""
-    last = (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
+    last = (StipendRequest.objects.live().hourly()
+            .filter(mentorship=mentorship, payee=payee)
             .order_by("-period_end", "-pk").values_list("justification", flat=True)
             .first())
     if last:
@@ -134,6 +164,13 @@ def hours_check(req: StipendRequest) -> HoursCheck:
     meeting_hours = (Decimal(sum(x.minutes for x in meetings)) / 60).quantize(CENT)
     warnings = []
     expected = None
+    if req.is_grant:  # a fixed amount: no hours to weigh, only the phase's grant
+        grant = req.phase.grant
+        if grant != req.amount:
+            warnings.append(f"The {req.phase.name} grant is now "
+                            f"{grant if grant is not None else 'none'}; this request asked "
+                            f"{req.amount} {req.currency} when it was sent.")
+        return HoursCheck(meetings, meeting_hours, None, warnings)
     if req.payee_role == PayeeRole.MENTEE:
         if m.hours_per_week:
             expected = (Decimal(m.hours_per_week) * req.days / 7).quantize(CENT)
@@ -173,6 +210,8 @@ def stipend_request_submit(*, payee, mentorship: Mentorship, period_start: date,
         if role is None:
             raise PermissionDenied("Only the mentor or the mentee of a mentorship can "
                                    "request a stipend for it.")
+        if refusal := hours_refused(m, payee):
+            raise ValidationError(refusal, code="grants")
         if not can_request(m):
             raise ValidationError(
                 f"This mentorship is {m.get_status_display().lower()}: stipends can be "
@@ -182,11 +221,7 @@ def stipend_request_submit(*, payee, mentorship: Mentorship, period_start: date,
             hours=hours, rate=rate)
         if problems:
             raise ValidationError(problems)
-        if account is not None:
-            bank_details_save(user=payee, account=account, by=payee)
-        elif not BankDetails.objects.filter(user=payee).exists():
-            raise ValidationError("Add your bank details first: we need them to pay you.",
-                                  code="no_bank_details")
+        bank_details_ready(payee=payee, account=account)
         req = StipendRequest(
             program=m.program, mentorship=m, payee=payee, payee_role=role,
             period_start=period_start, period_end=period_end, hours=hours, rate=rate,
@@ -224,7 +259,8 @@ def stipend_request_problems(*, mentorship: Mentorship, payee, period_start: dat
                       if mentorship.ended_on and mentorship.ended_on <= last
                       else "(today): request the time already worked."), "outside")
         if "period_start" not in problems and "period_end" not in problems:
-            clash = (StipendRequest.objects.live().filter(mentorship=mentorship, payee=payee)
+            clash = (StipendRequest.objects.live().hourly()
+                     .filter(mentorship=mentorship, payee=payee)
                      .overlapping(start, end).order_by("period_start").first())
             if clash is not None:
                 refuse("period_start", f"You already have a request for "
