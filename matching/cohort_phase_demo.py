@@ -3,9 +3,11 @@ with a filter, Research with the Scholar Research Plan and the Symposium talk, E
 A research sprint at the end of Training was submitted and graded by two graders, and
 its deadline has passed, so the scholar reads the grades; the mentor kept one scholar and
 (when the cohort has a second) stopped another at the filter; the kept one applied to the
-Extension, endorsed and accepted. Made through the services."""
+Extension, endorsed and accepted. Each phase carries a grant (the scholars' requests of
+them: ``payments.demo``). Made through the services."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -30,9 +32,11 @@ from matching.services import (
 
 GRADER = "Gabe Grader"
 
-# name, weeks from today (start, end), ends with a filter, places (admits by application)
-PHASES = [("Training", -2, 1, True, None), ("Research", 1, 9, False, None),
-          ("Extension", 10, 27, False, 2)]
+# name, weeks from today (start, end), ends with a filter, places (admits by application),
+# the grant each scholar requests once the phase has begun (payments.demo pays them)
+PHASES = [("Training", -2, 1, True, None, Decimal("1500")),
+          ("Research", 1, 9, False, None, Decimal("6000")),
+          ("Extension", 10, 27, False, 2, Decimal("12000"))]
 # phase, name, days from today it is due, sections (name, points)
 MILESTONES = [
     ("Training", "Research sprint", 3, [("Question", 40), ("Execution", 40),
@@ -47,10 +51,10 @@ MILESTONES = [
 def seed_cohort_phases(program: Program, *, organizer, graders, demo_mentor) -> None:
     today = timezone.localdate()
     phases = {}
-    for position, (name, start, end, filtered, places) in enumerate(PHASES, start=1):
+    for position, (name, start, end, filtered, places, grant) in enumerate(PHASES, start=1):
         phases[name] = Phase.objects.create(
             program=program, name=name, position=position, ends_with_filter=filtered,
-            places=places,
+            places=places, grant=grant,
             starts_on=today + timedelta(weeks=start, days=1 if start > 0 else 0),
             ends_on=today + timedelta(weeks=end))
     milestones = {}

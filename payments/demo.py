@@ -9,6 +9,10 @@ rejected. Ana's last four weeks are left free, so that the demo can request them
 
 Idempotent: a story whose payee already has a request for that mentorship is skipped,
 and existing bank details are kept.
+
+The demo cohort's grants (``seed_cohort_grants_demo``): the Training grant of the scholar
+kept at the filter is requested, approved, exported and paid; the stopped scholar's is
+requested, waiting for a decision. Research's has not begun.
 """
 
 from collections import Counter
@@ -20,11 +24,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from matching.demo_data import OFFICER_EMAIL, ORGANIZER_EMAIL, email_for
-from matching.models import Mentorship
+from matching.models import RUNNING_STATUSES, Mentorship
 
 from .banking import Account
 from .models import BankDetails, StipendBudget, StipendRequest, StipendStatus
-from .services import payouts
+from .services import grants, payouts
 from .services import stipends as services
 from .services.bank import bank_details_save
 
@@ -32,6 +36,7 @@ User = get_user_model()
 
 DEMO_IBAN = "DE89370400440532013000"
 DEMO_BUDGET = Decimal("5000.00")
+COHORT_BUDGET = Decimal("60000.00")
 
 ACCOUNTS = {
     "Ana Costa": dict(kind="iban", country="DE", iban=DEMO_IBAN, bic="COBADEFFXXX"),
@@ -155,3 +160,42 @@ def _backdate(req: StipendRequest, end) -> None:
         changes["decided_at"] = sent + timedelta(days=2)
     StipendRequest.objects.filter(pk=req.pk).update(**changes)
     req.refresh_from_db()
+
+
+def seed_cohort_grants_demo(program, *, organizer=None, officer=None) -> list[StipendRequest]:
+    """The demo cohort's grants, through the services: the first scholar's first grant
+    paid, the second's requested. Returns the requests it created (none on a second run,
+    or when the cohort has no scholar yet)."""
+    organizer = organizer or _user(ORGANIZER_EMAIL)
+    officer = officer or _user(OFFICER_EMAIL)
+    StipendBudget.objects.get_or_create(program=program,
+                                        defaults={"amount": COHORT_BUDGET})
+    phase = grants.grant_phases(program.pk).filter(
+        starts_on__lte=timezone.localdate()).first()
+    if phase is None:
+        return []
+    # The scholar still running first (the one kept at the filter): theirs is paid.
+    scholars = sorted(
+        Mentorship.objects.filter(program=program, start_date__lte=phase.ends_on)
+        .select_related("program", "mentee__user"),
+        key=lambda m: (m.status not in RUNNING_STATUSES, m.pk))[:2]
+    created = []
+    for number, m in enumerate(scholars):
+        if StipendRequest.objects.filter(mentorship=m, phase=phase).exists() or \
+                grants.grant_refusal(mentorship=m, phase=phase):
+            continue
+        payee = m.mentee.user
+        account = None
+        if not BankDetails.objects.filter(user=payee).exists():
+            account = Account(kind="iban", country="DE", holder_name=str(payee),
+                              iban=DEMO_IBAN, bic="COBADEFFXXX")
+        req = grants.stipend_grant_request_submit(payee=payee, mentorship=m, phase=phase,
+                                                  account=account)
+        if number == 0 and organizer and officer:
+            services.stipend_request_approve(stipend_request=req, by=organizer)
+            payouts.payout_batch_export(request_ids=[req.pk], by=officer)
+            req = services.stipend_request_mark_paid(
+                stipend_request=req, by=officer, paid_on=timezone.localdate(),
+                reference=f"DEMO-GRANT-{req.pk:05d}")
+        created.append(req)
+    return created

@@ -55,7 +55,7 @@ def mentee_stipends(user, rows) -> dict[int, dict]:
     return {m.pk: {"m": m, "requests": grouped.get(m.pk, []),
                    "grants": grants.get(m.pk, []), "pays_grants": m.program_id in paying,
                    "can_request": can_request(m) and not hours_refused(
-                       m, user, grants=m.program_id in paying),
+                       m, user, grants=m.program_id in paying, role=PayeeRole.MENTEE),
                    "rate": m.program.stipend_rate_for(PayeeRole.MENTEE)}
             for m in rows}
 

@@ -86,8 +86,11 @@ def stipend_list(request):
         Mentorship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
         .select_related("program", "mentor__user", "mentee__user")
     )
-    requestable = [m for m in mentorships
-                   if services.can_request(m) and not services.hours_refused(m, user)]
+    paying = set(Phase.objects.filter(program_id__in={m.program_id for m in mentorships},
+                                      grant__isnull=False).values_list("program_id",
+                                                                       flat=True))
+    requestable = [m for m in mentorships if services.can_request(m) and not
+                   services.hours_refused(m, user, grants=m.program_id in paying)]
     for m in requestable:
         m.other = _other(m, user)
     return render(request, "payments/list.html", {

@@ -201,7 +201,8 @@ def seed() -> Demo:
     return Demo(
         people={MENTEE: mentee, MENTOR: mentor, SUPERUSER: superuser,
                 ORGANIZER: User.objects.get(email=ORGANIZER_EMAIL),
-                OFFICER: User.objects.get(email=OFFICER_EMAIL), **cohort_people()},
+                OFFICER: User.objects.get(email=OFFICER_EMAIL),
+                **cohort_people(User.objects.get(email=OFFICER_EMAIL))},
         ids={"program": program, "m": m, "invited": invited, "run": run, "survey": survey,
              "update": update, "mentor_pk": m.mentor_id,
              "meeting": MeetingLog.objects.filter(mentorship=m, logged_by=mentor)

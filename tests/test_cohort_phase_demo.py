@@ -40,3 +40,20 @@ def test_the_demo_cohort_has_phases_a_filter_decision_and_grades(seeded, organiz
     assert "Research sprint" in decide and "LTFF" in decide
     mentor = signed_in(submission.mentorship.mentor.user)
     assert "A strong sprint" in text(mentor.get(reverse("cohort_filter", args=[SLUG])))
+
+
+def test_the_demo_cohort_has_a_grant_paid_and_one_requested(seeded):
+    """Each phase carries a grant; the kept scholar's Training grant is paid, the stopped
+    scholar's waits for a decision, and the kept scholar's page says so."""
+    from payments.models import StipendRequest
+
+    assert all(Phase.objects.filter(program__slug=SLUG).values_list("grant", flat=True))
+    requests = {r.status: r for r in StipendRequest.objects.grants().filter(
+        program__slug=SLUG).select_related("phase", "mentorship")}
+    assert set(requests) == {"paid", "submitted"}
+    paid = requests["paid"]
+    assert paid.phase.name == "Training" and paid.amount == paid.phase.grant
+    assert paid.hours is None and paid.mentorship.status == "active"
+    dashboard = text(signed_in(paid.payee).get(reverse("dashboard")))
+    assert "Training: 1500.00" in dashboard and f"Request {paid.pk}" in dashboard
+    assert "Research begins on" in dashboard

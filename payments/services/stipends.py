@@ -82,12 +82,13 @@ def pays_grants(program) -> bool:
     return Phase.objects.filter(program=program, grant__isnull=False).exists()
 
 
-def hours_refused(mentorship: Mentorship, payee, *, grants: bool | None = None) -> str:
+def hours_refused(mentorship: Mentorship, payee, *, grants: bool | None = None,
+                  role: str | None = None) -> str:
     """Why `payee` can't request hours × rate for this mentorship ("" when they can): the
     mentee of a program whose phases carry grants requests those instead
-    (``payments.services.grants``). Mentors keep hours × rate. `grants` is
-    ``pays_grants`` of the program, when the caller knows it."""
-    if role_of(payee, mentorship) != PayeeRole.MENTEE:
+    (``payments.services.grants``). Mentors keep hours × rate. `grants` (``pays_grants``
+    of the program) and `role` (the payee's) spare their queries when the caller knows."""
+    if (role or role_of(payee, mentorship)) != PayeeRole.MENTEE:
         return ""
     if grants is None:
         grants = pays_grants(mentorship.program_id)

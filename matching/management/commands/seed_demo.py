@@ -67,7 +67,7 @@ from matching.program_demo import (
 )
 from matching.services import mentorships as services
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
-from payments.demo import seed_payments_demo
+from payments.demo import seed_cohort_grants_demo, seed_payments_demo
 from surveys.demo import seed_cohort_surveys_demo, seed_surveys_demo
 
 User = get_user_model()
@@ -130,6 +130,8 @@ class Command(BaseCommand):
             cohort_program.organizers.add(self._staff(
                 COHORT_ORGANIZER_EMAIL, "Casey Cohort", ORGANIZERS))
             seed_cohort_surveys_demo(cohort_program)
+            # Its phases' grants: one paid, one requested (after the organizers are set).
+            seed_cohort_grants_demo(cohort_program, organizer=organizer, officer=officer)
             for name in (DEMO_MENTOR, DEMO_MENTEE):
                 self._can_sign_in(self._users[email_for(name)])
         if mentors:
