@@ -37,6 +37,8 @@ User = get_user_model()
 DEMO_IBAN = "DE89370400440532013000"
 DEMO_BUDGET = Decimal("5000.00")
 COHORT_BUDGET = Decimal("60000.00")
+# Published example IBANs, one per cohort scholar (a shared one is flagged to officers).
+COHORT_ACCOUNTS = [("NL91ABNA0417164300", "ABNANL2A"), ("GB82WEST12345698765432", "NWBKGB2L")]
 
 ACCOUNTS = {
     "Ana Costa": dict(kind="iban", country="DE", iban=DEMO_IBAN, bic="COBADEFFXXX"),
@@ -180,15 +182,15 @@ def seed_cohort_grants_demo(program, *, organizer=None, officer=None) -> list[St
         .select_related("program", "mentee__user"),
         key=lambda m: (m.status not in RUNNING_STATUSES, m.pk))[:2]
     created = []
-    for number, m in enumerate(scholars):
+    for number, (m, (iban, bic)) in enumerate(zip(scholars, COHORT_ACCOUNTS, strict=False)):
         if StipendRequest.objects.filter(mentorship=m, phase=phase).exists() or \
                 grants.grant_refusal(mentorship=m, phase=phase):
             continue
         payee = m.mentee.user
         account = None
         if not BankDetails.objects.filter(user=payee).exists():
-            account = Account(kind="iban", country="DE", holder_name=str(payee),
-                              iban=DEMO_IBAN, bic="COBADEFFXXX")
+            account = Account(kind="iban", country=iban[:2], holder_name=str(payee),
+                              iban=iban, bic=bic)
         req = grants.stipend_grant_request_submit(payee=payee, mentorship=m, phase=phase,
                                                   account=account)
         if number == 0 and organizer and officer:

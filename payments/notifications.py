@@ -20,7 +20,8 @@ def _request_context(req) -> dict:
         "name": str(req.payee),
         "req": req,
         "program": req.program,
-        "period": req.period_label,
+        # "Your stipend for 3–16 Nov 2026", or "for the Training grant".
+        "period": f"the {req.title}" if req.is_grant else req.period_label,
         "request_url": absolute_url(reverse("stipend_detail", args=[req.pk])),
         "dashboard_url": absolute_url(reverse("dashboard")),
     }

@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deliver_at_once")]
 
 # Every form the demo accounts could take in plain text.
 SECRETS = [DEMO_IBAN, "DE89 3704 0044 0532 0130 00", "370400440532013000", "0532013000",
-           "GB33BUKB20201555555555", "20201555555555", "000123456789"]
+           "GB33BUKB20201555555555", "20201555555555", "000123456789",
+           "NL91ABNA0417164300", "GB82WEST12345698765432"]
 
 
 _demo_seeded_once = demo_once(deliver_at_once=True)
@@ -42,19 +43,21 @@ def dump_database() -> str:
 
 
 def test_the_demo_has_requests_at_every_status_and_the_demo_mentees_bank_details(demo):
-    assert set(StipendRequest.objects.values_list("status", flat=True)) == {
+    # The rolling program's (the demo cohort's grants: tests/test_cohort_phase_demo.py).
+    requests = StipendRequest.objects.filter(program=demo)
+    assert set(requests.values_list("status", flat=True)) == {
         "submitted", "approved", "rejected", "paid"}
     ana = BankDetails.objects.get(user__email="ana.costa@example.org")
     assert ana.masked == "DE89 •••• •••• •••• 3000"
     assert plaintext(ana)["iban"] == DEMO_IBAN
-    assert StipendRequest.objects.filter(payee_role="mentor").exists()
-    assert PayoutBatch.objects.count() == 1
-    paid = StipendRequest.objects.get(status="paid")
+    assert requests.filter(payee_role="mentor").exists()
+    assert PayoutBatch.objects.filter(requests__program=demo).distinct().count() == 1
+    paid = requests.get(status="paid")
     assert paid.payee.email == "ana.costa@example.org" and paid.batch is not None
-    assert StipendRequest.objects.filter(status="approved", batch__isnull=False).exists()
-    assert StipendRequest.objects.filter(status="approved", batch__isnull=True).exists()
+    assert requests.filter(status="approved", batch__isnull=False).exists()
+    assert requests.filter(status="approved", batch__isnull=True).exists()
     # Requests moved back in time: one waits long enough for the officers' reminder.
-    waiting = StipendRequest.objects.get(status="submitted")
+    waiting = requests.get(status="submitted")
     assert (waiting.submitted_at.date() - waiting.period_end).days == 1
 
 
