@@ -66,7 +66,10 @@ def cohort_pages(demo, page_class, mentor: str, organizer: str, anonymous: str) 
         Page(OFFERED, f"/cohorts/{slug}/offer/"),
         Page(SCHOLAR, f"/cohorts/{slug}/milestones/"),
         Page(SCHOLAR, f"/cohorts/{slug}/extension/"),
-        # A grant paid (the page says so, no form), and one the scholar may ask again.
+        # A grant paid (the page says so, no form), and one the scholar may ask again;
+        # their dashboards list each phase's grant.
+        Page(SCHOLAR, "/dashboard/"),
+        Page(GRANTEE, "/dashboard/"),
         Page(SCHOLAR, f"/stipends/grant/{paid.mentorship_id}/{paid.phase_id}/"),
         Page(SCHOLAR, f"/stipends/{paid.pk}/"),
         Page(GRANTEE, f"/stipends/grant/{rejected.mentorship_id}/{rejected.phase_id}/"),
