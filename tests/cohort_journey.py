@@ -12,6 +12,7 @@ same pages, to keep the test fast."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.test import Client
@@ -28,6 +29,7 @@ from matching.models import (
 from matching.services import cohort_extension, cohort_milestones, cohort_offers
 from matching.services import cohort_reviews as reviews
 from mm_program.models import User
+from payments.models import StipendBudget
 
 from .cohort_helpers import CohortScenario, applicant, cohort_program, review
 from .factories import UserFactory
@@ -37,6 +39,7 @@ CROWD = 29  # applicants made through the services; the 30th applies in the brow
 YES_PER_MENTOR = 3  # each mentor's yeses among those who chose them first
 SLOT_BUDGET = 6
 SRP_SECTIONS = [("Threat model", 30), ("Theory of change", 30), ("SMART plan", 40)]
+TRAINING_GRANT = Decimal("1500.00")  # each scholar's, requested once Training has begun
 
 
 @dataclass
@@ -74,7 +77,9 @@ def journey_cohort(organizer) -> Journey:
     today = timezone.localdate()
     training = Phase.objects.create(program=s.program, name="Training", position=1,
                                     starts_on=today - timedelta(days=1),
-                                    ends_on=today + timedelta(days=20), ends_with_filter=True)
+                                    ends_on=today + timedelta(days=20), ends_with_filter=True,
+                                    grant=TRAINING_GRANT)
+    StipendBudget.objects.create(program=s.program, amount=TRAINING_GRANT * 10)
     research = Phase.objects.create(program=s.program, name="Research", position=2,
                                     starts_on=today + timedelta(days=21),
                                     ends_on=today + timedelta(days=70))

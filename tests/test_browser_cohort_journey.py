@@ -3,7 +3,8 @@ the mentors edit their listing and review, an applicant applies and chooses ment
 order, an extra reviewer scores, the organizer allocates slots under the budget, runs
 matching in both modes and approves each, an offer is declined and the slot re-offered,
 a mentor stops a scholar at the Training filter, two graders grade the Scholar Research
-Plan, and the Extension's applications are endorsed and decided.
+Plan, the Extension's applications are endorsed and decided, and the scholar's Training
+grant is requested, approved and paid.
 
 The cohort and its crowd (29 more applicants, their reviews, the offers nobody watches)
 come from tests/cohort_journey.py, through the services. Each step below is one role's
@@ -24,10 +25,12 @@ from matching.models import (
 )
 from matching.services import cohort_reviews as reviews
 from mm_program.models import Message, MessageStatus
+from payments.models import StipendRequest
 
 from .cohort_journey import (
     SLOT_BUDGET,
     SRP_SECTIONS,
+    TRAINING_GRANT,
     YES_PER_MENTOR,
     Journey,
     accept_offers,
@@ -59,7 +62,8 @@ def journey(organizer, areas) -> Journey:
     return j
 
 
-def test_a_cohort_from_applications_to_the_extension(journey, new_page, live_server):
+def test_a_cohort_from_applications_to_the_extension(journey, new_page, live_server,
+                                                     officer):
     j, opened = journey, []
 
     def browser_of(user):
@@ -91,6 +95,7 @@ def test_a_cohort_from_applications_to_the_extension(journey, new_page, live_ser
     mentor_filters_after_training(j, mentor, boss)
     srp_submitted_and_graded(j, ada, boss, browser_of)
     extension_applied_endorsed_decided(j, ada, mentor, boss)
+    training_grant_paid(j, ada, boss, browser_of(officer))
     for page in opened:
         assert_no_browser_errors(page, "status of 400 (Bad Request)")
 
@@ -348,3 +353,37 @@ def extension_applied_endorsed_decided(j: Journey, ada, mentor, boss):
     expect(ada.locator("#extension-status")).to_contain_text("Accepted")
     assert ExtensionApplication.objects.get(mentorship=other).decision == (
         ExtensionDecision.DECLINED)
+
+
+# --------------------------------------------------------------------------- grants
+
+
+def training_grant_paid(j: Journey, ada, boss, pay):
+    """Ada asks for her Training grant from her page (no hours: her bank details, once),
+    the organizer approves it and a payments officer marks it paid, in the admin as any
+    stipend request."""
+    from_dashboard(ada, "Request your Training grant")
+    expect(ada.locator("main")).to_contain_text(f"{TRAINING_GRANT} USD")
+    expect(ada.get_by_label("Hours worked")).to_have_count(0)
+    ada.get_by_label("Account holder").fill(ADA)
+    ada.get_by_role("textbox", name="IBAN").fill("DE89 3704 0044 0532 0130 00")
+    ada.get_by_role("button", name="Request your Training grant").click()
+    expect(ada.get_by_text(f"Your Training grant ({TRAINING_GRANT} USD) is requested")
+           ).to_be_visible()
+    req = StipendRequest.objects.get(phase=j.training, payee__email="ada@example.org")
+
+    boss.goto(f"/admin/payments/stipendrequest/{req.pk}/change/")
+    expect(boss.locator("#content")).to_contain_text("no hours are claimed")
+    boss.get_by_role("link", name="Approve", exact=True).click()
+    boss.get_by_role("button", name="Approve").click()
+    expect(boss.locator(".messagelist")).to_contain_text("1 request approved")
+
+    pay.goto(f"/admin/payments/stipendrequest/{req.pk}/change/")
+    pay.get_by_role("link", name="Mark paid…").click()
+    pay.get_by_label("Payment reference").fill("GRANT-2026-0001")
+    pay.get_by_role("button", name="Mark paid").click()
+    expect(pay.locator(".messagelist")).to_contain_text("1 request marked paid")
+    req.refresh_from_db()
+    assert (req.status, req.amount, req.hours) == ("paid", TRAINING_GRANT, None)
+    ada.goto("/dashboard/")
+    expect(ada.locator(".mm-stipends")).to_contain_text("Paid")

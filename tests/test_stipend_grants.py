@@ -116,6 +116,11 @@ def test_a_grant_waits_for_its_phase_to_begin_and_for_the_scholar_to_be_in_it(gr
     s = granted
     with pytest.raises(ValidationError, match="Research begins on"):
         ask(s, phase=s.research)
+    # A mentorship that starts later (within the phase) waits for its start.
+    later = s.mentorships[2]
+    later.start_date = days_ago(-2)
+    assert "Your mentorship starts on" in grants.grant_refusal(mentorship=later,
+                                                               phase=s.training)
     # A scholar stopped before Research began gets no Research grant.
     m = s.mentorships[1]
     s.research.starts_on = today()

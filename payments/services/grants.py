@@ -61,6 +61,9 @@ def grant_refusal(*, mentorship: Mentorship, phase: Phase, today: date | None = 
     if today < phase.starts_on:
         return (f"{phase.name} begins on {date_format(phase.starts_on)}: request its grant "
                 "from then.")
+    if today < mentorship.start_date:
+        return (f"Your mentorship starts on {date_format(mentorship.start_date)}: request "
+                f"the {phase.name} grant from then.")
     if mentorship.start_date > phase.ends_on:
         return f"Your mentorship began after {phase.name} ended: its grant isn't yours."
     if mentorship.ended_on and mentorship.ended_on < phase.starts_on:
