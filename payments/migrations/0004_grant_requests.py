@@ -93,7 +93,7 @@ def create_as_0002(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0024_phase_grant"),
+        ("matching", "0026_phase_grant"),
         ("payments", "0003_refused_reveals_are_recorded"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0023_program_organizers"),
+        ("matching", "0025_announcement_to_a_phase"),
     ]
 
     operations = [
