@@ -13,26 +13,26 @@ started in it: what a funders' report for a year covers.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from matching.models import (
     MeetingLog,
@@ -118,7 +118,8 @@ class Raw:
     figures: dict = field(default_factory=dict)
     # {(kind, key): {"label", "text", "type", "choices", "figure"}} of the newest version.
     questions: dict = field(default_factory=dict)
-    # {question id: {"key", "figure", "type", "template_id"}} of every version.
+    # {question id: {"key", "figure", "type", "template_id", "template__kind"}} of every
+    # version.
     question_rows: dict = field(default_factory=dict)
     # {(program id, key): {(before, after): count}}
     pairs: dict = field(default_factory=lambda: defaultdict(dict))
@@ -243,7 +244,8 @@ def _asked(raw: Raw) -> None:
         .annotate(n=Count("pk")).order_by()
     )
     per_template = defaultdict(list)
-    for q in Question.objects.values("pk", "template_id", "key", "figure", "type").order_by():
+    for q in Question.objects.values("pk", "template_id", "template__kind", "key", "figure",
+                                     "type").order_by():
         per_template[q["template_id"]].append((q["key"], q["figure"]))
         raw.question_rows[q["pk"]] = q
     for r in rows:
@@ -260,53 +262,84 @@ def _submitted_answers(period: Period):
 
 
 def _answers(raw: Raw) -> None:
-    """Every submitted answer, counted per program, survey, question and value: one
-    grouped query. It groups by the question's id (its key, figure and type come from
-    ``_asked``'s list of questions), so the database neither joins the questions nor sorts
-    their text: at 300,000 answers the sort is most of the cost. Free text is counted, not
-    read (its words are on the question's own page); a multiple choice answer is counted
-    per value ticked."""
-    text_types = question_types.names_where(reported_as="text")
-    text_ids = sorted(pk for pk, q in raw.question_rows.items() if q["type"] in text_types)
-    value = (Case(When(question_id__in=text_ids, then=Value("")), default=F("text"),
-                  output_field=CharField()) if text_ids else F("text"))
-    kinds = list(SurveyKind.values)
-    # The sort of every answer is most of the query: on integers, most discriminating
-    # first (the annotations' order is the GROUP BY's), it is a third shorter.
+    """Every submitted answer, counted per program, question and value: one grouped query.
+
+    The database sorts (SQLite) or hashes (PostgreSQL) one row per answer, so the key is
+    kept to three columns: the question's id (its survey, key, figure and type come from
+    ``_asked``'s list of questions, so the questions are not joined and no survey kind is
+    compared), the program, and one value column, the field the question's type stores
+    its answers in, as text (free text is counted, not read: its words are on the
+    question's own page). With plain columns PostgreSQL also estimates the groups well
+    enough to hash them rather than sort 300,000 rows on disk. A multiple choice answer is
+    counted per value ticked."""
     rows = (
         _submitted_answers(raw.period)
-        .annotate(
-            # "+ 0": grouping by the bare column leads SQLite to walk the (question,
-            # number) index, fetching each answer's survey at random (four times slower).
-            question_pk=ExpressionWrapper(F("question_id") + 0, output_field=IntegerField()),
-            program_id=F("response__invitation__mentorship__program_id"),
-            kind_index=Case(*(When(response__invitation__kind=kind, then=Value(i))
-                              for i, kind in enumerate(kinds)),
-                            default=Value(-1), output_field=IntegerField()),
-            value_number=F("number"), value=value, value_choices=F("choices"))
-        .values("question_pk", "program_id", "kind_index", "value_number", "value",
-                "value_choices")
+        .annotate(question_pk=_Unindexed("question_id"),
+                  program_id=F("response__invitation__mentorship__program_id"),
+                  value=_answer_value(raw.question_rows))
+        .values("question_pk", "program_id", "value")
         .annotate(n=Count("pk")).order_by()
     )
     for row in rows:
         question = raw.question_rows.get(row["question_pk"])
-        if question is None or row["kind_index"] < 0:  # (questions are protected)
+        if question is None:  # (questions are protected)
             continue
-        row["number"], row["choices"] = row["value_number"], row["value_choices"]
-        where = (row["program_id"], kinds[row["kind_index"]], question["key"])
+        where = (row["program_id"], question["template__kind"], question["key"])
         raw.answered[where] = raw.answered.get(where, 0) + row["n"]
         if question["figure"]:
             raw.figures[where] = question["figure"]
-        reported = _reported(question["type"])
-        if reported == "numbers" and row["number"] is not None:
+        reported, value = _reported(question["type"]), row["value"]
+        if reported == "numbers" and value is not None:
+            number = _decimal(value)
             counts = raw.numbers[where]
-            counts[row["number"]] = counts.get(row["number"], 0) + row["n"]
+            counts[number] = counts.get(number, 0) + row["n"]
         elif reported == "choices":
             counts = raw.choices[where]
-            for value in (row["choices"] or ([row["value"]] if row["value"] else [])):
-                counts[value] = counts.get(value, 0) + row["n"]
+            stored = _stored(question["type"])
+            for choice in (json.loads(value) if stored == "choices" and value
+                           else [value] if value else []):
+                counts[choice] = counts.get(choice, 0) + row["n"]
         elif reported == "text":
             raw.texts[where] = raw.texts.get(where, 0) + row["n"]
+
+
+class _Unindexed(Func):
+    """A column, as ``column + 0`` on SQLite: grouping by the bare column leads SQLite to
+    walk its index, fetching each answer's survey at random (four times slower). Bare on
+    PostgreSQL, whose planner has the column's statistics to estimate the groups."""
+
+    template = "%(expressions)s"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="(%(expressions)s + 0)",
+                           **extra_context)
+
+
+def _answer_value(question_rows: dict) -> Case:
+    """The field each question's type stores its answers in, as text: the number, the
+    choices ticked (a JSON list) or the text; nothing for free text (only counted)."""
+    by_field = defaultdict(list)
+    for pk, q in sorted(question_rows.items()):
+        if _reported(q["type"]) in ("numbers", "choices"):
+            by_field[_stored(q["type"])].append(pk)
+    fields = {"number": Cast("number", TextField()), "choices": Cast("choices", TextField()),
+              "text": F("text")}
+    return Case(*(When(question_id__in=by_field[name], then=field)
+                  for name, field in fields.items() if by_field[name]),
+                default=Value(None), output_field=TextField())
+
+
+def _decimal(value) -> Decimal:
+    """A number as the model reads it (SQLite hands back 7 for 7.0)."""
+    return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def _stored(type_name: str) -> str | None:
+    try:
+        return question_types.get(type_name).stored_in
+    except question_types.UnknownQuestionType:
+        return None
 
 
 def _reported(type_name: str) -> str | None:
@@ -330,24 +363,23 @@ def _questions(raw: Raw) -> None:
 
 def _pairs(raw: Raw) -> None:
     """Each end-of-mentorship answer to a paired figure with the same mentee's baseline
-    answer to the same key, counted per (before, after)."""
-    baseline = (
-        Answer.objects.filter(
-            response__submitted_at__isnull=False,
-            response__invitation__kind=SurveyKind.MENTEE_BASELINE,
-            response__invitation__mentorship=OuterRef("response__invitation__mentorship"),
-            question__key=OuterRef("question__key"),
-            number__isnull=False,
-        ).values("number")[:1]
-    )
+    answer to the same key, counted per (before, after). The baseline is joined (one
+    baseline survey per mentorship, one answer per question key and survey), not looked up
+    by a subquery per answer."""
+    baseline = "response__invitation__mentorship__survey_invitations__"
     rows = (
         _submitted_answers(raw.period)
         .filter(response__invitation__kind__in=(SurveyKind.MENTEE_FINAL,
                                                 SurveyKind.MENTEE_EXIT),
                 question__figure__in=PAIRED_FIGURES, number__isnull=False)
-        .annotate(before=Subquery(baseline), program_id=F(
-            "response__invitation__mentorship__program_id"), key=F("question__key"))
-        .filter(before__isnull=False)
+        .filter(**{  # one filter(): the conditions hold for the same baseline answer
+            f"{baseline}kind": SurveyKind.MENTEE_BASELINE,
+            f"{baseline}response__submitted_at__isnull": False,
+            f"{baseline}response__answers__question__key": F("question__key"),
+            f"{baseline}response__answers__number__isnull": False})
+        .annotate(before=F(f"{baseline}response__answers__number"),
+                  program_id=F("response__invitation__mentorship__program_id"),
+                  key=F("question__key"))
         .values("program_id", "key", "before", "number").annotate(n=Count("pk")).order_by()
     )
     for row in rows:
