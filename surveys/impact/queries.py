@@ -147,7 +147,6 @@ def load(period: Period | None = None) -> Raw:
     _mentees(raw)
     _minutes(raw)
     _invitations(raw)
-    _asked(raw)
     _answers(raw)
     _questions(raw)
     _pairs(raw)
@@ -217,9 +216,11 @@ def _in_period(period: Period, prefix: str = "") -> Q:
 
 
 def _invitations(raw: Raw) -> None:
-    rows = (
+    """The invitations sent, answered and in progress per program and survey, and (per
+    template) what ``_asked`` spreads over the questions: one scan of the invitations."""
+    rows = list(
         Invitation.objects.filter(_in_period(raw.period))
-        .values("mentorship__program_id", "kind")
+        .values("mentorship__program_id", "kind", "template_id")
         .annotate(
             sent=Count("pk", filter=Q(sent_at__isnull=False)),
             answered=Count("pk", filter=Q(response__submitted_at__isnull=False)),
@@ -228,30 +229,29 @@ def _invitations(raw: Raw) -> None:
         ).order_by()
     )
     for row in rows:
-        raw.invitations[(row["mentorship__program_id"], row["kind"])] = {
-            "sent": row["sent"], "answered": row["answered"],
-            "in_progress": row["in_progress"]}
+        cell = raw.invitations.setdefault((row["mentorship__program_id"], row["kind"]),
+                                          {"sent": 0, "answered": 0, "in_progress": 0})
+        for name in cell:
+            cell[name] += row[name]
+    _asked(raw, rows)
 
 
-def _asked(raw: Raw) -> None:
+def _asked(raw: Raw, rows: list[dict]) -> None:
     """How many people were sent a survey asking each question: the denominator of every
     response rate (a survey sent but not answered, or a question skipped, is no answer).
     Invitations are counted per template (a few rows), then spread over each template's
     questions: joining 10,000 invitations to their questions would make 130,000 rows."""
-    rows = (
-        Invitation.objects.filter(_in_period(raw.period), sent_at__isnull=False)
-        .values("mentorship__program_id", "kind", "template_id")
-        .annotate(n=Count("pk")).order_by()
-    )
     per_template = defaultdict(list)
     for q in Question.objects.values("pk", "template_id", "template__kind", "key", "figure",
                                      "type").order_by():
         per_template[q["template_id"]].append((q["key"], q["figure"]))
         raw.question_rows[q["pk"]] = q
     for r in rows:
+        if not r["sent"]:
+            continue
         for key, figure in per_template[r["template_id"]]:
             where = (r["mentorship__program_id"], r["kind"], key)
-            raw.asked[where] = raw.asked.get(where, 0) + r["n"]
+            raw.asked[where] = raw.asked.get(where, 0) + r["sent"]
             if figure:
                 raw.figures[where] = figure
 
@@ -317,17 +317,22 @@ class _Unindexed(Func):
 
 
 def _answer_value(question_rows: dict) -> Case:
-    """The field each question's type stores its answers in, as text: the number, the
-    choices ticked (a JSON list) or the text; nothing for free text (only counted)."""
-    by_field = defaultdict(list)
+    """The field each question's type stores its answers in, as text: nothing for free
+    text (only counted), the text or the choices ticked (a JSON list) for a choice, else
+    the number. The longest list is left to the ELSE: PostgreSQL costs each IN list per
+    row, and a dearer CASE tips it from hashing the groups to sorting every answer."""
+    free, by_field = [], defaultdict(list)
     for pk, q in sorted(question_rows.items()):
-        if _reported(q["type"]) in ("numbers", "choices"):
+        reported = _reported(q["type"])
+        if reported == "text":
+            free.append(pk)
+        elif reported == "choices":
             by_field[_stored(q["type"])].append(pk)
-    fields = {"number": Cast("number", TextField()), "choices": Cast("choices", TextField()),
-              "text": F("text")}
-    return Case(*(When(question_id__in=by_field[name], then=field)
-                  for name, field in fields.items() if by_field[name]),
-                default=Value(None), output_field=TextField())
+    whens = [When(question_id__in=free, then=Value(None))] if free else []
+    whens += [When(question_id__in=by_field[name], then=field) for name, field in (
+        ("text", F("text")), ("choices", Cast("choices", TextField())),
+        ("number", Cast("number", TextField()))) if by_field[name]]
+    return Case(*whens, default=Cast("number", TextField()), output_field=TextField())
 
 
 def _decimal(value) -> Decimal:
@@ -412,20 +417,33 @@ def _per_mentor(raw: Raw) -> None:
 
 def _mentor_answers(raw: Raw) -> None:
     """Per mentor: their own end-survey answers, their mentees' ratings of them, and their
-    mentees' follow-up outcomes."""
+    mentees' follow-up outcomes. The questions are picked by id and the value is one
+    column (the number or the text, by figure): a narrow key to group."""
+    ids = _questions_of(raw, MENTOR_FIGURES)
+    numbers = [pk for pk in ids if raw.question_rows[pk]["figure"] in NUMBER_FIGURES]
     rows = (
-        _submitted_answers(raw.period)
-        .filter(question__figure__in=MENTOR_FIGURES)
-        .annotate(program_id=F("response__invitation__mentorship__program_id"),
+        _submitted_answers(raw.period).filter(question_id__in=ids)
+        .annotate(question_pk=_Unindexed("question_id"),
+                  program_id=F("response__invitation__mentorship__program_id"),
                   mentor=F("response__invitation__mentorship__mentor"),
-                  figure=F("question__figure"))
-        .values("program_id", "mentor", "figure", "number", "text")
+                  value=Case(When(question_id__in=numbers,
+                                  then=Cast("number", TextField())),
+                             default=F("text"), output_field=TextField()))
+        .values("program_id", "mentor", "question_pk", "value")
         .annotate(n=Count("pk")).order_by()
     )
     for row in rows:
-        value = row["number"] if row["figure"] in NUMBER_FIGURES else row["text"]
-        counts = raw.mentor_answers[(row["program_id"], row["mentor"], row["figure"])]
+        figure = raw.question_rows[row["question_pk"]]["figure"]
+        value = row["value"]
+        if figure in NUMBER_FIGURES and value is not None:
+            value = _decimal(value)
+        counts = raw.mentor_answers[(row["program_id"], row["mentor"], figure)]
         counts[value] = counts.get(value, 0) + row["n"]
+
+
+def _questions_of(raw: Raw, figures) -> list[int]:
+    """The ids of the questions (every version) that feed `figures`."""
+    return sorted(pk for pk, q in raw.question_rows.items() if q["figure"] in figures)
 
 
 # --- alumni, per cohort -------------------------------------------------------------------
@@ -483,18 +501,20 @@ def _cohorts(raw: Raw) -> None:
         raw.cohort_asked[key] = (sent + r["n"], answered + r["answered"])
     answers = (
         Answer.objects.filter(response__submitted_at__isnull=False,
-                              response__invitation__in=followups,
-                              question__figure__in=COHORT_FIGURES)
+                              response__invitation__kind=SurveyKind.MENTEE_FOLLOWUP,
+                              response__invitation__sent_at__isnull=False,
+                              question_id__in=_questions_of(raw, COHORT_FIGURES))
+        .filter(raw.period.q("response__invitation__mentorship__ended_on"))
         .annotate(**_cohort("response__invitation__mentorship__"),
                   program_id=F("response__invitation__mentorship__program_id"),
                   status=F("response__invitation__mentorship__status"),
                   months=F("response__invitation__months_after"),
-                  figure=F("question__figure"))
-        .values("program_id", "year", "month", "status", "months", "figure", "text")
+                  question_pk=_Unindexed("question_id"))
+        .values("program_id", "year", "month", "status", "months", "question_pk", "text")
         .annotate(n=Count("pk")).order_by()
     )
     for r in answers:
         key = (r["program_id"], cohort_label(r["year"], r["month"]), r["status"],
-               r["months"], r["figure"])
+               r["months"], raw.question_rows[r["question_pk"]]["figure"])
         counts = raw.cohort_answers[key]
         counts[r["text"]] = counts.get(r["text"], 0) + r["n"]
