@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 # The session, the organizer and their group; programs, applications, mentees, meeting
-# minutes, invitations, numeric and choice answers, baseline pairs, stipends; whether the
-# organizer runs every program and which (matching/scoping.py), asked once a request.
-QUERIES = 25
+# minutes, invitations (counted once for response rates and the people asked), answers,
+# baseline pairs, stipends; whether the organizer runs every program and which
+# (matching/scoping.py), asked once a request.
+QUERIES = 24
 
 
 def queries_for(client, url):

@@ -18,21 +18,17 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import (
     Case,
     Count,
     F,
-    Func,
-    IntegerField,
     Q,
     Sum,
     TextField,
-    Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast
 
 from matching.models import (
     MeetingLog,
@@ -45,6 +41,7 @@ from matching.models import (
 from surveys import question_types
 from surveys.models import Answer, Invitation, ProgramOutcomes, Question, SurveyKind
 
+from .sql import Unindexed, answer_value, as_decimal, cohort_parts, reported_as, stored_in
 from .stipends import stipend_mentorships, stipend_totals
 
 logger = logging.getLogger(__name__)
@@ -269,16 +266,17 @@ def _answers(raw: Raw) -> None:
     ``_asked``'s list of questions, so the questions are not joined and no survey kind is
     compared), the program, and one value column, the field the question's type stores
     its answers in, as text (free text is counted, not read: its words are on the
-    question's own page). With plain columns PostgreSQL also estimates the groups well
-    enough to hash them rather than sort 300,000 rows on disk. A multiple choice answer is
-    counted per value ticked."""
+    question's own page). With plain columns, and COUNT(*) rather than a count of ids
+    (which widens every row), PostgreSQL estimates the groups well enough to hash them
+    rather than sort 300,000 rows on disk. A multiple choice answer is counted per value
+    ticked."""
     rows = (
         _submitted_answers(raw.period)
-        .annotate(question_pk=_Unindexed("question_id"),
+        .annotate(question_pk=Unindexed("question_id"),
                   program_id=F("response__invitation__mentorship__program_id"),
-                  value=_answer_value(raw.question_rows))
+                  value=answer_value(raw.question_rows))
         .values("question_pk", "program_id", "value")
-        .annotate(n=Count("pk")).order_by()
+        .annotate(n=Count("*")).order_by()
     )
     for row in rows:
         question = raw.question_rows.get(row["question_pk"])
@@ -288,70 +286,19 @@ def _answers(raw: Raw) -> None:
         raw.answered[where] = raw.answered.get(where, 0) + row["n"]
         if question["figure"]:
             raw.figures[where] = question["figure"]
-        reported, value = _reported(question["type"]), row["value"]
+        reported, value = reported_as(question["type"]), row["value"]
         if reported == "numbers" and value is not None:
-            number = _decimal(value)
+            number = as_decimal(value)
             counts = raw.numbers[where]
             counts[number] = counts.get(number, 0) + row["n"]
         elif reported == "choices":
             counts = raw.choices[where]
-            stored = _stored(question["type"])
+            stored = stored_in(question["type"])
             for choice in (json.loads(value) if stored == "choices" and value
                            else [value] if value else []):
                 counts[choice] = counts.get(choice, 0) + row["n"]
         elif reported == "text":
             raw.texts[where] = raw.texts.get(where, 0) + row["n"]
-
-
-class _Unindexed(Func):
-    """A column, as ``column + 0`` on SQLite: grouping by the bare column leads SQLite to
-    walk its index, fetching each answer's survey at random (four times slower). Bare on
-    PostgreSQL, whose planner has the column's statistics to estimate the groups."""
-
-    template = "%(expressions)s"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="(%(expressions)s + 0)",
-                           **extra_context)
-
-
-def _answer_value(question_rows: dict) -> Case:
-    """The field each question's type stores its answers in, as text: nothing for free
-    text (only counted), the text or the choices ticked (a JSON list) for a choice, else
-    the number. The longest list is left to the ELSE: PostgreSQL costs each IN list per
-    row, and a dearer CASE tips it from hashing the groups to sorting every answer."""
-    free, by_field = [], defaultdict(list)
-    for pk, q in sorted(question_rows.items()):
-        reported = _reported(q["type"])
-        if reported == "text":
-            free.append(pk)
-        elif reported == "choices":
-            by_field[_stored(q["type"])].append(pk)
-    whens = [When(question_id__in=free, then=Value(None))] if free else []
-    whens += [When(question_id__in=by_field[name], then=field) for name, field in (
-        ("text", F("text")), ("choices", Cast("choices", TextField())),
-        ("number", Cast("number", TextField()))) if by_field[name]]
-    return Case(*whens, default=Cast("number", TextField()), output_field=TextField())
-
-
-def _decimal(value) -> Decimal:
-    """A number as the model reads it (SQLite hands back 7 for 7.0)."""
-    return Decimal(str(value)).quantize(Decimal("0.1"))
-
-
-def _stored(type_name: str) -> str | None:
-    try:
-        return question_types.get(type_name).stored_in
-    except question_types.UnknownQuestionType:
-        return None
-
-
-def _reported(type_name: str) -> str | None:
-    try:
-        return question_types.get(type_name).reported_as
-    except question_types.UnknownQuestionType:
-        return None
 
 
 def _questions(raw: Raw) -> None:
@@ -385,7 +332,7 @@ def _pairs(raw: Raw) -> None:
         .annotate(before=F(f"{baseline}response__answers__number"),
                   program_id=F("response__invitation__mentorship__program_id"),
                   key=F("question__key"))
-        .values("program_id", "key", "before", "number").annotate(n=Count("pk")).order_by()
+        .values("program_id", "key", "before", "number").annotate(n=Count("*")).order_by()
     )
     for row in rows:
         raw.pairs[(row["program_id"], row["key"])][(row["before"], row["number"])] = row["n"]
@@ -423,20 +370,20 @@ def _mentor_answers(raw: Raw) -> None:
     numbers = [pk for pk in ids if raw.question_rows[pk]["figure"] in NUMBER_FIGURES]
     rows = (
         _submitted_answers(raw.period).filter(question_id__in=ids)
-        .annotate(question_pk=_Unindexed("question_id"),
+        .annotate(question_pk=Unindexed("question_id"),
                   program_id=F("response__invitation__mentorship__program_id"),
                   mentor=F("response__invitation__mentorship__mentor"),
                   value=Case(When(question_id__in=numbers,
                                   then=Cast("number", TextField())),
                              default=F("text"), output_field=TextField()))
         .values("program_id", "mentor", "question_pk", "value")
-        .annotate(n=Count("pk")).order_by()
+        .annotate(n=Count("*")).order_by()
     )
     for row in rows:
         figure = raw.question_rows[row["question_pk"]]["figure"]
         value = row["value"]
         if figure in NUMBER_FIGURES and value is not None:
-            value = _decimal(value)
+            value = as_decimal(value)
         counts = raw.mentor_answers[(row["program_id"], row["mentor"], figure)]
         counts[value] = counts.get(value, 0) + row["n"]
 
@@ -454,34 +401,11 @@ def cohort_label(year: int, month: int) -> str:
     return f"{year} H{1 if month <= 6 else 2}"
 
 
-class _NativeOnSqlite:
-    """On SQLite, Django extracts a date's parts in Python, one call per row (a third of
-    a second over 10,000 mentorships' answers); SQLite's own strftime() does it in C."""
-
-    part = ""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime(%s, {sql}) AS INTEGER)", ("%" + self.part, *params)
-
-
-class _Year(_NativeOnSqlite, ExtractYear):
-    part = "Y"
-
-
-class _Month(_NativeOnSqlite, ExtractMonth):
-    part = "m"
-
-
-def _cohort(prefix: str = "") -> dict:
-    return {"year": _Year(f"{prefix}start_date"), "month": _Month(f"{prefix}start_date")}
-
-
 def _cohorts(raw: Raw) -> None:
     """Per program, cohort and how the mentorship ended: the mentorships that ended, the
     follow-ups sent at each offset, and their answers to the cohort figures."""
     ended = (Mentorship.objects.filter(status__in=ENDED).filter(raw.period.q("ended_on"))
-             .annotate(**_cohort()).values("program_id", "year", "month", "status")
+             .annotate(**cohort_parts()).values("program_id", "year", "month", "status")
              .annotate(n=Count("pk")).order_by())
     for r in ended:
         key = (r["program_id"], cohort_label(r["year"], r["month"]), r["status"])
@@ -489,7 +413,7 @@ def _cohorts(raw: Raw) -> None:
     followups = Invitation.objects.filter(kind=SurveyKind.MENTEE_FOLLOWUP,
                                           sent_at__isnull=False).filter(
         raw.period.q("mentorship__ended_on"))
-    asked = (followups.annotate(**_cohort("mentorship__"))
+    asked = (followups.annotate(**cohort_parts("mentorship__"))
              .values("mentorship__program_id", "year", "month", "mentorship__status",
                      "months_after")
              .annotate(n=Count("pk"), answered=Count(
@@ -505,13 +429,13 @@ def _cohorts(raw: Raw) -> None:
                               response__invitation__sent_at__isnull=False,
                               question_id__in=_questions_of(raw, COHORT_FIGURES))
         .filter(raw.period.q("response__invitation__mentorship__ended_on"))
-        .annotate(**_cohort("response__invitation__mentorship__"),
+        .annotate(**cohort_parts("response__invitation__mentorship__"),
                   program_id=F("response__invitation__mentorship__program_id"),
                   status=F("response__invitation__mentorship__status"),
                   months=F("response__invitation__months_after"),
-                  question_pk=_Unindexed("question_id"))
+                  question_pk=Unindexed("question_id"))
         .values("program_id", "year", "month", "status", "months", "question_pk", "text")
-        .annotate(n=Count("pk")).order_by()
+        .annotate(n=Count("*")).order_by()
     )
     for r in answers:
         key = (r["program_id"], cohort_label(r["year"], r["month"]), r["status"],
