@@ -365,13 +365,15 @@ def _per_mentor(raw: Raw) -> None:
 def _mentor_answers(raw: Raw) -> None:
     """Per mentor: their own end-survey answers, their mentees' ratings of them, and their
     mentees' follow-up outcomes. The questions are picked by id and the value is one
-    column (the number or the text, by figure): a narrow key to group."""
+    column (the number or the text, by figure): a narrow key to group. A fifth of the
+    answers: SQLite reads them faster in one pass than through the question's index."""
     ids = _questions_of(raw, MENTOR_FIGURES)
     numbers = [pk for pk in ids if raw.question_rows[pk]["figure"] in NUMBER_FIGURES]
     rows = (
-        _submitted_answers(raw.period).filter(question_id__in=ids)
-        .annotate(question_pk=Unindexed("question_id"),
-                  program_id=F("response__invitation__mentorship__program_id"),
+        _submitted_answers(raw.period)
+        .annotate(question_pk=Unindexed("question_id"))
+        .filter(question_pk__in=ids)
+        .annotate(program_id=F("response__invitation__mentorship__program_id"),
                   mentor=F("response__invitation__mentorship__mentor"),
                   value=Case(When(question_id__in=numbers,
                                   then=Cast("number", TextField())),
