@@ -7,11 +7,12 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from mm_program.roles import ORGANIZERS, PAYMENTS_OFFICERS, ensure_roles
 from surveys.impact import queries
 from surveys.impact.figures import Figures
-from surveys.models import SurveyKind
+from surveys.models import Invitation, SurveyKind
 
 from .factories import (
     MenteeApplicationFactory,
@@ -198,6 +199,24 @@ def test_the_dashboard_renders_its_charts_data_and_numbers(world, organizer_clie
     assert "<script>" not in html  # no inline scripts (a CSP is coming)
     assert "+20.0 pp" in html and "+40" in html
     assert "95% CI +10.2 to +29.8" in html
+
+
+def test_the_dashboard_links_the_funders_report_and_shows_the_mats_measures(
+        world, organizer_client):
+    program = world["program"]
+    Invitation.objects.filter(kind=SurveyKind.MENTEE_FINAL).update(sent_at=timezone.now())
+    html = organizer_client.get(reverse("impact_dashboard"),
+                                {"program": program.slug}).content.decode()
+    assert f'href="{reverse("impact_report")}?program={program.slug}"' in html
+    mats = html.split('id="mats-h"')[1].split("</section>")[0]
+    # Five mentee finals rated the mentor 8; seven finals were sent (one never answered,
+    # one half answered): n 5 of 7 asked.
+    rating = mats.split("Rating of the mentor")[1].split("</tr>")[0]
+    assert "mean 8.0" in rating and "n = 5 of 7 asked (71%)" in rating
+    # The default surveys attach no question to the other measures: said so, not zeros.
+    value = mats.split("Share of value from the mentor")[1].split("</tr>")[0]
+    assert "No question in these surveys is attached to it." in value
+    assert f'href="{reverse("impact_export", args=["mats"])}?program={program.slug}"' in mats
 
 
 # --- Who may see it ----------------------------------------------------------------------
