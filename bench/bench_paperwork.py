@@ -35,7 +35,10 @@ composition). Pre-filled answers cost only their reading.
 
 Reading is the largest part and the least certain: a first-time applicant may read every
 word, someone coming back skims. So each step is given twice, reading every word and
-skimming at 450 words a minute (Rayner et al. 2016 put skimming at 400-700).
+skimming at 450 words a minute (Rayner et al. 2016 put skimming at 400-700). What a
+closed disclosure (<details>) folds away is skimmed in both: the page shows its summary
+only, and a person opens it to look for what concerns them (someone who needs none of
+it doesn't open it at all, so this still counts more than they read).
 
 Prints each step's estimate and the total as a share of the 10-minute budget. It is a
 model, not a stopwatch: it tracks what the forms ask (a new required field, a longer
@@ -74,7 +77,18 @@ SIGN_IN_SECONDS = M + 24 * K + P + M + 2 * P + M + 9 * K + P
 class Step:
     name: str
     words: int = 0
+    # Words folded behind a closed <details> disclosure: a person reads its summary, and
+    # opens it only to look for what concerns them (a list of mentors, the optional
+    # questions, the organizers' password form), so they are counted as skimmed even in
+    # the reading-every-word estimate; counting them as read, as before, charged a
+    # mentee for text the page does not show them.
+    skimmed: int = 0
     actions: list[tuple[str, float]] = field(default_factory=list)
+
+    def read(self, html: str) -> None:
+        """The page's words: the shown ones read, the folded ones skimmed."""
+        self.words += words_on(html)
+        self.skimmed += folded_words_on(html)
 
     def type_known(self, text: str) -> None:
         self.actions.append((f"type {text!r}", M + P + K * len(text)))
@@ -90,13 +104,34 @@ class Step:
         self.actions.append(("send", P))
 
     def seconds(self, wpm: int = READING_WPM) -> float:
-        return self.words * 60 / wpm + sum(cost for _, cost in self.actions)
+        return (self.words * 60 / wpm + self.skimmed * 60 / max(wpm, SKIMMING_WPM)
+                + sum(cost for _, cost in self.actions))
+
+
+# A closed disclosure (no ``open`` attribute): its summary is shown, the rest folded.
+CLOSED_DETAILS = re.compile(r"(?is)<details\b(?![^>]*\bopen\b)[^>]*>(.*?)</details>")
+SUMMARY = re.compile(r"(?is)<summary\b.*?</summary>")
+
+
+def _main(html: str) -> str:
+    return html[html.find("<main"):html.find("</main>")] if "<main" in html else html
+
+
+def folded_words_on(html: str) -> int:
+    """Words folded behind closed <details> disclosures (their summaries are shown)."""
+    return sum(count_words(SUMMARY.sub(" ", folded.group(1)))
+               for folded in CLOSED_DETAILS.finditer(_main(html)))
 
 
 def words_on(html: str) -> int:
     """Words a person reads on the page: its main part, without scripts, styles,
-    drop-down options (nobody reads the time-zone list), hidden fields or numbers."""
-    main = html[html.find("<main"):html.find("</main>")] if "<main" in html else html
+    drop-down options (nobody reads the time-zone list), hidden fields, numbers, or
+    what a closed disclosure folds away (``folded_words_on`` counts that)."""
+    main = CLOSED_DETAILS.sub(lambda m: " ".join(SUMMARY.findall(m.group(1))), _main(html))
+    return count_words(main)
+
+
+def count_words(main: str) -> int:
     main = re.sub(r"(?is)<(script|style|select)\b.*?</\1>", " ", main)
     main = re.sub(r'(?is)<[^>]*class="[^"]*visually-hidden[^"]*"[^>]*>.*?</[^>]+>', " ", main)
     # The honeypot field people never see.
@@ -149,7 +184,7 @@ def apply_step() -> Step:
     browser = client()
     page = browser.get("/apply/mentee/")
     expect(page, 200, "the form")
-    step.words = words_on(page.content.decode())
+    step.read(page.content.decode())
     areas = list(ResearchArea.objects.filter(is_active=True).values_list("pk", flat=True)[:2])
     answers = {
         "name": "Ada Lovelace", "email": APPLICANT_EMAIL,
@@ -185,7 +220,7 @@ def survey_step(name: str, invitation, answers: dict) -> Step:
     url = f"/surveys/{survey_token(invitation)}/"
     page = browser.get(url)
     expect(page, 200, name)
-    step.words = words_on(page.content.decode())
+    step.read(page.content.decode())
     questions = {q.key: q for q in invitation.template.questions.all()}
     sent = {}
     for key, value in answers.items():
@@ -246,7 +281,7 @@ class Mentee:
         self.user = user
         self.browser = client()
         self.sign_ins = 0
-        self.sign_in_words = 0
+        self.sign_in_pages: list[str] = []
 
     def get(self, url: str):
         page = self.browser.get(url)
@@ -280,12 +315,13 @@ class Mentee:
         if signed_in.url != unescape(following.group(1)):
             raise SystemExit(f"signing in led to {signed_in.url}, not back to {login_url}")
         self.sign_ins += 1
-        self.sign_in_words += words_on(login.content.decode()) + words_on(
-            confirm.content.decode())
+        self.sign_in_pages += [login.content.decode(), confirm.content.decode()]
 
     def sign_in_step(self) -> Step:
         step = Step(f"2. sign in with an emailed code, {self.sign_ins} time"
-                    f"{'s' if self.sign_ins != 1 else ''}", words=self.sign_in_words)
+                    f"{'s' if self.sign_ins != 1 else ''}")
+        for html in self.sign_in_pages:
+            step.read(html)
         step.actions.append((f"{self.sign_ins} sign-ins", self.sign_ins * SIGN_IN_SECONDS))
         return step
 
@@ -328,7 +364,7 @@ def stipend_steps(mentorship, mentee: Mentee) -> list[Step]:
             page = mentee.get(url)
             expect(page, 200, step.name)
             html = page.content.decode()
-            step.words = words_on(html)
+            step.read(html)
             data = {name: re.search(rf'name="{name}"[^>]*value="([^"]+)"', html).group(1)
                     for name in ("period_start", "period_end", "rate")}
             step.actions.append(("period and rate: pre-filled", 0.0))
@@ -397,7 +433,7 @@ def project_step(mentorship, mentee: Mentee) -> Step:
     url = f"/mentorships/{mentorship.pk}/project/"
     page = mentee.get(url)
     expect(page, 200, step.name)
-    step.words = words_on(page.content.decode())
+    step.read(page.content.decode())
     step.pick("the kind")
     step.type_known("Superposition in toy models, reproduced")
     step.type_known("https://ada.example.org/superposition")
@@ -440,21 +476,25 @@ def main() -> int:
 
     careful = sum(step.seconds(READING_WPM) for step in steps)
     skimming = sum(step.seconds(SKIMMING_WPM) for step in steps)
-    print(f"{'step':<48}{'words':>7}{'actions':>9}{'min (read)':>12}{'min (skim)':>12}")
+    print(f"{'step':<48}{'words':>7}{'folded':>8}{'actions':>9}{'min (read)':>12}"
+          f"{'min (skim)':>12}")
     for step in steps:
-        print(f"{step.name:<48}{step.words:>7}{len(step.actions):>9}"
+        print(f"{step.name:<48}{step.words:>7}{step.skimmed:>8}{len(step.actions):>9}"
               f"{step.seconds(READING_WPM) / 60:>12.1f}{step.seconds(SKIMMING_WPM) / 60:>12.1f}")
-    print(f"{'total':<64}{careful / 60:>12.1f}{skimming / 60:>12.1f}")
+    print(f"{'total':<72}{careful / 60:>12.1f}{skimming / 60:>12.1f}")
     for name, seconds in TARGETS.items():
         print(f"target, {name}: {seconds / 60:.0f} min: "
               f"{'met' if careful <= seconds else 'NOT met'} reading every word "
               f"({careful / seconds:.2f} of it)")
     words = sum(step.words for step in steps)
+    folded = sum(step.skimmed for step in steps)
     doing = sum(cost for step in steps for _, cost in step.actions)
     composing = sum(cost for step in steps for what, cost in step.actions
                     if what.startswith("write "))
     print(f"of which reading every word: {words * 60 / READING_WPM / 60:.1f} min "
-          f"({words} words); doing: {doing / 60:.1f} min ({composing / 60:.1f} of it "
+          f"({words} words), and skimming what disclosures fold away: "
+          f"{folded * 60 / SKIMMING_WPM / 60:.1f} min ({folded} words); "
+          f"doing: {doing / 60:.1f} min ({composing / 60:.1f} of it "
           f"composing free text, {SIGN_IN_SECONDS * mentee.sign_ins / 60:.1f} signing in)")
     print(f"share of the 10-minute promise, reading every word: {careful / BUDGET_SECONDS:.2f}"
           f"; skimming: {skimming / BUDGET_SECONDS:.2f}")
