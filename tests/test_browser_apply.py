@@ -43,7 +43,7 @@ def fill_mentee_form(page, *, hours="8", goals="Write a distillation of a mech i
     page.get_by_label("What do you want to get out of a mentorship?").fill(goals)
     page.get_by_label("Hours per week you can commit").fill(hours)
     page.get_by_role("group", name="Do you intend to work full-time").get_by_label(
-        "Yes, within about two years"
+        "Yes", exact=True
     ).check()
 
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from matching.forms.common import (
     HONEYPOT_FIELD,
+    FoldedFieldset,
     SafeModelMultipleChoiceField,
     https_urls,
     max_length_message,
@@ -57,7 +58,9 @@ class ApplicationForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name == HONEYPOT_FIELD:
                 continue
-            if not field.required and field.label and "(optional)" not in str(field.label):
+            # A checkbox is a choice either way: "(optional)" would only add a word.
+            if (not field.required and field.label and "(optional)" not in str(field.label)
+                    and not isinstance(field.widget, forms.CheckboxInput)):
                 field.label = format_html("{} <span class='text-body-secondary fw-normal'>"
                                           "(optional)</span>", field.label)
             max_length = getattr(field, "max_length", None)
@@ -183,7 +186,10 @@ class MenteeApplicationForm(ApplicationForm):
             }
         )
         self.fields["occupation"].choices = MenteeApplication.Occupation.choices
-        self.fields["fulltime_intent"].choices = MenteeApplication.FullTimeIntent.choices
+        # The question already says "within about two years".
+        self.fields["fulltime_intent"].choices = [
+            (value, "Yes" if value == MenteeApplication.FullTimeIntent.YES else label)
+            for value, label in MenteeApplication.FullTimeIntent.choices]
         for name in ("preferred_involvement", "preferred_control"):
             field = self.fields[name]
             field.choices = [("", "No preference")] + [c for c in field.choices if c[0]]
@@ -211,9 +217,15 @@ class MenteeApplicationForm(ApplicationForm):
                      "key_uncertainties"),
             Fieldset("Commitment", "hours_per_week", "fulltime_intent", "courses_done"),
             Fieldset("Funding", "needs_funding", "funding_reason"),
-            Fieldset("Your mentor", "preferred_involvement", "preferred_control",
-                     *(["preferred_mentors"] if self.has_listed_mentors else []),
-                     "conflicts"),
+            # All optional, and the longest part of the page (each listed mentor with
+            # their style): one line to read for whoever has no preference.
+            FoldedFieldset(format_html(
+                "Your mentor <span class='text-body-secondary fw-normal'>(optional): {}"
+                "</span>", "style, whom you'd like, conflicts" if self.has_listed_mentors
+                else "style, conflicts"),
+                "preferred_involvement", "preferred_control",
+                *(["preferred_mentors"] if self.has_listed_mentors else []),
+                "conflicts"),
             Fieldset("Links", "cv_url", "github_url", "writing_url", "heard_about"),
             self.honeypot_div(),
             Submit("submit", self.submit_label, css_class="btn-lg"),

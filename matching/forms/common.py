@@ -3,13 +3,35 @@ and dates, a crispy layout, safe choices, links that must be https, and the hone
 name."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html
 
 HONEYPOT_FIELD = "website"
+
+
+class FoldedFieldset(Fieldset):
+    """Optional questions folded behind a native <details> disclosure whose summary says
+    what is inside: a person who needs none of it reads one line (issue 18 counts every
+    word read), and opens it without a script. It is open whenever one of its fields has
+    an error or an answer other than its initial one, so that an error summary's link
+    lands on a shown field and nothing typed is ever hidden."""
+
+    template = "matching/layout/folded_fieldset.html"
+
+    def __init__(self, summary, *fields, **kwargs):
+        super().__init__(summary, *fields, **kwargs)
+        self.is_open = False
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        self.is_open = form.is_bound and any(
+            form[name].errors or form.fields[name].has_changed(form[name].initial,
+                                                                 form[name].data)
+            for name in self.fields if isinstance(name, str) and name in form.fields)
+        return super().render(form, context, **({"template_pack": template_pack}
+                                                if template_pack else {}), **kwargs)
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
