@@ -220,7 +220,8 @@ def survey_step(name: str, invitation, answers: dict) -> Step:
     url = f"/surveys/{survey_token(invitation)}/"
     page = browser.get(url)
     expect(page, 200, name)
-    step.read(page.content.decode())
+    html = page.content.decode()
+    step.read(html)
     questions = {q.key: q for q in invitation.template.questions.all()}
     sent = {}
     for key, value in answers.items():
@@ -228,9 +229,15 @@ def survey_step(name: str, invitation, answers: dict) -> Step:
         if not question.required:
             continue  # left empty, as most people do
         sent[f"q-{key}"] = value
+        filled = re.search(rf'<input type="text"[^>]*name="q-{key}"[^>]*value="([^"]+)"', html)
         if question.type in (QuestionType.SCALE_0_10, QuestionType.SCALE_1_10,
                              QuestionType.SINGLE_CHOICE):
             step.pick(key)
+        elif filled:
+            # Filled in from what the app knows (the hours, from the stipend requests):
+            # read, and sent as it is.
+            sent[f"q-{key}"] = unescape(filled.group(1))
+            step.actions.append((f"{key}: pre-filled", 0.0))
         else:
             step.type_known(value)
     step.send()

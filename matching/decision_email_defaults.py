@@ -9,7 +9,7 @@ DEFAULTS = {
         "subject": "Welcome to {{ program }}",
         "body": """Hi {{ name }},
 
-You're accepted into {{ program }} as a {{ role }}.
+You're accepted as a {{ role }}.
 {% if message %}
 {{ message }}
 {% endif %}
@@ -17,7 +17,7 @@ You're accepted into {{ program }} as a {{ role }}.
 email.{% else %}We'll introduce you to mentees who fit your areas and capacity; you can \
 change how many you take at any time.{% endif %}
 
-The {{ program }} organizers""",
+The organizers""",
     },
     "waitlisted": {
         "subject": "Your application to {{ program }}: on the waitlist",

@@ -255,6 +255,10 @@ class StipendRequestForm(forms.Form):
         self.fields["hours"].help_text = "Your own work, meetings included." + (
             f" You agreed about {mentorship.hours_per_week} h a week."
             if mentorship.hours_per_week else "")
+        if self.initial.get("justification"):
+            # Filled in from the application or the last request: nothing to write.
+            self.fields["justification"].help_text = (
+                "Only organizers and payments officers read it.")
         self.fields["hours"].widget.attrs["aria-describedby"] = "stipend-amount"
         self.helper = _helper(
             Div(Div("period_start", css_class="col-sm-6"),

@@ -62,15 +62,21 @@ def stored_values(response: Response | None, questions) -> dict:
             if q.pk in by_question}
 
 
-def page_items(questions, raw: dict, errors: dict) -> list[dict]:
+def page_items(questions, raw: dict, errors: dict, known: dict | None = None) -> list[dict]:
     """What the survey page draws for each question (``surveys/_question.html``): the
-    type's fragment and what it reads, the value to fill in, the error."""
+    type's fragment and what it reads, the value to fill in, the error, and the help
+    text (where a filled-in answer came from, while it is unchanged: ``known`` is
+    ``surveys.known_answers``')."""
     items = []
+    known = known or {}
     for number, q in enumerate(questions, start=1):
         kind = question_types.of(q)
+        value = kind.form_value(raw.get(q.key))
+        filled, note = known.get(q.key, (None, ""))
         items.append({
             "q": q, "number": number, "name": field_name(q), "id": f"id_{field_name(q)}",
-            "value": kind.form_value(raw.get(q.key)), "error": errors.get(q.key, ""),
+            "value": value, "error": errors.get(q.key, ""),
+            "help_text": note if note and value == filled else q.help_text,
             "template_name": kind.template_name, "grouped": kind.grouped, "many": kind.many,
             **kind.widget(q),
         })

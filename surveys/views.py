@@ -26,6 +26,7 @@ from .answering import (
     stored_values,
 )
 from .dispatch import minutes_to_answer
+from .known_answers import known_answers
 from .models import MENTEE_KINDS, Invitation, SurveyKind
 from .tokens import nonce_matches, read_token
 
@@ -87,7 +88,10 @@ def survey(request, token: str):
 
     errors: dict = {}
     status = 200
-    raw = stored_values(response, questions)
+    known = known_answers(invitation, questions)
+    # Filled in until the person has saved answers of their own.
+    raw = stored_values(response, questions) if response is not None else {
+        key: value for key, (value, _) in known.items()}
     if request.method == "POST":
         action = request.POST.get("action", "save")
         raw = raw_from_post(request.POST, questions)
@@ -96,7 +100,7 @@ def survey(request, token: str):
                 return JsonResponse({"limited": True}, status=429)
             # The answers as sent are shown again; nothing is saved.
             return _survey_page(request, invitation, response, questions, raw, {},
-                                status=429, problem=LIMITED_FORM_MESSAGE)
+                                status=429, problem=LIMITED_FORM_MESSAGE, known=known)
         try:
             result = save_answers(invitation=invitation, raw=raw,
                                   submit=action == "submit")
@@ -116,15 +120,16 @@ def survey(request, token: str):
                 f"{dateformat.format(timezone.localtime(invitation.expires_at), 'j F')}.")
             return redirect("survey", token=token)
         errors, status = result.errors, 400
-    return _survey_page(request, invitation, response, questions, raw, errors, status=status)
+    return _survey_page(request, invitation, response, questions, raw, errors, status=status,
+                        known=known)
 
 
 def _survey_page(request, invitation, response, questions, raw: dict, errors: dict, *,
-                 status: int, problem: str = ""):
+                 status: int, problem: str = "", known: dict | None = None):
     m = invitation.mentorship
     is_mentee = invitation.kind in MENTEE_KINDS
     other = m.mentor.user if is_mentee else m.mentee.user
-    items = page_items(questions, raw, errors)
+    items = page_items(questions, raw, errors, known)
     return render(request, "surveys/survey.html", {
         "invitation": invitation,
         "template": invitation.template if response is None else response.template,
