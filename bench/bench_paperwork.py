@@ -13,7 +13,8 @@ a fresh SQLite database seeded with the demo (``seed_demo``), through the real v
 3. the baseline survey (the required questions);
 4. the first stipend request, with the bank details, and two monthly ones after it;
 5. the final project (kind, title, link);
-6. the final survey (the required questions; the optional texts left empty);
+6. the final survey (the required questions; the optional texts left empty; the hours
+   filled in from the stipend requests are read and sent as they are);
 7. every email the program sends this mentee on the way, read in full.
 
 The same person goes all the way: the organizers accept the application and match it
