@@ -39,6 +39,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("matching", "0023_program_organizers")]
+    dependencies = [("matching", "0025_announcement_to_a_phase")]
 
     operations = [migrations.RunPython(forwards, backwards)]
