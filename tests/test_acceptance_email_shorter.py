@@ -1,4 +1,4 @@
-"""Migration 0026 shortens the acceptance email's default body (the program's name is in
+"""Migration 0027 shortens the acceptance email's default body (the program's name is in
 the subject); a body an organizer edited is left as it is."""
 
 from importlib import import_module
@@ -12,7 +12,7 @@ from matching.models import DecisionEmail
 from .factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
-shorter = import_module("matching.migrations.0026_shorter_acceptance_email_again")
+shorter = import_module("matching.migrations.0027_shorter_acceptance_email_again")
 
 
 def test_the_shipped_text_is_the_new_one():

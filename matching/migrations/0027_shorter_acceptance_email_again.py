@@ -39,6 +39,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("matching", "0025_announcement_to_a_phase")]
+    dependencies = [("matching", "0026_phase_grant")]
 
     operations = [migrations.RunPython(forwards, backwards)]
