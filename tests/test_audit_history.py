@@ -28,17 +28,24 @@ from .factories import (
 )
 
 
-def form_data(response) -> dict:
-    """What the admin change form would post back unchanged."""
-    form = response.context["adminform"].form
-    data = {}
+def _values(form, data: dict) -> dict:
     for name in form.fields:
         value = form[name].value()
-        if value is None:
+        if value is None or value is False:
             continue
-        data[name] = "on" if value is True else value
-        if value is False:
-            del data[name]
+        data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def form_data(response) -> dict:
+    """What the admin change form would post back unchanged, its inlines' rows (and
+    their management forms) included."""
+    data = _values(response.context["adminform"].form, {})
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _values(formset.management_form, data)
+        for form in formset.forms:  # the blank extra rows as shown, so unchanged
+            _values(form, data)
     return data
 
 
