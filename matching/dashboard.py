@@ -110,7 +110,8 @@ def dashboard_context(user, *, log_form: MeetingLogForm | None = None,
                       add_form: AddMenteeForm | None = None) -> dict:
     """Everything on a person's dashboard, in a fixed number of queries however many
     mentees and meetings there are. A bound form (a refused post) replaces its row's."""
-    mentor_roles = list(user.mentor_roles.select_related("program", "user").with_load())
+    mentor_roles = list(user.mentor_roles.select_related("program__cohort", "user")
+                        .with_load())
     mentee_roles = list(user.mentee_roles.select_related("program"))
 
     rows_by_mentor: dict[int, list[Mentorship]] = {mentor.pk: [] for mentor in mentor_roles}

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from matching.forms.common import PlainWordsForm, crispy_helper
-from matching.services.mentorships import invitation_address_problem
+from matching.services.mentorships import adding_refused, invitation_address_problem
 from mm_program.form_fields import TimezoneField
 
 
@@ -56,6 +56,12 @@ class AddMenteeForm(forms.Form):
     @property
     def latest_start(self):
         return timezone.localdate() + self.START_WITHIN
+
+    def clean(self):
+        refused = adding_refused(self.mentor)
+        if refused:
+            raise forms.ValidationError(refused)
+        return super().clean()
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

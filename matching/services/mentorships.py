@@ -48,6 +48,12 @@ def mentor_load(mentor: Mentor) -> int:
 
 
 def default_end_date(program, start: date) -> date:
+    """The program's shortest duration from `start`; in a program run in phases, the end
+    of the last phase everyone goes through (not one scholars apply to) when it is later."""
+    last = (program.phases.filter(places__isnull=True).order_by("-ends_on")
+            .values_list("ends_on", flat=True).first())
+    if last is not None and last > start:
+        return last
     return start + relativedelta(months=program.duration_months_min)
 
 
@@ -176,6 +182,9 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
     address has one (and what it is called, and whether it is staff) is decided only
     when its owner accepts, so the mentor learns nothing about it. Raises ValidationError
     in the mentor's words."""
+    refused = adding_refused(mentor)
+    if refused:
+        raise ValidationError(refused, code="cohort")
     email = email.strip().lower()
     name = " ".join(name.split())
     problem = invitation_address_problem(mentor=mentor, email=email)
@@ -206,6 +215,16 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
             raise
         notifications.mentee_invitation(mentorship)
     return mentorship
+
+
+def adding_refused(mentor: Mentor) -> str:
+    """Why `mentor` can't add a mentee they found themselves ("" if they can): a cohort's
+    scholars come through offers, within the slots. The form asks it, then
+    ``mentorship_invite``."""
+    if mentor.program.runs_as_cohort:
+        return (f"In {mentor.program.name}, scholars join by accepting the organizers' "
+                "offers, within your slots: they can't be added from here.")
+    return ""
 
 
 def invitation_address_problem(*, mentor: Mentor, email: str) -> str:
