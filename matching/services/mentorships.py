@@ -48,8 +48,7 @@ def mentor_load(mentor: Mentor) -> int:
 
 
 def default_end_date(program, start: date) -> date:
-    """The program's shortest duration from `start`; in a program run in phases, the end
-    of the last phase everyone goes through (not one scholars apply to) when it is later."""
+    """The shortest duration from `start`, or the end of the phases everyone goes through."""
     last = (program.phases.filter(places__isnull=True).order_by("-ends_on")
             .values_list("ends_on", flat=True).first())
     if last is not None and last > start:
@@ -218,12 +217,9 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
 
 
 def adding_refused(mentor: Mentor) -> str:
-    """Why `mentor` can't add a mentee they found themselves ("" if they can): a cohort's
-    scholars come through offers, within the slots. The form asks it, then
-    ``mentorship_invite``."""
+    """Why `mentor` can't add a mentee themselves ("" if they can): cohorts use offers."""
     if mentor.program.runs_as_cohort:
-        return (f"In {mentor.program.name}, scholars join by accepting the organizers' "
-                "offers, within your slots: they can't be added from here.")
+        return f"In {mentor.program.name}, scholars join by accepting the organizers' offers."
     return ""
 
 
