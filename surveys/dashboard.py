@@ -50,10 +50,19 @@ OWN_FIGURES = {
 }
 
 
+def _own_label(figure: str, months: int) -> str:
+    if figure == "funded_or_hired" and months:
+        return f"Your mentees funded or hired {months} months after the end"
+    return OWN_FIGURES[figure]
+
+
 @dashboard_extra(place="mentor_sheet", template="surveys/_mentor_figures.html")
 def mentor_own_figures(user, sections) -> dict[int, dict]:
     """Under each mentor sheet: the mentor's own aggregate figures (one grouped query),
-    each shown only once it rests on at least MIN_RESPONSES answers."""
+    each shown only once it rests on at least MIN_RESPONSES answers. Their mentees'
+    follow-ups count at each offset apart: a mentee who answered at 6 and 12 months is
+    one answer in each, never two in one share (two answers of one person would count
+    towards the five that keep an answer from being traced)."""
     from .impact.stats import MIN_RESPONSES
     from .named_figures import FUNDED_OR_HIRED
 
@@ -64,11 +73,14 @@ def mentor_own_figures(user, sections) -> dict[int, dict]:
                                   response__invitation__mentorship__mentor__in=mentor_ids,
                                   question__figure__in=OWN_FIGURES)
             .values("response__invitation__mentorship__mentor", "question__figure",
-                    "number", "text").annotate(n=Count("pk")).order_by())
+                    "response__invitation__months_after", "number", "text")
+            .annotate(n=Count("pk")).order_by())
     counts: dict = {}
     for r in rows:
         cell = counts.setdefault((r["response__invitation__mentorship__mentor"],
-                                  r["question__figure"]), {"n": 0, "sum": 0.0, "yes": 0})
+                                  r["question__figure"],
+                                  r["response__invitation__months_after"]),
+                                 {"n": 0, "sum": 0.0, "yes": 0})
         cell["n"] += r["n"]
         if r["number"] is not None:
             cell["sum"] += float(r["number"]) * r["n"]
@@ -76,16 +88,19 @@ def mentor_own_figures(user, sections) -> dict[int, dict]:
             cell["yes"] += r["n"]
     blocks = {}
     for mentor in mentor_ids:
-        if not any((mentor, figure) in counts for figure in OWN_FIGURES):
+        mine = sorted((figure, months) for (m, figure, months) in counts if m == mentor)
+        if not mine:
             continue  # nothing answered yet: no block
         figures = []
-        for figure, label in OWN_FIGURES.items():
-            cell = counts.get((mentor, figure), {"n": 0})
-            shown = cell["n"] >= MIN_RESPONSES
-            value = None
-            if shown:
-                value = (f"{cell['sum'] / cell['n']:.1f}" if figure == "mentor_rating"
-                         else f"{100 * cell['yes'] / cell['n']:.0f}%")
-            figures.append({"label": label, "n": cell["n"], "value": value})
+        for figure in OWN_FIGURES:
+            offsets = [months for f, months in mine if f == figure] or [0]
+            for months in offsets:
+                cell = counts.get((mentor, figure, months), {"n": 0})
+                value = None
+                if cell["n"] >= MIN_RESPONSES:
+                    value = (f"{cell['sum'] / cell['n']:.1f}" if figure == "mentor_rating"
+                             else f"{100 * cell['yes'] / cell['n']:.0f}%")
+                figures.append({"label": _own_label(figure, months), "n": cell["n"],
+                                "value": value})
         blocks[mentor] = {"figures": figures, "min": MIN_RESPONSES}
     return blocks

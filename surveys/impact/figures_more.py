@@ -204,12 +204,12 @@ class MentorFigures:
             "reported_hours": _per_unit(reported, n),
         }
 
-
     def mentor_rows(self) -> list[dict]:
         """One row per mentor (organizers only): mentorships ended, hours logged, their own
         worth-it and would-mentor-again answers, their mentees' ratings of them and their
         mentees' follow-up outcomes. Each share and mean is suppressed under 5 answers."""
         names = {p["id"]: p["name"] for p in self.raw.programs}
+        outcomes = self._mentor_outcomes()
         rows = []
         for (pid, mentor), row in self.raw.mentors.items():
             if pid not in self._id_set:
@@ -218,8 +218,7 @@ class MentorFigures:
             def counts(figure, pid=pid, mentor=mentor):
                 return self.raw.mentor_answers.get((pid, mentor, figure), {})
 
-            worth, again, outcomes = counts("worth_it"), counts("mentor_again"), \
-                counts("funded_or_hired")
+            worth, again = counts("worth_it"), counts("mentor_again")
             rating = summarize(counts("mentor_rating"))
             rows.append({
                 "mentor_id": mentor, "name": self.raw.mentor_names.get(mentor, "?"),
@@ -231,10 +230,20 @@ class MentorFigures:
                 "rating": {"n": rating.n, "suppressed": rating.n < MIN_RESPONSES,
                            "mean": rating.mean, "ci_low": rating.ci_low,
                            "ci_high": rating.ci_high, "has_ci": rating.has_ci},
-                "funded_or_hired": _share(sum(outcomes.get(v, 0) for v in FUNDED_OR_HIRED),
-                                          sum(outcomes.values())),
+                "funded_or_hired": outcomes.get((pid, mentor), []),
             })
         return sorted(rows, key=lambda r: (r["program"], r["name"], r["mentor_id"]))
+
+    def _mentor_outcomes(self) -> dict[tuple[int, int], list[dict]]:
+        """{(program, mentor): the share of their mentees funded or hired at each
+        follow-up}: apart, so that a mentee who answered at 6 and at 12 months counts once
+        in each, never twice in one share (nor as two of the 5 answers a share needs)."""
+        found: dict[tuple[int, int], list[dict]] = {}
+        for (pid, mentor, months), counts in sorted(self.raw.mentor_followups.items()):
+            if pid in self._id_set and counts:
+                found.setdefault((pid, mentor), []).append({"months": months, **_share(
+                    sum(counts.get(v, 0) for v in FUNDED_OR_HIRED), sum(counts.values()))})
+        return found
 
 
 def _as_percent(summary: dict) -> dict:

@@ -124,6 +124,9 @@ class Raw:
     mentors: dict = field(default_factory=dict)
     mentor_names: dict = field(default_factory=dict)
     mentor_answers: dict = field(default_factory=lambda: defaultdict(dict))
+    # {(program id, mentor id, months after): {value: count}}: their mentees' answers to
+    # funded_or_hired, per follow-up (a mentee asked at 6 and 12 months counts once in each).
+    mentor_followups: dict = field(default_factory=lambda: defaultdict(dict))
     # Per cohort (program id, "2025 H2", status, months after).
     cohort_ended: dict = field(default_factory=dict)
     cohort_asked: dict = field(default_factory=dict)
@@ -364,9 +367,10 @@ def _per_mentor(raw: Raw) -> None:
 
 def _mentor_answers(raw: Raw) -> None:
     """Per mentor: their own end-survey answers, their mentees' ratings of them, and their
-    mentees' follow-up outcomes. The questions are picked by id and the value is one
-    column (the number or the text, by figure): a narrow key to group. A fifth of the
-    answers: SQLite reads them faster in one pass than through the question's index."""
+    mentees' follow-up outcomes, per follow-up (months after; 0 for the end surveys). The
+    questions are picked by id and the value is one column (the number or the text, by
+    figure): a narrow key to group. A fifth of the answers: SQLite reads them faster in one
+    pass than through the question's index."""
     ids = _questions_of(raw, MENTOR_FIGURES)
     numbers = [pk for pk in ids if raw.question_rows[pk]["figure"] in NUMBER_FIGURES]
     rows = (
@@ -375,10 +379,11 @@ def _mentor_answers(raw: Raw) -> None:
         .filter(question_pk__in=ids)
         .annotate(program_id=F("response__invitation__mentorship__program_id"),
                   mentor=F("response__invitation__mentorship__mentor"),
+                  months=F("response__invitation__months_after"),
                   value=Case(When(question_id__in=numbers,
                                   then=Cast("number", TextField())),
                              default=F("text"), output_field=TextField()))
-        .values("program_id", "mentor", "question_pk", "value")
+        .values("program_id", "mentor", "question_pk", "months", "value")
         .annotate(n=Count("*")).order_by()
     )
     for row in rows:
@@ -386,7 +391,10 @@ def _mentor_answers(raw: Raw) -> None:
         value = row["value"]
         if figure in NUMBER_FIGURES and value is not None:
             value = as_decimal(value)
-        counts = raw.mentor_answers[(row["program_id"], row["mentor"], figure)]
+        if figure == "funded_or_hired":  # a follow-up's: counted per offset, never summed
+            counts = raw.mentor_followups[(row["program_id"], row["mentor"], row["months"])]
+        else:
+            counts = raw.mentor_answers[(row["program_id"], row["mentor"], figure)]
         counts[value] = counts.get(value, 0) + row["n"]
 
 
