@@ -28,6 +28,7 @@ from .banking import (
 from .models import MAX_RATE, AccountKind, PayeeRole
 from .services.stipends import (
     previous_justification,
+    previous_request,
     role_of,
     stipend_request_problems,
     suggested_start,
@@ -88,8 +89,7 @@ class BankDetailsForm(forms.Form):
     )
     bic = forms.CharField(
         label="BIC / SWIFT code", max_length=20, required=False,
-        help_text="Not needed for most IBANs: we fill it in. Without an IBAN, give it or the "
-                  "routing code.",
+        help_text="Not needed for most IBANs: we fill it in.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -237,12 +237,18 @@ class StipendRequestForm(forms.Form):
         program = mentorship.program
         rate = program.stipend_rate_for(role_of(payee, mentorship) or PayeeRole.MENTEE)
         first, last = window(mentorship)
+        self.repeat = False
         if not args and "data" not in kwargs:
+            previous = previous_request(mentorship, payee)
+            # A repeat request starts from the last one: the period after it, the same
+            # hours and reason (checked at a glance, changed if they differ).
+            self.repeat = bool(previous)
             kwargs.setdefault("initial", {
                 "period_start": suggested_start(mentorship, payee),
                 "period_end": last,
+                "hours": previous.get("hours"),
                 "rate": rate,
-                "justification": previous_justification(mentorship, payee),
+                "justification": previous_justification(mentorship, payee, previous),
             })
         super().__init__(*args, **kwargs)
         for name in ("period_start", "period_end"):
@@ -250,14 +256,15 @@ class StipendRequestForm(forms.Form):
                                                    "max": last.isoformat()})
         currency = program.currency
         self.fields["rate"].label = f"Rate per hour ({currency})"
-        # Short: the page says the rate above, and a mentee reads this page monthly.
-        self.fields["rate"].help_text = "Change only if the organizers agreed another rate."
-        self.fields["hours"].help_text = "Your own work, meetings included." + (
-            f" You agreed about {mentorship.hours_per_week} h a week."
-            if mentorship.hours_per_week else "")
+        # No help for the rate: the page says it above, and a mentee reads this page
+        # monthly. The hours' help only the first time (a repeat shows last month's).
+        self.fields["hours"].help_text = "" if self.repeat else (
+            "Your own work, meetings included." + (
+                f" You agreed about {mentorship.hours_per_week} h a week."
+                if mentorship.hours_per_week else ""))
         if self.initial.get("justification"):
             # Filled in from the application or the last request: nothing to write.
-            self.fields["justification"].help_text = (
+            self.fields["justification"].help_text = "" if self.repeat else (
                 "Only organizers and payments officers read it.")
         self.fields["hours"].widget.attrs["aria-describedby"] = "stipend-amount"
         self.helper = _helper(

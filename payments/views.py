@@ -161,8 +161,8 @@ def stipend_new(request, mentorship_pk: int):
             else:
                 messages.success(
                     request,
-                    f"Your request for {req.period_label} ({req.amount} {req.currency}) is "
-                    "sent. We'll email you when it's paid, or if something needs fixing.")
+                    f"Request for {req.period_label} ({req.amount} {req.currency}) sent. "
+                    "We'll email you when it's paid.")
                 return redirect("stipend_detail", pk=req.pk)
         status = 429 if limited else 400
     else:

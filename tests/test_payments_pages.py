@@ -73,15 +73,19 @@ def test_the_request_page_shows_the_rate_and_the_meetings_before_sending(client,
     assert "Where to pay you" in html and 'name="bank-iban"' in html
 
 
-def test_the_next_request_starts_from_the_last_reason(client, world):
+def test_the_next_request_starts_from_the_last_reason_and_hours(client, world):
     client.force_login(world["ada"])
     url = reverse("stipend_new", args=[world["m"].pk])
     first = text(client.get(url))
     assert "It lets me work fewer shifts." not in first  # nothing to start from yet
-    submit(world["m"], world["ada"])
+    assert not re.search(r'name="hours"[^>]*value=', first)
+    submit(world["m"], world["ada"], hours="10.5")
     html = text(client.get(url))
-    # The reason rarely changes between months: typing it again is paperwork.
+    # The reason and the hours rarely change between months: typing them again is
+    # paperwork (a repeat request is one look and one click).
     assert "It lets me work fewer shifts.</textarea>" in html
+    assert re.search(r'name="hours"[^>]*value="10.50"', html)
+    assert "meetings included" not in html  # the first request's help, read once
     # Only the payee's own words, for this mentorship: the mentor's page starts empty.
     client.force_login(world["grace"])
     assert "It lets me work fewer shifts." not in text(client.get(url))

@@ -126,15 +126,22 @@ def nothing_to_claim_yet(mentorship: Mentorship, payee) -> bool:
     return suggested_start(mentorship, payee) >= end == timezone.localdate()
 
 
-def previous_justification(mentorship: Mentorship, payee) -> str:
-    """What the payee wrote on their last live request for this mentorship: the reason
-    rarely changes from one month to the next, so the next request starts from it. A
-    mentee's first request starts from why they said, when they applied, that they need
-    funding (never ask twice what the app knows)."""
-    last = (StipendRequest.objects.live().hourly()
+def previous_request(mentorship: Mentorship, payee) -> dict:
+    """The hours and reason of the payee's last live request for this mentorship (empty
+    when there is none): they rarely change from one month to the next, so the next
+    request starts from them, and a repeat request is one look and one click."""
+    return (StipendRequest.objects.live().hourly()
             .filter(mentorship=mentorship, payee=payee)
-            .order_by("-period_end", "-pk").values_list("justification", flat=True)
-            .first())
+            .order_by("-period_end", "-pk").values("hours", "justification").first()) or {}
+
+
+def previous_justification(mentorship: Mentorship, payee, last: dict | None = None) -> str:
+    """The reason of the last live request (``last``, if already read); a mentee's first
+    request starts from why they said, when they applied, that they need funding (never
+    ask twice what the app knows)."""
+    if last is None:
+        last = previous_request(mentorship, payee)
+    last = last.get("justification")
     if last:
         return last
     application = mentorship.mentee.application
