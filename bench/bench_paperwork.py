@@ -300,6 +300,7 @@ def stipend_steps(mentorship, mentee: Mentee) -> list[Step]:
         first = month == 1
         later = timezone.now() + timedelta(days=31 * (month - 1))
         with time_machine.travel(later, tick=False):
+            meetings_logged(mentorship)
             step = Step(f"4. stipend request, month {month}"
                         + (" (with bank details)" if first else ""))
             browser = mentee.browser
@@ -311,7 +312,10 @@ def stipend_steps(mentorship, mentee: Mentee) -> list[Step]:
                     for name in ("period_start", "period_end", "rate")}
             step.actions.append(("period and rate: pre-filled", 0.0))
             data["hours"] = "24"
-            step.type_known("24")
+            if re.search(r'name="hours"[^>]*value="24(\.0+)?"', html):
+                step.actions.append(("hours: pre-filled from the last request", 0.0))
+            else:
+                step.type_known("24")
             data["justification"] = JUSTIFICATION
             if JUSTIFICATION in html:
                 step.actions.append(("reason: pre-filled from the application or the last "
@@ -344,6 +348,25 @@ def stipend_steps(mentorship, mentee: Mentee) -> list[Step]:
             if month == 3:
                 steps.append(project_step(mentorship, mentee))
     return steps
+
+
+def meetings_logged(mentorship) -> None:
+    """The mentor logs a meeting every two weeks, as the program suggests (the stipend
+    page lists those of the period it asks for)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.models import MeetingLog
+    from matching.services.mentorships import meeting_log
+
+    today = timezone.localdate()
+    last = MeetingLog.objects.filter(mentorship=mentorship).order_by("-date").first()
+    day = last.date + timedelta(days=14) if last else mentorship.start_date + timedelta(days=7)
+    while day <= today:
+        meeting_log(mentorship=mentorship, by=mentorship.mentor.user, minutes=45,
+                    on_track="yes", meeting_date=day)
+        day += timedelta(days=14)
 
 
 def confirmation_words(page) -> int:

@@ -31,6 +31,7 @@ class Step:
 
     def read(self, html: str) -> None:
         """The page's words: the shown ones read, the folded ones skimmed."""
+        html = shown_by_script(html)
         self.words += words_on(html)
         self.skimmed += folded_words_on(html)
 
@@ -61,6 +62,27 @@ def _main(html: str) -> str:
     return html[html.find("<main"):html.find("</main>")] if "<main" in html else html
 
 
+BANK_GROUP = re.compile(r'<div[^>]*class="mm-bank-group"[^>]*data-kind="(\w+)"[^>]*>')
+CHECKED_KIND = re.compile(r'<input[^>]*name="bank-kind"[^>]*value="(\w+)"[^>]*checked')
+
+
+def shown_by_script(html: str) -> str:
+    """The page as its script shows it: the bank form shows only the fields of the kind
+    of account chosen (payments/stipends.js), so the other kind's are not read."""
+    chosen = CHECKED_KIND.search(html)
+    kind = chosen.group(1) if chosen else "iban"
+    for group in reversed(list(BANK_GROUP.finditer(html))):
+        if group.group(1) == kind:
+            continue
+        depth, at = 1, group.end()
+        for tag in re.finditer(r"<(/?)div\b[^>]*>", html[at:]):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                html = html[:group.start()] + html[at + tag.end():]
+                break
+    return html
+
+
 def folded_words_on(html: str) -> int:
     """Words folded behind closed <details> disclosures (their summaries are shown)."""
     return sum(count_words(SUMMARY.sub(" ", folded.group(1)))
@@ -78,6 +100,8 @@ def words_on(html: str) -> int:
 def count_words(main: str) -> int:
     main = re.sub(r"(?is)<(script|style|select)\b.*?</\1>", " ", main)
     main = re.sub(r'(?is)<[^>]*class="[^"]*visually-hidden[^"]*"[^>]*>.*?</[^>]+>', " ", main)
+    # What the page hides (the meetings outside the chosen period).
+    main = re.sub(r"(?is)<(li|p|div|span)\b[^>]*\shidden\b[^>]*>.*?</\1>", " ", main)
     # The honeypot field people never see.
     main = re.sub(r'(?is)<div[^>]*aria-hidden="true"[^>]*>.*?</div>\s*</div>', " ", main)
     text = unescape(re.sub(r"(?s)<[^>]+>", " ", main))
