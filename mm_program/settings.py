@@ -337,6 +337,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "2 Dec 2026" and 24-hour times wherever Django formats a date (mm_program/formats).
+FORMAT_MODULE_PATH = ["mm_program.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
