@@ -141,24 +141,35 @@ class TermsForm(PlainWordsForm):
         self.fields["meeting_minutes"].help_text = (
             f"Suggested: {program.meeting_minutes_min}–{program.meeting_minutes_max} minutes."
         )
-        self.fields["planned_end_date"].help_text = (
-            f"Suggested: {program.duration_months_min}–{program.duration_months_max} months "
-            f"after the start ({date_text(mentorship.start_date)}), that is between "
-            f"{date_text(earliest)} and {date_text(latest)}."
-        )
-        rate = program.stipend_rate_for("mentee")
-        rate = int(rate) if rate % 1 == 0 else rate
-        self.fields["needs_stipend"].help_text = (
-            f"The program pays {rate} {program.currency} an hour to mentees who need it, "
-            "with a low bar. The mentee requests it later on this site."
-        )
+        phases_end = program.phases_end_date(mentorship.start_date)
+        if phases_end is not None:
+            self.fields["planned_end_date"].help_text = (
+                f"Suggested: the end of the program's phases, {date_text(phases_end)}.")
+        else:
+            self.fields["planned_end_date"].help_text = (
+                f"Suggested: {program.duration_months_min}–{program.duration_months_max} "
+                f"months after the start ({date_text(mentorship.start_date)}), that is "
+                f"between {date_text(earliest)} and {date_text(latest)}."
+            )
+        # A program paying a grant per phase asks nobody whether a stipend is needed:
+        # every scholar requests their grants from their page.
+        how = ["hours_per_week", "meeting_every_weeks", "meeting_minutes", "planned_end_date"]
+        if program.pays_grants():
+            del self.fields["needs_stipend"]
+        else:
+            how.append("needs_stipend")
+            rate = program.stipend_rate_for("mentee")
+            rate = int(rate) if rate % 1 == 0 else rate
+            self.fields["needs_stipend"].help_text = (
+                f"The program pays {rate} {program.currency} an hour to mentees who need "
+                "it, with a low bar. The mentee requests it later on this site."
+            )
         self.fields["focus_areas"].help_text = "Tick the areas the work will be in."
         self.helper = crispy_helper(
             self,
             Fieldset("What you'll work on", Field("focus_areas", wrapper_class="mm-columns"),
                      "focus"),
-            Fieldset("How you'll work", "hours_per_week", "meeting_every_weeks",
-                     "meeting_minutes", "planned_end_date", "needs_stipend"),
+            Fieldset("How you'll work", *how),
             Submit("submit", "Save the terms"),
         )
 
@@ -175,7 +186,7 @@ class TermsForm(PlainWordsForm):
         data = self.cleaned_data
         return {key: data[key] for key in ("focus", "hours_per_week", "meeting_every_weeks",
                                            "meeting_minutes", "planned_end_date",
-                                           "needs_stipend")}
+                                           "needs_stipend") if key in self.fields}
 
 
 def terms_initial(mentorship) -> dict:

@@ -154,6 +154,19 @@ class Program(models.Model):
         with. One rate per program today; a rule per role or per mentorship goes here."""
         return self.stipend_rate
 
+    def phases_end_date(self, start):
+        """The end of the last phase everyone goes through (not one admitting by
+        application, like an extension), when it comes after `start`; else None."""
+        last = (self.phases.filter(places__isnull=True).order_by("-ends_on")
+                .values_list("ends_on", flat=True).first())
+        return last if last is not None and last > start else None
+
+    def pays_grants(self) -> bool:
+        """A program whose phases carry grants (MATS) pays its scholars those, a fixed sum
+        per phase (``payments.services.grants``), not hours × rate; mentors keep hours ×
+        rate."""
+        return self.phases.filter(grant__isnull=False).exists()
+
     @property
     def runs_as_cohort(self) -> bool:
         """Run the MATS way (applicants choose mentors, mentors select, organizers

@@ -49,11 +49,8 @@ def mentor_load(mentor: Mentor) -> int:
 
 def default_end_date(program, start: date) -> date:
     """The shortest duration from `start`, or the end of the phases everyone goes through."""
-    last = (program.phases.filter(places__isnull=True).order_by("-ends_on")
-            .values_list("ends_on", flat=True).first())
-    if last is not None and last > start:
-        return last
-    return start + relativedelta(months=program.duration_months_min)
+    return (program.phases_end_date(start)
+            or start + relativedelta(months=program.duration_months_min))
 
 
 def mentorship_create(

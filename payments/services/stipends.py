@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import MeetingLog, Mentorship, MentorshipStatus, Phase
+from matching.models import MeetingLog, Mentorship, MentorshipStatus, Program
 
 from .. import notifications, permissions
 from ..banking import Account
@@ -78,8 +78,10 @@ def can_request(mentorship: Mentorship) -> bool:
 
 
 def pays_grants(program) -> bool:
-    """A program whose phases carry grants (MATS) pays its scholars those, not hours."""
-    return Phase.objects.filter(program=program, grant__isnull=False).exists()
+    """``Program.pays_grants``, for a program or its id."""
+    if not isinstance(program, Program):
+        program = Program(pk=program)
+    return program.pays_grants()
 
 
 def hours_refused(mentorship: Mentorship, payee, *, grants: bool | None = None,
