@@ -49,7 +49,8 @@ def test_the_demo_fills_every_chart_and_is_idempotent(organizer_client):
     figs = Figures(queries.load(), [program.pk]).all()
     charts = chart_data(figs)
     assert set(charts) >= {"funnel", "delta_p", "months", "nps", "worth_it", "again",
-                           "ratings", "change"}
+                           "ratings", "change", "by_end", "exits_mentee_exit",
+                           "exits_mentor_exit", "mentor_rating", "counterfactual", "alumni"}
     finals = Response.objects.filter(submitted_at__isnull=False,
                                      invitation__kind="mentee_final").count()
     exits = Response.objects.filter(submitted_at__isnull=False,

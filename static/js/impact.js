@@ -59,11 +59,7 @@
         x: { title: { display: true, text: "months" } }, y: countAxis("mentees") } } });
     },
     nps: function (d) {
-      var colors = d.labels.map(function (label) {
-        var v = Number(label);
-        return v >= 9 ? GREEN : (v >= 7 ? GREY : RED);
-      });
-      return bars(d.labels, d.counts, colors, { chart: { scales: {
+      return bars(d.labels, d.counts, scoreColors(d.labels), { chart: { scales: {
         x: { title: { display: true, text: "likelihood to recommend (0–10)" } },
         y: countAxis("mentees") } } });
     },
@@ -88,22 +84,95 @@
         }
       };
     },
-    change: function (d) {
-      var ranges = d.low.map(function (low, i) {
-        return low === null ? null : [low, d.high[i]];
+    change: function (d) { return means(d, "Mean change", "points (end − start)"); },
+    // Δp of completers, early leavers and both: means, CIs and the non-response floor.
+    by_end: function (d) {
+      var chart = means(d, "Mean Δp(full-time)", "percentage points");
+      chart.data.datasets.push({ type: "line", label: "If non-responders gained nothing",
+        data: d.bounds, showLine: false, pointStyle: "rectRot", pointRadius: 7,
+        pointBackgroundColor: AMBER, borderColor: AMBER, order: 0 });
+      return chart;
+    },
+    programs: function (d) { return means(d, "Mean Δp(full-time)", "percentage points"); },
+    // The share funded or hired per cohort, one bar per follow-up, against the goal.
+    alumni: function (d) {
+      var datasets = d.series.map(function (s, i) {
+        return { label: s.label, data: s.shares, backgroundColor: SERIES[i % SERIES.length] };
       });
+      if (d.goal !== null && d.goal !== undefined) {
+        datasets.push({ type: "line", label: "Goal (" + d.goal + "%)",
+          data: d.labels.map(function () { return d.goal; }), borderColor: RED,
+          borderDash: [6, 4], pointRadius: 0, borderWidth: 2 });
+      }
+      var labels = d.labels.map(function (label) { return wrap(label, 16); });
+      return {
+        type: "bar", data: { labels: labels, datasets: datasets },
+        options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+                   scales: { x: { ticks: { maxRotation: 0, autoSkip: false } },
+                             y: { min: 0, max: 100,
+                                  title: { display: true, text: "% funded or hired" } } } }
+      };
+    },
+    mentor_rating: function (d) {
+      return bars(d.labels, d.counts, scoreColors(d.labels), { chart: { scales: {
+        x: { title: { display: true, text: "rating of the mentor (1–10)" } },
+        y: countAxis("mentees") } } });
+    },
+    counterfactual: function (d) { return sideways(d, TEAL, "mentees"); },
+    exits_mentee_exit: function (d) { return sideways(d, PURPLE, "mentees"); },
+    exits_mentor_exit: function (d) { return sideways(d, AMBER, "mentors"); },
+    elements: function (d) {
       return {
         type: "bar",
-        data: { labels: d.labels, datasets: [
-          { label: "Mean change", data: d.means, backgroundColor: BLUE, order: 2 },
-          { label: "95% confidence interval", data: ranges, backgroundColor: INK,
-            barPercentage: 0.06, order: 1, grouped: false }
-        ] },
-        options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
-                   scales: { y: { title: { display: true, text: "points (end − start)" } } } }
+        data: { labels: d.labels, datasets: [{ label: "NPS", data: d.scores,
+          backgroundColor: d.scores.map(function (v) { return v >= 0 ? GREEN : RED; }) }] },
+        options: { indexAxis: "y", plugins: { legend: { display: false } },
+                   scales: { x: { min: -100, max: 100,
+                                  title: { display: true, text: "NPS (−100 to +100)" } } } }
       };
     }
   };
+
+  // Means as bars with their 95% interval drawn over them as thin floating bars.
+  function means(d, label, axis) {
+    var ranges = d.low.map(function (low, i) {
+      return low === null ? null : [low, d.high[i]];
+    });
+    return {
+      type: "bar",
+      data: { labels: d.labels, datasets: [
+        { label: label, data: d.means, backgroundColor: BLUE, order: 2 },
+        { label: "95% confidence interval", data: ranges, backgroundColor: INK,
+          barPercentage: 0.06, order: 1, grouped: false }
+      ] },
+      options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+                 scales: { y: { title: { display: true, text: axis } } } }
+    };
+  }
+
+  // Long labels on a few lines, so that a phone's narrow chart keeps them whole.
+  function wrap(label, width) {
+    var lines = [], line = "";
+    String(label).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function sideways(d, color, who) {
+    var labels = d.labels.map(function (label) { return wrap(label, 22); });
+    return bars(labels, d.counts, color, { chart: { indexAxis: "y", scales: {
+      x: countAxis(who), y: { ticks: { autoSkip: false } } } } });
+  }
+
+  function scoreColors(labels) {
+    return labels.map(function (label) {
+      var v = Number(label);
+      return v >= 9 ? GREEN : (v >= 7 ? GREY : RED);
+    });
+  }
 
   function doughnut(d, colors) {
     return {

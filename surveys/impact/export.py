@@ -68,15 +68,15 @@ def chart_data(figs: dict, per_program: list[dict] | None = None) -> dict:
               if not r["suppressed"] and r["figure"] != "p_fulltime"]
     if change:
         data["change"] = _means(change)
-    by_end = [row for row in figs["by_end"]["rows"] if row["kind"] == "mean"
-              and row["key"] in ("delta_p", "months_saved")]
-    series = []
-    for i, group in enumerate(figs["by_end"]["groups"]):
-        cells = [row["cells"][i] for row in by_end]
-        series.append({"label": group["label"], **_means(
-            [{**c, "label": row["label"]} for c, row in zip(cells, by_end, strict=True)])})
-    if any(m is not None for s in series for m in s["means"]):
-        data["by_end"] = {"labels": [row["label"] for row in by_end], "series": series}
+    # Δp of completers, early leavers and both together on one chart: the means with their
+    # CI, and each group's floor if those who did not answer gained nothing.
+    groups = figs["by_end"]["groups"]
+    delta = next(row for row in figs["by_end"]["rows"] if row["key"] == "delta_p")
+    cells = [{**c, "label": g["label"]} for c, g in zip(delta["cells"], groups, strict=True)]
+    if any(not c["suppressed"] for c in cells):
+        data["by_end"] = {**_means(cells), "bounds": [
+            None if c["suppressed"] or c.get("bound") is None else round(c["bound"], 2)
+            for c in cells]}
     mats = figs["mats"]
     rating = mats["mentor_rating"]["nps"]
     if not rating["suppressed"]:

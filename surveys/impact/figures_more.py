@@ -117,9 +117,9 @@ class AlumniFigures:
         """Share funded or hired per cohort (the half-year the mentorships started) and
         follow-up, completed and ended early apart and together, against the goal."""
         names = {p["id"]: p["name"] for p in self.raw.programs}
-        many = len(self.ids) > 1
         cohorts = sorted({(pid, c) for (pid, c, _, _) in self.raw.cohort_asked
                           if pid in self._id_set}, key=lambda pc: (names[pc[0]], pc[1]))
+        many = len({pid for pid, _ in cohorts}) > 1  # name the program only when it tells
         offsets = sorted({m for (pid, _, _, m) in self.raw.cohort_asked
                           if pid in self._id_set})
         rows = []

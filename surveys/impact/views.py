@@ -94,7 +94,7 @@ def _context(request) -> dict:
         "scope_label": label,
         "figs": figs,
         "per_program": per_program,
-        "charts": chart_data(figs),
+        "charts": chart_data(figs, per_program),
         "min_responses": MIN_RESPONSES,
         "stipends_available": raw.stipends is not None,
         "query": f"?program={program['slug']}" if program else "",
@@ -212,10 +212,11 @@ def report(request):
     period, typed, errors = _period(request)
     raw = queries.load(period)
     program, ids, label, visible = _scope(request, raw)
-    figures = Figures(raw, ids)
+    figs = Figures(raw, ids).all()
     response = render(request, "surveys/impact_report.html", {
         "programs": visible, "program": program, "scope_label": label,
-        "period": period, "typed": typed, "errors": errors, "figs": figures.all(),
+        "period": period, "typed": typed, "errors": errors, "figs": figs,
+        "charts": chart_data(figs),
         "min_responses": MIN_RESPONSES, "today": timezone.localdate(),
         "query": f"?program={program['slug']}" if program else "",
     }, status=400 if errors else 200)
