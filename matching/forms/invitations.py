@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from matching.forms.common import PlainWordsForm, crispy_helper
-from matching.services.mentorships import adding_refused, invitation_address_problem
+from matching.services.invitation_rules import adding_refused, invitation_address_problem
 from mm_program.form_fields import TimezoneField
 
 

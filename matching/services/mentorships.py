@@ -36,6 +36,7 @@ from matching.models import (
 
 from .applications import user_for_email
 from .cohort_slots import slots_floor
+from .invitation_rules import adding_refused, invitation_address_problem
 
 # Named in the IntegrityError of the trigger that keeps live mentorships within capacity
 # (migration matching 0006).
@@ -211,21 +212,6 @@ def mentorship_invite(*, mentor: Mentor, name: str, email: str, start_date: date
             raise
         notifications.mentee_invitation(mentorship)
     return mentorship
-
-
-def adding_refused(mentor: Mentor) -> str:
-    """Why `mentor` can't add a mentee themselves ("" if they can): cohorts use offers."""
-    if mentor.program.runs_as_cohort:
-        return f"In {mentor.program.name}, scholars join by accepting the organizers' offers."
-    return ""
-
-
-def invitation_address_problem(*, mentor: Mentor, email: str) -> str:
-    """What is wrong with inviting `email` before anything is looked up ("" if nothing):
-    the form asks it at the field, ``mentorship_invite`` again."""
-    if email.strip().lower() == mentor.user.email.lower():
-        return "That is your own email address: enter your mentee's."
-    return ""
 
 
 def _duplicate(name: str) -> ValidationError:
