@@ -9,6 +9,8 @@ Registered from tests/conftest.py with `pytest_plugins = ["tests.browser_fixture
 - `page`: a fresh context and page per test (1280x900, time zone Europe/Berlin, en-GB), with
   `base_url` set to the live server, so `page.goto("/")` works.
 - `new_page(**context_args)`: more pages with other context options (a phone viewport).
+- `signed_in(new_page, live_server, user, **context_args)` (a function, not a fixture): a
+  page of its own for `user`, already signed in.
 - On a failed test every page the test opened is saved to test-artifacts/: a screenshot, its
   HTML and whatever the browser logged (JavaScript errors, failed requests).
 
@@ -109,6 +111,21 @@ def new_page(request, browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def signed_in(new_page, live_server, user, **context_args):
+    """A browser of its own for `user`, signed in through a session cookie (the
+    emailed-code sign-in has browser tests of its own); `context_args` as for `new_page`."""
+    from django.conf import settings
+    from django.test import Client
+
+    page = new_page(**context_args)
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+    return page
 
 
 def _record_browser_log(page) -> None:

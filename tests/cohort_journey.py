@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from matching.models import (
@@ -161,18 +159,6 @@ def deadline_passes(milestone: Milestone) -> None:
 
 
 # --------------------------------------------------------------------------- browser
-
-
-def signed_in(new_page, live_server, user):
-    """A browser of its own for `user`, signed in (the emailed-code sign-in has browser
-    tests of its own)."""
-    page = new_page()
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
-    return page
 
 
 def from_dashboard(page, link: str) -> None:

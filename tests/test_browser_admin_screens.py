@@ -4,11 +4,10 @@ heading and say what they do, the index leads with the program, and the run and
 lock/forbid forms line up and stay on a phone's screen."""
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import expect
 
+from .browser_fixtures import signed_in
 from .factories import MenteeApplicationFactory, MentorApplicationFactory, ProgramFactory
 from .matching_helpers import accepted_mentee, accepted_mentor
 from .test_browser_apply import assert_no_browser_errors
@@ -19,16 +18,6 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # A long name, as real ones go.
 LONG_NAME = "Alexandra Featherstonehaugh-Okonkwo"
-
-
-def signed_in(new_page, live_server, user, viewport=LAPTOP):
-    page = new_page(viewport=viewport)
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
-    return page
 
 
 def sideways(page) -> int:
@@ -77,7 +66,7 @@ def test_decisions_sit_under_the_heading_and_redirect_links_the_program(
         new_page, live_server, program, organizer, redirect_targets):
     application = MenteeApplicationFactory(program=program, name=LONG_NAME)
     for viewport in (LAPTOP, PHONE):
-        page = signed_in(new_page, live_server, organizer, viewport)
+        page = signed_in(new_page, live_server, organizer, viewport=viewport)
         page.goto(f"/admin/matching/menteeapplication/{application.pk}/change/")
         heading = page.locator("#content h2, #content h1").first
         buttons = page.locator(".mm-decisions a.button")
@@ -131,7 +120,7 @@ def test_the_run_and_rule_forms_line_up_and_fit_a_phone(new_page, live_server, p
     assert len({round(box["x"]) for box in (inputs.nth(i).bounding_box()
                                             for i in range(inputs.count()))}) == 1
 
-    phone = signed_in(new_page, live_server, organizer, PHONE)
+    phone = signed_in(new_page, live_server, organizer, viewport=PHONE)
     phone.goto("/admin/matching/matchingrun/add/")
     run = phone.get_by_role("button", name="Run matching")
     assert inside(phone, run)

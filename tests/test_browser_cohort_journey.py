@@ -31,6 +31,7 @@ from matching.services import cohort_reviews as reviews
 from mm_program.models import Message, MessageStatus
 from payments.models import StipendRequest
 
+from .browser_fixtures import signed_in
 from .cohort_journey import (
     SLOT_BUDGET,
     SRP_SECTIONS,
@@ -47,7 +48,6 @@ from .cohort_journey import (
     scholar_applies_to_extend,
     scholar_submits,
     score,
-    signed_in,
 )
 from .test_browser_apply import assert_no_browser_errors, fill_mentee_form
 

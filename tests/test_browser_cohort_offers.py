@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from matching.models import Mentorship, OfferStatus
 from mm_program.models import Message
 
-from .browser_fixtures import ARTIFACTS
-from .test_browser_admin_screens import signed_in
+from .browser_fixtures import ARTIFACTS, signed_in
 from .test_browser_apply import assert_no_browser_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

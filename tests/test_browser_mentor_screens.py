@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 from matching.models import MeetingLog, Mentorship, MentorshipSource, MentorshipStatus
 from matching.services import mentorships as services
 
+from .browser_fixtures import signed_in
 from .factories import MenteeFactory
 from .helpers import today
-from .test_browser_admin_screens import LAPTOP, PHONE, inside, sideways, signed_in
+from .test_browser_admin_screens import LAPTOP, PHONE, inside, sideways
 from .test_browser_apply import assert_no_browser_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ def test_the_meetings_fit_and_a_removal_can_be_undone(new_page, live_server, men
         services.meeting_log(mentorship=mentorship, by=grace.user, minutes=50,
                              on_track="partly", note=note,
                              meeting_date=today() - timedelta(days=days))
-    page = signed_in(new_page, live_server, grace.user, viewport)
+    page = signed_in(new_page, live_server, grace.user, viewport=viewport)
     page.goto(f"/mentorships/{mentorship.pk}/")
     table = page.locator(".mm-meetings-table")
     expect(table).to_contain_text("induction-heads")
@@ -57,7 +58,7 @@ def test_a_mentor_at_capacity_raises_the_cap_while_adding(new_page, live_server,
     grace.save(update_fields=["capacity"])
     services.mentorship_create(mentor=grace, mentee=MenteeFactory(program=program),
                                source=MentorshipSource.ORGANIZER)
-    page = signed_in(new_page, live_server, grace.user, viewport)
+    page = signed_in(new_page, live_server, grace.user, viewport=viewport)
     page.goto("/dashboard/")
     form = page.locator("form.mm-add-form")
     form.get_by_label("Name", exact=True).fill("Bob Builder")
