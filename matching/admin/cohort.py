@@ -1,7 +1,10 @@
 """Admin of cohort programs: the setup (rubric, reviewers), mentors' listings (slots are
 read here and set on the allocation page, where the budget rule is kept), conflicts."""
 
+from django import forms
 from django.contrib import admin
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -13,8 +16,11 @@ from matching.models import (
     Reviewer,
     RubricCriterion,
 )
-from mm_program.admin_forms import AdminFormsMixin, TabularInline
+from matching.scoping import organized_programs
+from matching.services.cohort_people import reviewer_add, reviewer_refused
+from mm_program.admin_forms import AdminFormsMixin, RowForm, TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin
+from mm_program.models import User
 
 from .scoping import ProgramScopedAdmin
 
@@ -25,11 +31,52 @@ class RubricCriterionInline(TabularInline):
     fields = ["part", "position", "name", "anchors"]
 
 
+class ReviewerForm(RowForm):
+    """A reviewer by their address (``matching.services.cohort_people``): organizers
+    don't search the accounts. A reviewer once added is removed, never changed."""
+
+    email = forms.EmailField(label="email address", max_length=254)
+    name = forms.CharField(label="name", max_length=150, required=False,
+                           help_text="Used if the address has no account yet.")
+
+    class Meta:
+        model = Reviewer
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.update(email=self.instance.user.email, name=self.instance.user.name)
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not self.instance.pk:
+            cohort = self.instance.cohort if self.instance.cohort_id else None
+            refused = reviewer_refused(cohort=cohort, email=email)
+            if refused:
+                raise forms.ValidationError(refused)
+        return email
+
+
+class ReviewerFormSet(BaseInlineFormSet):
+    added_by = None  # the organizer saving the setup (CohortAdmin.save_formset)
+
+    def save_new(self, form, commit=True):
+        return reviewer_add(cohort=self.instance, email=form.cleaned_data["email"],
+                            name=form.cleaned_data["name"], by=self.added_by)
+
+    def save_existing(self, form, obj, commit=True):
+        return obj
+
+
 class ReviewerInline(TabularInline):
     model = Reviewer
+    form = ReviewerForm
+    formset = ReviewerFormSet
     extra = 1
-    fields = ["user"]
-    autocomplete_fields = ["user"]
+    fields = ["email", "name"]
 
 
 @admin.register(Cohort)
@@ -53,12 +100,8 @@ class CohortAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
                            reverse("cohort_offers", args=[slug]))
 
     def save_formset(self, request, form, formset, change):
-        for row in formset.save(commit=False):
-            if isinstance(row, Reviewer) and row.added_by_id is None:
-                row.added_by = request.user
-            row.save()
-        for row in formset.deleted_objects:
-            row.delete()
+        formset.added_by = request.user
+        formset.save()
 
 
 @admin.register(CohortMentor)
@@ -83,8 +126,19 @@ class ConflictAdmin(ProgramScopedAdmin, AdminFormsMixin, admin.ModelAdmin):
     list_filter = ["cohort"]
     search_fields = ["user__email", "application__name", "application__email"]
     list_select_related = ["user", "application", "created_by"]
-    autocomplete_fields = ["user", "application"]
+    autocomplete_fields = ["application"]
     fields = ["cohort", "user", "application", "note"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # The people who review in the organizer's cohorts, to choose from: organizers
+            # don't search the accounts (the user autocomplete would refuse them).
+            programs = organized_programs(request.user).filter(cohort__isnull=False)
+            kwargs["queryset"] = User.objects.filter(
+                Q(mentor_roles__program__in=programs)
+                | Q(cohort_reviewer_roles__cohort__program__in=programs)
+            ).distinct().order_by("name", "email")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if obj.created_by_id is None:

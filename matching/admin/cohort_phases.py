@@ -5,6 +5,8 @@ and only read here."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,6 +20,7 @@ from matching.models import (
     RubricSection,
     Submission,
 )
+from matching.services.cohort_people import address_refused, milestone_graders_set
 from mm_program.admin_forms import TabularInline
 from mm_program.admin_history import ReadOnlyHistoryAdmin, ViewOnlyMixin
 
@@ -65,16 +68,57 @@ class RubricSectionInline(TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
+class MilestoneForm(forms.ModelForm):
+    """Graders by their addresses (``matching.services.cohort_people``): organizers
+    don't search the accounts."""
+
+    grader_emails = forms.CharField(
+        label="graders", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Their email addresses, one a line. Someone with no account yet gets "
+                  "one; each new grader is emailed where to grade.")
+
+    class Meta:
+        model = Milestone
+        fields = ["phase", "name", "instructions", "due_at", "remind_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["grader_emails"] = "\n".join(
+                self.instance.graders.order_by("email").values_list("email", flat=True))
+
+    def clean_grader_emails(self) -> list[str]:
+        emails = [e.strip().lower() for e in self.cleaned_data["grader_emails"].replace(
+            ",", "\n").splitlines() if e.strip()]
+        problems = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(f"{email}: not an email address.")
+            else:
+                if why := address_refused(email):
+                    problems.append(f"{email}: {why}")
+        if problems:
+            raise ValidationError(problems)
+        return emails
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(ProgramScopedAdmin, ReadOnlyHistoryAdmin):
     program_path = "phase__program"
+    form = MilestoneForm
     list_display = ["name", "phase", "due_at", "points", "grader_count"]
     list_filter = ["phase__program"]
     list_select_related = ["phase__program"]
     search_fields = ["name"]
-    fields = ["phase", "name", "instructions", "due_at", "remind_days", "graders"]
-    autocomplete_fields = ["graders"]
+    fields = ["phase", "name", "instructions", "due_at", "remind_days", "grader_emails"]
     inlines = [RubricSectionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        milestone_graders_set(milestone=form.instance, by=request.user,
+                              emails=form.cleaned_data["grader_emails"])
 
     @admin.display(description="points")
     def points(self, obj):
