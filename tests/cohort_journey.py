@@ -1,10 +1,11 @@
 """The cohort of the end-to-end browser journey (tests/test_browser_cohort_journey.py), and
 what its crowd does off screen.
 
-A program run the MATS way: four mentors with their own questions, an extra reviewer (and
-a second one, so the first can see scores are hidden until theirs is in), a budget of six
-slots, phases (Training ending with the mentors' filter, Research with the Scholar
-Research Plan graded by two graders, an Extension that admits by application).
+A program run the MATS way: four mentors with their own questions, an extra reviewer (the
+one the organizer adds in the browser is the second, so that she can see scores are hidden
+until hers is in), a budget of six slots, phases (Training ending with the mentors'
+filter, Research with the Scholar Research Plan graded by two graders, an Extension that
+admits by application).
 
 The journey's people act in the browser; the 29 other applicants, their reviews and the
 offers nobody watches are made through the services, as those people would through the
@@ -44,8 +45,7 @@ TRAINING_GRANT = Decimal("1500.00")  # each scholar's, requested once Training h
 class Journey:
     s: CohortScenario
     organizer: User
-    reviewer: User
-    second_reviewer: User
+    first_reviewer: User
     graders: list
     training: Phase
     research: Phase
@@ -68,10 +68,8 @@ def journey_cohort(organizer) -> Journey:
     """The program as the organizers set it up in admin, before anyone applies."""
     s = cohort_program(slug="summer", mentors=MENTORS, questions=1, capacity=3,
                        budget=SLOT_BUDGET, max_choices=3)
-    reviewer = UserFactory(name="Rita Reviewer", email="rita@summer.example.org")
-    second = UserFactory(name="Sam Reviewer", email="sam@summer.example.org")
-    for user in (reviewer, second):
-        Reviewer.objects.create(cohort=s.cohort, user=user, added_by=organizer)
+    first_reviewer = UserFactory(name="Sam Reviewer", email="sam@summer.example.org")
+    Reviewer.objects.create(cohort=s.cohort, user=first_reviewer, added_by=organizer)
     today = timezone.localdate()
     training = Phase.objects.create(program=s.program, name="Training", position=1,
                                     starts_on=today - timedelta(days=1),
@@ -89,10 +87,10 @@ def journey_cohort(organizer) -> Journey:
     for position, (name, points) in enumerate(SRP_SECTIONS):
         RubricSection.objects.create(milestone=srp, position=position, name=name,
                                      max_points=points)
+    # Their accounts exist; the organizer assigns them to the SRP in the browser.
     graders = [UserFactory(name="Grace Grader", email="grace@summer.example.org"),
                UserFactory(name="Gil Grader", email="gil@summer.example.org")]
-    srp.graders.set(graders)
-    return Journey(s=s, organizer=organizer, reviewer=reviewer, second_reviewer=second,
+    return Journey(s=s, organizer=organizer, first_reviewer=first_reviewer,
                    graders=graders, training=training, research=research,
                    extension=extension, srp=srp)
 
@@ -116,7 +114,7 @@ def first_choosers(j: Journey, index: int) -> list:
 def crowd_reviews(j: Journey, *, first_rank_of: dict) -> None:
     """Each mentor says yes to the first YES_PER_MENTOR of those who chose them first,
     ranked in that order from ``first_rank_of[mentor index]`` on (rank 1 of mentor 0 is
-    kept for the browser's applicant), and no to the next one; the second reviewer scores
+    kept for the browser's applicant), and no to the next one; the first reviewer scores
     every application's shared part."""
     for index in range(MENTORS):
         chosen_first = first_choosers(j, index)
@@ -125,7 +123,7 @@ def crowd_reviews(j: Journey, *, first_rank_of: dict) -> None:
             review(j.s, application, index, rank=start + offset, scores=(3, 3))
         review(j.s, chosen_first[YES_PER_MENTOR], index, decision="no", scores=(1, 2))
     for application in j.s.applications:
-        reviews.shared_review_save(application=application, by=j.second_reviewer,
+        reviews.shared_review_save(application=application, by=j.first_reviewer,
                                    scores={c.pk: 3 for c in j.s.shared_criteria}, notes="")
 
 

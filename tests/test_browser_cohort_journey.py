@@ -1,6 +1,8 @@
 """A cohort program end to end in real Chromium, each person in a browser of their own:
-the mentors edit their listing and review, an applicant applies and chooses mentors in
-order, an extra reviewer scores, the organizer allocates slots under the budget, runs
+the organizer adds an extra reviewer and assigns the SRP's graders in admin, the mentors
+edit their listing and review, an applicant applies and chooses mentors in order, the
+extra reviewer scores and declares a conflict of interest (the applicant disappears from
+her list), the organizer allocates slots under the budget, runs
 matching in both modes and approves each, an offer is declined and the slot re-offered,
 a mentor stops a scholar at the Training filter, two graders grade the Scholar Research
 Plan, the Extension's applications are endorsed and decided, and the scholar's Training
@@ -19,6 +21,7 @@ from playwright.sync_api import expect
 
 from matching.models import (
     RUNNING_STATUSES,
+    Conflict,
     ExtensionApplication,
     ExtensionDecision,
     MatchingRun,
@@ -28,7 +31,7 @@ from matching.models import (
     OfferStatus,
 )
 from matching.services import cohort_reviews as reviews
-from mm_program.models import Message, MessageStatus
+from mm_program.models import Message, MessageStatus, User
 from payments.models import StipendRequest
 
 from .browser_fixtures import signed_in
@@ -54,6 +57,7 @@ from .test_browser_apply import assert_no_browser_errors, fill_mentee_form
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADA = "Ada Lovelace"  # the applicant who goes through every page herself
+RITA = "rita@summer.example.org"  # the extra reviewer the organizer adds, with no account yet
 GRADES = [(25, 20, 30), (27, 24, 34)]  # each grader's points for Ada, section by section
 AVERAGE = f"{sum(map(sum, GRADES)) / len(GRADES):.1f}"
 SRP_POINTS = sum(points for _, points in SRP_SECTIONS)
@@ -75,16 +79,20 @@ def test_a_cohort_from_applications_to_the_extension(journey, new_page, live_ser
         opened.append(page)
         return page
 
+    boss = browser_of(j.organizer)
+    rita = organizer_adds_a_reviewer(j, boss)
+    organizer_assigns_the_graders(j, boss)
     mentor = browser_of(j.mentors[0].user)
     mentor_edits_their_listing(j, mentor)
     ada = ada_applies_and_chooses(j, new_page, browser_of)
     crowd_reviews(j, first_rank_of={0: 2})
-    reviews.shared_review_save(application=ada_application(), by=j.second_reviewer,
+    reviews.shared_review_save(application=ada_application(), by=j.first_reviewer,
                                scores={c.pk: 3 for c in j.s.shared_criteria}, notes="")
     mentor_reviews_ada(j, mentor)
-    reviewer_scores_ada(j, browser_of(j.reviewer))
+    reviewer = browser_of(rita)
+    reviewer_scores_ada(j, reviewer)
+    reviewer_declares_a_conflict(j, reviewer)
 
-    boss = browser_of(j.organizer)
     allocate_slots(j, boss, {0: 2, 1: 2, 2: 1, 3: 0}, refused_first={0: 3, 1: 2, 2: 1, 3: 1})
     approve_a_run(j, boss, "optimal", expected_offers=5)
     offers_declined_and_offered_again(j, boss, browser_of, ada)
@@ -112,6 +120,44 @@ def ada_application() -> MenteeApplication:
 
 
 # --------------------------------------------------------------------------- selection
+
+
+def organizer_adds_a_reviewer(j: Journey, boss) -> User:
+    """In the cohort's setup (admin → Cohorts), by her address: Rita has no account
+    yet; one is made, and an email tells her where her list is."""
+    boss.goto("/admin/")
+    boss.get_by_role("link", name="Cohorts", exact=True).click()
+    boss.get_by_role("link", name=str(j.s.program)).click()
+    reviewers = boss.locator("#reviewers-group")
+    addresses = reviewers.get_by_role("textbox", name="email address")
+    expect(addresses.first).to_have_value(j.first_reviewer.email)
+    expect(addresses.first).to_be_disabled()  # removed, never changed
+    addresses.last.fill("Rita@Summer.example.org ")
+    reviewers.get_by_role("textbox", name="name").last.fill("Rita Reviewer")
+    boss.get_by_role("button", name="Save and continue editing").click()
+    expect(boss.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(addresses).to_have_count(3)  # Rita, Sam (by address) and a new empty row
+    expect(addresses.first).to_have_value(RITA)
+    expect(addresses.first).to_be_disabled()
+    rita = User.objects.get(email=RITA)
+    assert (str(rita), rita.has_usable_password()) == ("Rita Reviewer", False)
+    invitation = Message.objects.get(kind="reviewer-invitation")
+    assert invitation.recipient == RITA and f"/cohorts/{j.slug}/review/" in invitation.body_text
+    return rita
+
+
+def organizer_assigns_the_graders(j: Journey, boss):
+    """The SRP's graders, by their addresses, on the milestone's page (admin →
+    Milestones); each is emailed where to grade."""
+    boss.goto("/admin/")
+    boss.get_by_role("link", name="Milestones", exact=True).click()
+    boss.get_by_role("link", name=j.srp.name).click()
+    boss.get_by_label("Graders").fill("\n".join(g.email for g in j.graders))
+    boss.get_by_role("button", name="Save and continue editing").click()
+    expect(boss.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert set(j.srp.graders.all()) == set(j.graders)
+    assert set(Message.objects.filter(kind="grader-invitation").values_list(
+        "recipient", flat=True)) == {g.email for g in j.graders}
 
 
 def mentor_edits_their_listing(j: Journey, mentor):
@@ -184,6 +230,22 @@ def reviewer_scores_ada(j: Journey, reviewer):
     expect(reviewer.get_by_text(f"Your review of {ADA} is saved.")).to_be_visible()
     expect(others).not_to_contain_text("Shown once you have scored")
     expect(others.get_by_role("listitem")).to_have_count(1)
+
+
+def reviewer_declares_a_conflict(j: Journey, reviewer):
+    """Rita knows one applicant: she says so on the applicant's page, and from then on the
+    applicant is gone from her list."""
+    known = j.s.applications[0]
+    reviewer.get_by_role("link", name="Reviews").click()
+    reviewer.get_by_role("link", name=known.name, exact=True).click()
+    reviewer.get_by_text(f"I have a conflict of interest with {known.name}").click()
+    reviewer.get_by_label("Why (optional, for the organizers)").fill("My former student.")
+    reviewer.get_by_role("button", name="Hide this applicant from me").click()
+    expect(reviewer.get_by_text(f"{known.name} is hidden from you from now on")).to_be_visible()
+    expect(reviewer.get_by_role("link", name=ADA)).to_be_visible()
+    expect(reviewer.get_by_role("link", name=known.name, exact=True)).to_have_count(0)
+    conflict = Conflict.objects.get(application=known)
+    assert (conflict.user.email, conflict.note) == (RITA, "My former student.")
 
 
 def allocate_slots(j: Journey, boss, slots: dict, *, refused_first: dict | None = None):
