@@ -74,6 +74,9 @@ def test_the_mentor_sees_the_name_they_typed_until_the_invitee_accepts(
     for page in (reverse("dashboard"), reverse("mentorship_detail", args=[m.pk])):
         html = text(mentor_client.get(page))
         assert "Some Stranger" in html and "Greta Nilsson" not in html
+        assert "Contact(" not in html  # the typed name and address, written as a name
+    detail = text(mentor_client.get(reverse("mentorship_detail", args=[m.pk])))
+    assert "Your mentorship with Some Stranger" in detail
     # The invitation page is for whoever holds the link: it shows the typed name too.
     invitation = text(client.get(reverse("invitation", args=[invitation_token(m.pk)])))
     assert "Greta Nilsson" not in invitation

@@ -200,6 +200,9 @@ class Contact(NamedTuple):
     name: str
     email: str
 
+    def __str__(self) -> str:  # written like a User: by name
+        return self.name
+
 
 def other_side(mentorship):
     """The other person, as the viewer may see them: to the mentor of an invitation, the
