@@ -54,7 +54,7 @@ from mm_program.reminders import pause_token
 from mm_program.roles import PAYMENTS_OFFICERS
 from payments.models import BankDetails, StipendRequest
 from surveys.dispatch import invite
-from surveys.models import ProgramOutcomes, SurveyKind, SurveyTemplate
+from surveys.models import Answer, ProgramOutcomes, SurveyKind, SurveyTemplate
 from surveys.tokens import survey_token
 
 from .a11y_cohort import cohort_pages, cohort_people
@@ -75,8 +75,6 @@ EXCUSED = {
     "reminder_pause_one_click": "answers mail clients' RFC 8058 one-click POST, no page",
     "impact_export": "a CSV download",
     "impact_raw_answers": "a CSV or XLSX download",
-    "impact_answers": "the impact pages of issue 19's outcomes landed after this audit: "
-                      "not audited yet",
     "privacy_export": "a JSON download",
     "admin:payments_payoutbatch_csv": "a CSV download",
     "admin:matching_matchingrun_status": "JSON polled by the run page's script",
@@ -362,6 +360,12 @@ def _organizer(demo: Demo) -> list[Page]:
         Page(ORGANIZER, "/organizers/impact/report/"),
         Page(ORGANIZER, "/dashboard/"),
     ]
+    # One question's free-text answers, as the dashboard links them, and searched.
+    text = (Answer.objects.filter(response__submitted_at__isnull=False).exclude(text="")
+            .select_related("question", "response__invitation").first())
+    answers = reverse("impact_answers", args=[text.response.invitation.kind,
+                                              text.question.key])
+    pages += [Page(ORGANIZER, answers), Page(ORGANIZER, f"{answers}?q=a")]
     return [_in_group(page, "organizer") for page in pages]
 
 
