@@ -1,7 +1,8 @@
 """The figures beyond the pilot's have charts: Δp of completers and early leavers side by
 side, why mentorships ended early, the MATS measures, alumni per cohort against the goal,
 and programs compared on one chart; the funders' report draws its charts too. Every canvas
-a template names has a builder in impact.js, so none stays blank."""
+a template names has a builder in impact.js, so none stays blank; each number question's
+panel draws its histogram."""
 
 import json
 import re
@@ -65,6 +66,12 @@ def test_the_dashboard_and_the_report_draw_every_chart_they_have_data_for(
     html = organizer_client.get(reverse("impact_dashboard")).content.decode()
     charts = charts_on(html)
     assert {"by_end", "exits_mentee_exit", "programs"} <= set(charts)
+    # Every number question's own histogram: Δp in the final survey, both programs (-10
+    # five times, 10 to 30), in bins of 5 from -10, the empty ones kept.
+    histogram = charts["q-mentee_final-delta_p_fulltime"]
+    assert dict(zip(histogram["labels"], histogram["counts"], strict=True)) == {
+        "-10 to -6": 5, "-5 to -1": 0, "0–4": 0, "5–9": 0, "10–14": 1, "15–19": 1,
+        "20–24": 1, "25–29": 1, "30–34": 1}
     for name in charts:
         assert f'data-chart="{name}"' in html, name
     report = organizer_client.get(reverse("impact_report")).content.decode()
@@ -79,6 +86,9 @@ def test_every_canvas_in_the_templates_has_a_builder():
     for template in (ROOT / "templates/surveys").rglob("*.html"):
         for name in re.findall(r'data-chart="([^"]+)"', template.read_text()):
             if name == "{{ chart }}":  # _shares.html: worth_it and again
+                continue
+            if name.startswith("q-"):  # _questions.html: each question's histogram
+                assert "var builder = name.indexOf(\"q-\") === 0 ? histogram" in script
                 continue
             if "{{ row.kind }}" in name:  # _exits.html: one per exit survey
                 names |= {name.replace("{{ row.kind }}", k) for k in ("mentee_exit",

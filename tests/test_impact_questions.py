@@ -61,7 +61,7 @@ def test_a_new_type_gets_the_panel_of_what_it_reports(world):
     assert (years["type_label"], years["reported_as"]) == ("Years", "numbers")
     assert (years["n"], years["asked"], years["mean"], years["median"]) == (5, 6, 3.0, 2.0)
     assert [(b["label"], b["count"]) for b in years["bars"]] == [
-        ("1", 1), ("2", 2), ("3", 1), ("7", 1)]
+        ("1", 1), ("2", 2), ("3", 1), ("4", 0), ("5", 0), ("6", 0), ("7", 1)]
     assert years["rate"] == pytest.approx(500 / 6)
     liked = panel("liked")
     assert (liked["reported_as"], liked["n"]) == ("text", 5)

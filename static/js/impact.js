@@ -182,9 +182,15 @@
     };
   }
 
+  // A question's own histogram ("every question, by its type"): one builder for all.
+  function histogram(d) {
+    return bars(d.labels, d.counts, BLUE, { chart: { scales: { y: countAxis() } } });
+  }
+
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var name = canvas.getAttribute("data-chart");
-    if (!data[name] || !builders[name]) { return; }
-    canvas.chart = new Chart(canvas, builders[name](data[name]));
+    var builder = name.indexOf("q-") === 0 ? histogram : builders[name];
+    if (!data[name] || !builder) { return; }
+    canvas.chart = new Chart(canvas, builder(data[name]));
   });
 })();

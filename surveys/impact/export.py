@@ -103,12 +103,22 @@ def chart_data(figs: dict, per_program: list[dict] | None = None) -> dict:
                 else round(f["share"], 1) for label in labels]} for m in alumni["offsets"]],
             "goal": alumni["goals"][0] if len(alumni["goals"]) == 1 else None,
         }
+    # Each number question's histogram (the dashboard's "every question" panels).
+    for panel in figs.get("questions", ()):
+        if panel["reported_as"] == "numbers" and not panel["suppressed"]:
+            data[question_chart(panel)] = {"labels": [b["label"] for b in panel["bars"]],
+                                           "counts": [b["count"] for b in panel["bars"]]}
     if per_program:
         compared = [r for r in per_program if not r["delta_p"]["suppressed"]]
         if len(compared) > 1:
             data["programs"] = {"label": "Δp(full-time), mean with 95% CI", **_means(
                 [{**r["delta_p"], "label": r["program"]["name"]} for r in compared])}
     return data
+
+
+def question_chart(panel: dict) -> str:
+    """The chart name of a question's histogram (impact.js draws every "q-" one alike)."""
+    return f"q-{panel['kind']}-{panel['key']}"
 
 
 def _means(rows: list[dict]) -> dict:

@@ -10,6 +10,8 @@ shows "too few to report".
 
 from __future__ import annotations
 
+import math
+
 from surveys import question_types
 from surveys.models import SurveyKind
 
@@ -22,14 +24,56 @@ def _rate(part, whole):
     return 100.0 * part / whole if whole else None
 
 
+# A histogram has a bar per value up to this many values (a 0–10 scale has 11), then bins.
+MAX_BARS = 12
+NICE_STEPS = (1, 2, 2.5, 5, 10)
+
+
+def _bin_width(span: float, bins: int = 10) -> float:
+    """The smallest of 1, 2, 2.5 or 5 × a power of ten that covers `span` in `bins` bins."""
+    raw = span / bins
+    power = 10 ** math.floor(math.log10(raw))
+    return next(step * power for step in NICE_STEPS if step * power >= raw)
+
+
+def histogram_bars(values: list[tuple[float, int]]) -> list[dict]:
+    """The histogram of sorted (value, count) pairs: whole numbers over a short range (a
+    0–10 scale) get a bar per number, those nobody chose included; anything else about
+    ten bins of a round width from below the lowest value to the highest. Empty bars stay:
+    a gap is part of the shape. Whole numbers in whole-number bins are labelled by their
+    first and last value ("10–14"); others "10 to under 15"."""
+    if not values:
+        return []
+    low, high = values[0][0], values[-1][0]
+    whole = all(v == int(v) for v, _ in values)
+    if high == low or (whole and high - low < MAX_BARS):
+        counts = dict(values)
+        return [{"label": _fmt(v), "count": counts.get(float(v), 0)}
+                for v in range(int(low), int(high) + 1)] if whole else \
+            [{"label": _fmt(low), "count": values[0][1]}]
+    width = _bin_width(high - low)
+    start = math.floor(low / width) * width
+    count = math.floor((high - start) / width) + 1
+    counts = [0] * count
+    for value, n in values:
+        counts[min(count - 1, math.floor((value - start) / width))] += n
+    whole = whole and width == int(width)
+    bars = []
+    for i, n in enumerate(counts):
+        first, last = start + i * width, start + (i + 1) * width
+        dash = " to " if first < 0 else "–"  # "-5 to -1", not "-5–-1"
+        label = (f"{_fmt(first)}{dash}{_fmt(last - 1)}" if whole and width > 1
+                 else _fmt(first) if whole else f"{_fmt(first)} to under {_fmt(last)}")
+        bars.append({"label": label, "count": n})
+    return bars
+
+
 def _numbers(panel: dict, figures, where: list) -> None:
     histogram = merge(*(figures.raw.numbers.get(w, {}) for w in where))
     s = summarize(histogram)
-    bars = sorted((float(v), n) for v, n in histogram.items())
-    top = max((n for _, n in bars), default=0)
+    bars = histogram_bars(sorted((float(v), n) for v, n in histogram.items()))
     panel.update(mean=s.mean, median=s.median, ci_low=s.ci_low, ci_high=s.ci_high,
-                 has_ci=s.has_ci, top=top,
-                 bars=[{"label": _fmt(v), "count": n} for v, n in bars])
+                 has_ci=s.has_ci, top=max((b["count"] for b in bars), default=0), bars=bars)
 
 
 def _choices(panel: dict, figures, where: list) -> None:
@@ -51,7 +95,7 @@ BUILDERS = {"numbers": _numbers, "choices": _choices, "text": _text}
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}"
+    return f"{value:,.10g}"
 
 
 def question_panels(figures) -> list[dict]:
