@@ -181,7 +181,9 @@ def answer_all(invitations, templates, rng) -> None:
     questions = {kind: list(t.questions.all()) for kind, t in templates.items()}
     chosen = [inv for inv in invitations if rng.random() < 0.8]
     responses = Response.objects.bulk_create(
-        [Response(invitation=inv, template=templates[inv.kind], submitted_at=now)
+        [Response(invitation=inv, template=templates[inv.kind], submitted_at=now,
+                  program_id=inv.mentorship.program_id,
+                  mentor_id=inv.mentorship.mentor_id)
          for inv in chosen], batch_size=2000)
     rows = []
     for response, inv in zip(responses, chosen, strict=True):

@@ -84,7 +84,8 @@ def bulk_world(program, n: int) -> None:
                        nonce="x", sent_at=now, expires_at=now + timedelta(days=30))
             for m in chosen], batch_size=2000)
         responses = Response.objects.bulk_create(
-            [Response(invitation=inv, template=templates[kind], submitted_at=now)
+            [Response(invitation=inv, template=templates[kind], submitted_at=now,
+                      program=program, mentor_id=inv.mentorship.mentor_id)
              for inv in invitations], batch_size=2000)
         rows = []
         for i, response in enumerate(responses):

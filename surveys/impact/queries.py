@@ -267,16 +267,17 @@ def _answers(raw: Raw) -> None:
     The database sorts (SQLite) or hashes (PostgreSQL) one row per answer, so the key is
     kept to three columns: the question's id (its survey, key, figure and type come from
     ``_asked``'s list of questions, so the questions are not joined and no survey kind is
-    compared), the program, and one value column, the field the question's type stores
-    its answers in, as text (free text is counted, not read: its words are on the
-    question's own page). With plain columns, and COUNT(*) rather than a count of ids
+    compared), the program (the response's own copy: no join through the invitation to the
+    mentorship, which took half the time), and one value column, the field the question's
+    type stores its answers in, as text (free text is counted, not read: its words are on
+    the question's own page). With plain columns, and COUNT(*) rather than a count of ids
     (which widens every row), PostgreSQL estimates the groups well enough to hash them
     rather than sort 300,000 rows on disk. A multiple choice answer is counted per value
     ticked."""
     rows = (
         _submitted_answers(raw.period)
         .annotate(question_pk=Unindexed("question_id"),
-                  program_id=F("response__invitation__mentorship__program_id"),
+                  program_id=F("response__program_id"),
                   value=answer_value(raw.question_rows))
         .values("question_pk", "program_id", "value")
         .annotate(n=Count("*")).order_by()
@@ -367,18 +368,18 @@ def _per_mentor(raw: Raw) -> None:
 
 def _mentor_answers(raw: Raw) -> None:
     """Per mentor: their own end-survey answers, their mentees' ratings of them, and their
-    mentees' follow-up outcomes, per follow-up (months after; 0 for the end surveys). The
-    questions are picked by id and the value is one column (the number or the text, by
-    figure): a narrow key to group. A fifth of the answers: SQLite reads them faster in one
-    pass than through the question's index."""
+    mentees' follow-up outcomes, per follow-up (months after; 0 for the end surveys), by
+    the response's program and mentor. The questions are picked by id and the value is one
+    column (the number or the text, by figure): a narrow key to group. A fifth of the
+    answers: SQLite reads them faster in one pass than through the question's index."""
     ids = _questions_of(raw, MENTOR_FIGURES)
     numbers = [pk for pk in ids if raw.question_rows[pk]["figure"] in NUMBER_FIGURES]
     rows = (
         _submitted_answers(raw.period)
         .annotate(question_pk=Unindexed("question_id"))
         .filter(question_pk__in=ids)
-        .annotate(program_id=F("response__invitation__mentorship__program_id"),
-                  mentor=F("response__invitation__mentorship__mentor"),
+        .annotate(program_id=F("response__program_id"),
+                  mentor=F("response__mentor_id"),
                   months=F("response__invitation__months_after"),
                   value=Case(When(question_id__in=numbers,
                                   then=Cast("number", TextField())),

@@ -1,0 +1,61 @@
+"""A survey response carries its mentorship's program and mentor (the impact figures group
+answers by them without joining each answer to its mentorship): set when it is created,
+and filled in for the responses there were before (surveys 0008)."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from surveys.models import Response, SurveyKind
+
+from .factories import ProgramFactory
+from .surveys_helpers import answer, completed, invitation
+
+
+def _copies(response):
+    mentorship = response.invitation.mentorship
+    return (response.program_id, response.mentor_id) == (mentorship.program_id,
+                                                         mentorship.mentor_id)
+
+
+@pytest.mark.django_db
+def test_a_new_response_copies_its_mentorships_program_and_mentor():
+    program = ProgramFactory()
+    mentorship = completed(program)
+    mentee = answer(invitation(mentorship), submit=False)
+    mentor = answer(invitation(mentorship, SurveyKind.MENTOR_FINAL))
+    for response in (mentee, mentor):
+        response.refresh_from_db()
+        assert (response.program_id, response.mentor_id) == (program.pk,
+                                                             mentorship.mentor_id)
+
+
+def migrate(targets=None):
+    """To `targets`, or to every app's latest migration."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def back_to_the_latest():
+    """Going back unapplies later migrations: whatever happens, the database ends at every
+    app's latest, as the next tests need."""
+    yield
+    migrate()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_in_the_responses_there_were(back_to_the_latest):
+    made = []
+    for name in ("First", "Second"):
+        mentorship = completed(ProgramFactory(name=name))
+        made += [answer(invitation(mentorship)),
+                 answer(invitation(mentorship, SurveyKind.MENTOR_FINAL), submit=False)]
+    migrate([("surveys", "0007_shorter_mentee_surveys")])  # the copies are dropped
+    migrate()
+    responses = Response.objects.select_related("invitation__mentorship")
+    assert responses.count() == len(made)
+    assert len({r.program_id for r in responses}) == 2
+    assert all(_copies(r) for r in responses)
