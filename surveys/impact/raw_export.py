@@ -12,11 +12,15 @@ both formats (a spreadsheet runs a formula from an XLSX string cell as well).
 from __future__ import annotations
 
 import csv
+import io
+import json
 from collections.abc import Iterator
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.crypto import salted_hmac
 
-from mm_program.spreadsheets import spreadsheet_row
+from mm_program.spreadsheets import CSV_CHUNK, spreadsheet_row
 from surveys import question_types
 from surveys.models import Answer
 
@@ -33,18 +37,22 @@ def pseudonym(user_id: int) -> str:
 def _rows(program_ids, *, names: bool) -> Iterator[list]:
     answers = Answer.objects.filter(response__submitted_at__isnull=False)
     if program_ids is not None:
-        answers = answers.filter(response__invitation__mentorship__program_id__in=program_ids)
-    fields = ["response__invitation__person_id", "response__invitation__mentorship__program__name",
+        answers = answers.filter(response__program_id__in=program_ids)
+    # The ticked choices as their JSON text, read only for a choice question: decoding
+    # every answer's list took a tenth of the export.
+    answers = answers.annotate(choices_json=Cast("choices", TextField()))
+    fields = ["response__invitation__person_id", "response__program__name",
               "response__invitation__kind", "response__invitation__months_after",
               "response__invitation__mentorship__status", "response__submitted_at",
               "question__key", "question__text", "question__type", "number", "text",
-              "choices"]
+              "choices_json"]
     if names:
         fields += ["response__invitation__person__name",
                    "response__invitation__person__email"]
     rows = (answers.order_by("response__submitted_at", "response_id", "question__order",
                              "question_id").values_list(*fields))
-    stored = {}
+    # Worked out once per person and type, not per answer (the HMAC was a third of it).
+    stored, codes = {}, {}
     for row in rows.iterator(chunk_size=2000):
         (person, program, kind, months, status, submitted, key, text, type_name,
          number, words, choices, *identity) = row
@@ -53,28 +61,37 @@ def _rows(program_ids, *, names: bool) -> Iterator[list]:
                 stored[type_name] = question_types.get(type_name).stored_in
             except question_types.UnknownQuestionType:
                 stored[type_name] = "text"
-        value = {"number": number, "text": words, "choices": choices}[stored[type_name]]
-        yield [pseudonym(person), program, kind, months or "", status,
-               submitted.date().isoformat(), key, text, type_name,
-               float(value) if stored[type_name] == "number" and value is not None
-               else value, *identity]
+        if person not in codes:
+            codes[person] = pseudonym(person)
+        where = stored[type_name]
+        if where == "number":
+            value = float(number) if number is not None else None
+        elif where == "choices":
+            value = json.loads(choices) if choices else []
+        else:
+            value = words
+        yield [codes[person], program, kind, months or "", status,
+               submitted.date().isoformat(), key, text, type_name, value, *identity]
 
 
 def header(*, names: bool) -> list[str]:
     return [*HEADER, *IDENTITY] if names else list(HEADER)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_chunks(program_ids, *, names: bool = False) -> Iterator[str]:
-    """The CSV, a line at a time (for a streaming response)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header(names=names))  # BOM: Excel reads it as UTF-8
+    """The CSV in pieces of about 64 kB (for a streaming response; a piece per line made
+    300,000 of them)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # BOM: Excel reads it as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(header(names=names))
     for row in _rows(program_ids, names=names):
-        yield writer.writerow(spreadsheet_row(row))
+        writer.writerow(spreadsheet_row(row))
+        if buffer.tell() >= CSV_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def xlsx_bytes(program_ids, *, names: bool = False) -> bytes:
