@@ -124,6 +124,21 @@ def test_funding_needs_a_reason(submit, program, mentee_data):
     assert MenteeApplication.objects.get().needs_funding
 
 
+def test_a_reason_for_funding_is_one_click(submit, program, mentee_data):
+    # The bar is low: a listed reason is enough, and is kept in words (the stipend
+    # requests start from it); a line of one's own may add to it.
+    mentee_data.update({"needs_funding": "on", "funding_need": "paid_work",
+                        "funding_reason": ""})
+    assert submit(mentee_data).status_code == 302
+    assert (MenteeApplication.objects.get().funding_reason
+            == "I'd otherwise need paid work in these hours")
+    MenteeApplication.objects.all().delete()
+    mentee_data.update({"funding_need": "afford", "funding_reason": "Rent is due."})
+    assert submit(mentee_data).status_code == 302
+    assert (MenteeApplication.objects.get().funding_reason
+            == "I can't afford the time unpaid. Rent is due.")
+
+
 def test_errors_are_next_to_their_field(submit, program, mentee_data):
     mentee_data["hours_per_week"] = "0"
     html = submit(mentee_data).content.decode()

@@ -49,6 +49,9 @@ class ApplicationForm(forms.ModelForm):
     # Browser-side bounds for number inputs (the server checks them too); the model
     # fields' own minimum of 0 would otherwise end up in the HTML.
     number_bounds: dict[str, tuple[int, int]] = {}
+    # Optional fields whose "(optional)" is said once for them all (their fieldset's
+    # legend) or would be wrong (needed when a box is ticked).
+    unmarked: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +59,7 @@ class ApplicationForm(forms.ModelForm):
         for name, (low, high) in self.number_bounds.items():
             self.fields[name].widget.attrs.update({"min": low, "max": high})
         for name, field in self.fields.items():
-            if name == HONEYPOT_FIELD:
+            if name == HONEYPOT_FIELD or name in self.unmarked:
                 continue
             # A checkbox is a choice either way: "(optional)" would only add a word.
             if (not field.required and field.label and "(optional)" not in str(field.label)
@@ -118,14 +121,28 @@ class ApplicationForm(forms.ModelForm):
         return Div(HONEYPOT_FIELD, css_class="mm-hp", aria_hidden="true")
 
 
+# Why a stipend, picked in one click (the bar is low) or said in one's own words: the
+# picked reason is saved as its words, so the stipend requests start from it.
+FUNDING_NEEDS = {
+    "paid_work": "I'd otherwise need paid work in these hours",
+    "afford": "I can't afford the time unpaid",
+}
+
+
 class MenteeApplicationForm(ApplicationForm):
     research_areas_label = "Research areas you're interested in"
     number_bounds = {"hours_per_week": (1, 80)}
+    unmarked = ("funding_need", "funding_reason", "cv_url", "github_url", "writing_url",
+                "heard_about")
     courses_done = forms.MultipleChoiceField(
-        label="Courses you have already done",
+        label="Courses done",
         choices=MenteeApplication.Course.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    funding_need = forms.ChoiceField(
+        label="If so, why?", required=False, widget=forms.RadioSelect,
+        choices=[*FUNDING_NEEDS.items(), ("other", "Another reason, below")],
     )
 
     class Meta:
@@ -144,11 +161,12 @@ class MenteeApplicationForm(ApplicationForm):
             "email": "Email",
             "occupation": "What do you do now?",
             "goals": "What do you want to get out of a mentorship?",
+            "research_interests": "More specific interests",
             "key_uncertainties": "Your key uncertainties about working in AI safety",
             "hours_per_week": "Hours per week you can commit",
             "fulltime_intent": "Do you intend to work full-time in AI safety within about "
             "two years?",
-            "funding_reason": "Why do you need funding?",
+            "funding_reason": "In your words",
         }
         # Every word here is read by every applicant (issue 18 counts them): only what
         # the label doesn't already say.
@@ -216,7 +234,7 @@ class MenteeApplicationForm(ApplicationForm):
             Fieldset("Your interests", "research_areas", "research_interests", "goals",
                      "key_uncertainties"),
             Fieldset("Commitment", "hours_per_week", "fulltime_intent", "courses_done"),
-            Fieldset("Funding", "needs_funding", "funding_reason"),
+            Fieldset("Funding", "needs_funding", "funding_need", "funding_reason"),
             # All optional, and the longest part of the page (each listed mentor with
             # their style): one line to read for whoever has no preference.
             FoldedFieldset(format_html(
@@ -226,18 +244,24 @@ class MenteeApplicationForm(ApplicationForm):
                 "preferred_involvement", "preferred_control",
                 *(["preferred_mentors"] if self.has_listed_mentors else []),
                 "conflicts"),
-            Fieldset("Links", "cv_url", "github_url", "writing_url", "heard_about"),
+            Fieldset(format_html("{} <span class='text-body-secondary fw-normal'>"
+                                 "(optional)</span>", "Links"),
+                     "cv_url", "github_url", "writing_url", "heard_about"),
             self.honeypot_div(),
             Submit("submit", self.submit_label, css_class="btn-lg"),
         )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("needs_funding") and not (cleaned.get("funding_reason") or "").strip():
+        reason = (cleaned.get("funding_reason") or "").strip()
+        picked = FUNDING_NEEDS.get(cleaned.get("funding_need") or "")
+        if cleaned.get("needs_funding") and picked:
+            cleaned["funding_reason"] = f"{picked}. {reason}" if reason else picked
+        elif cleaned.get("needs_funding") and not reason:
             self.add_error(
                 "funding_reason",
-                "Tell us in a sentence why you need funding (for example: I'd otherwise need "
-                "a second job). The bar is low.",
+                "Pick why you need funding, or say it in a sentence (for example: I'd "
+                "otherwise need a second job). The bar is low.",
             )
         return cleaned
 
