@@ -7,14 +7,17 @@ minutes. This script plays a mentee who needs a stipend through every form they 
 a fresh SQLite database seeded with the demo (``seed_demo``), through the real views:
 
 1. the mentee interest form (only what is required, plus the areas of interest and,
-   since this mentee needs one, the stipend box and why);
+   since this mentee needs one, the stipend box and why: one of the listed reasons),
+   and the thanks page it lands on;
 2. signing in with an emailed code whenever the session has ended (the real session
    rules, on the real clock moved a month at a time), reading the sign-in pages;
-3. the baseline survey (the required questions);
-4. the first stipend request, with the bank details, and two monthly ones after it;
+3. the baseline survey (the required questions), and the page it lands on;
+4. the first stipend request, with the bank details, and two monthly ones after it
+   (the mentor logs a meeting every two weeks, which the page lists);
 5. the final project (kind, title, link);
 6. the final survey (the required questions; the optional texts left empty; the hours
-   filled in from the stipend requests are read and sent as they are);
+   filled in from the stipend requests are read and sent as they are), and the page
+   it lands on;
 7. every email the program sends this mentee on the way, read in full.
 
 The same person goes all the way: the organizers accept the application and match it
@@ -32,7 +35,8 @@ the time-zone list and other drop-down options are not read), the Keystroke-Leve
 (Card, Moran & Newell 1983) for the actions (M 1.35 s to decide each answer, P 1.1 s to
 point and click, K 0.28 s a keystroke when typing what one knows, like a name or a
 number), and composing free text at 19 words a minute (Karat et al. 1999, keyboard
-composition). Pre-filled answers cost only their reading.
+composition). Pre-filled answers cost only their reading. What the page hides is not
+read (the bank form's fields for the other kind of account, which its script hides).
 
 Reading is the largest part and the least certain: a first-time applicant may read every
 word, someone coming back skims. So each step is given twice, reading every word and
@@ -135,14 +139,20 @@ def apply_step() -> Step:
     step.compose(answers["goals"])
     step.pick("full-time intent")
     step.pick("I need a stipend")
-    step.compose(JUSTIFICATION)
+    # Why: one of the form's reasons is theirs (paid work they would otherwise do).
+    step.pick("why: paid work otherwise")
     step.send()
     response = browser.post("/apply/mentee/", {
         **answers, "timezone": "Europe/London", "occupation": "masters",
         "research_areas": [str(pk) for pk in areas], "fulltime_intent": "yes",
-        "needs_funding": "on", "funding_reason": JUSTIFICATION, "website": "",
+        "needs_funding": "on", "funding_need": "paid_work", "funding_reason": "",
+        "website": "",
     })
     expect(response, 302, "sending the form")
+    # The page it lands on is read too (what happens next).
+    landing = browser.get(response.url)
+    expect(landing, 200, "the thanks page")
+    step.read(landing.content.decode())
     return step
 
 
@@ -178,6 +188,9 @@ def survey_step(name: str, invitation, answers: dict) -> Step:
     step.send()
     response = browser.post(url, {**sent, "action": "submit"})
     expect(response, 302, f"sending {name}")
+    landing = browser.get(response.url)
+    expect(landing, 200, f"the page after sending {name}")
+    step.read(landing.content.decode())
     invitation.refresh_from_db()
     if not invitation.response.is_submitted:
         raise SystemExit(f"{name}: the answers were not accepted")
@@ -316,11 +329,14 @@ def stipend_steps(mentorship, mentee: Mentee) -> list[Step]:
                 step.actions.append(("hours: pre-filled from the last request", 0.0))
             else:
                 step.type_known("24")
-            data["justification"] = JUSTIFICATION
-            if JUSTIFICATION in html:
+            reason = re.search(r'(?s)name="justification"[^>]*>\s*([^<]+?)\s*</textarea>',
+                               html)
+            if reason:
+                data["justification"] = unescape(reason.group(1))
                 step.actions.append(("reason: pre-filled from the application or the last "
                                      "request", 0.0))
             else:
+                data["justification"] = JUSTIFICATION
                 step.compose(JUSTIFICATION)
             if first:
                 step.actions.append(("account holder: pre-filled with the name", 0.0))
