@@ -98,3 +98,14 @@ def test_every_canvas_in_the_templates_has_a_builder():
     assert {"by_end", "alumni", "programs", "exits_mentee_exit", "mentor_rating",
             "counterfactual", "elements"} <= names
     assert names | {"worth_it", "again"} <= builders
+
+
+def test_the_programs_table_counts_early_leavers_and_their_surveys(two_programs,
+                                                                   organizer_client):
+    program, _ = two_programs
+    html = organizer_client.get(reverse("impact_dashboard")).content.decode()
+    row = re.search(rf'<a href="\?program={program.slug}">.*?</tr>', html, re.S).group(0)
+    cells = re.findall(r'<td class="text-end">(.*?)</td>', row, re.S)
+    # 10 applied (each mentee's application), 5 completed, 5 ended early.
+    assert cells[:3] == ["10", "5", "5"]
+    assert "End surveys answered" in html and "Funded or hired" in html
