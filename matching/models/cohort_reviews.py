@@ -6,12 +6,14 @@ Who may see what is decided in one place, ``matching.services.cohort_reviews``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .applications import MenteeApplication
 from .cohort import TEXT_MAX, Cohort, MentorChoice
+from .participants import Mentor
 
 
 class ReviewPart(models.TextChoices):
@@ -142,3 +144,20 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"Conflict: {self.user} – {self.application.name}"
+
+    def clean(self):
+        """The applicant is in the cohort's program, and the person reviews there (one
+        of its mentors or extra reviewers): asked by the admin's form and by
+        ``conflict_declare``."""
+        super().clean()
+        if not (self.cohort_id and self.application_id and self.user_id):
+            return
+        problems = {}
+        if self.application.program_id != self.cohort.program_id:
+            problems["application"] = "That application is not in this cohort's program."
+        if not (Mentor.objects.filter(user_id=self.user_id,
+                                      program_id=self.cohort.program_id).exists()
+                or self.cohort.reviewers.filter(user_id=self.user_id).exists()):
+            problems["user"] = "This person neither mentors nor reviews in this cohort."
+        if problems:
+            raise ValidationError(problems)

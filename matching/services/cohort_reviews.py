@@ -245,8 +245,7 @@ def conflict_declare(*, cohort: Cohort, application: MenteeApplication, user, by
     organizer records it. Their review of the applicant, if any, stops counting."""
     if by.pk != user.pk and not organizes(by, cohort.program_id):
         raise PermissionDenied("Only organizers record someone else's conflict.")
-    if application.program_id != cohort.program_id:
-        raise ValidationError("That application is not in this program.")
+    Conflict(cohort=cohort, application=application, user=user).clean()
     conflict, _ = Conflict.objects.get_or_create(
         user=user, application=application,
         defaults={"cohort": cohort, "note": note.strip()[:300], "created_by": by})
