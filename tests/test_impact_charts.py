@@ -66,6 +66,8 @@ def test_the_dashboard_and_the_report_draw_every_chart_they_have_data_for(
     html = organizer_client.get(reverse("impact_dashboard")).content.decode()
     charts = charts_on(html)
     assert {"by_end", "exits_mentee_exit", "programs"} <= set(charts)
+    # A question attached to a named figure says which one it feeds.
+    assert "Mentee exit survey (ended early) · Single choice · feeds “Why it ended early”" in html
     # Every number question's own histogram: Δp in the final survey, both programs (-10
     # five times, 10 to 30), in bins of 5 from -10, the empty ones kept.
     histogram = charts["q-mentee_final-delta_p_fulltime"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from surveys import question_types
+from surveys import named_figures, question_types
 from surveys.models import SurveyKind
 
 from .stats import MIN_RESPONSES, merge, summarize
@@ -122,6 +122,7 @@ def question_panels(figures) -> list[dict]:
                  "text": q["text"], "label": q["label"], "type": qtype.name,
                  "type_label": qtype.label, "reported_as": qtype.reported_as,
                  "figure": q["figure"], "choices": q["choices"], "order": q["order"],
+                 "figure_label": getattr(named_figures.get(q["figure"]), "label", ""),
                  "n": n, "asked": asked, "rate": _rate(n, asked),
                  "suppressed": n < MIN_RESPONSES}
         if not panel["suppressed"]:
