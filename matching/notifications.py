@@ -6,6 +6,7 @@ its occasion, so calling it twice for the same event sends one email.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.urls import reverse
 from mm_program import emails
 from mm_program.links import PersonalLink
 from mm_program.messaging import queue
+from mm_program.models import Message
 
 from .decision_email_defaults import DEFAULTS
 from .models import ApplicationStatus, ApplicationUpdate, DecisionEmail
@@ -99,11 +101,24 @@ def update_confirmation(update: ApplicationUpdate, application) -> None:
     )
 
 
+# Other apps add to an introduction (surveys: the mentee's baseline survey link, so that
+# a new mentee gets one email rather than two). Each is called with the mentorship and
+# the role ("mentor" or "mentee") of an introduction about to be queued, and returns
+# extra context, or {}.
+INTRODUCTION_EXTRAS: list[Callable[..., dict]] = []
+
+
 def introduction(m) -> None:
     """Introduce a new pair: one email to each side, each about the other person."""
     url = emails.absolute_url(reverse("mentorship_detail", args=[m.pk]))
     for role, person, other in (("mentor", m.mentor.user, m.mentee.user),
                                 ("mentee", m.mentee.user, m.mentor.user)):
+        occasion = f"introduction/mentorship:{m.pk}/to:{role}"
+        if Message.objects.filter(occasion=occasion).exists():
+            continue  # introduced already
+        extras = {}
+        for extra in INTRODUCTION_EXTRAS:
+            extras.update(extra(m, role))
         queue(
             "introduction",
             to=person.email,
@@ -116,8 +131,9 @@ def introduction(m) -> None:
                 "program": m.program,
                 "mentorship_url": url,
                 "self_found": m.source == "mentor_row",
+                **extras,
             },
-            occasion=f"introduction/mentorship:{m.pk}/to:{role}",
+            occasion=occasion,
             user=person, program=m.program, about=m,
         )
 

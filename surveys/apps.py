@@ -10,7 +10,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from matching import signals
+        from matching import notifications, signals
         from mm_program.models import Message
 
         # (they register reminder rules, the survey link, privacy hooks, a dashboard block,
@@ -25,6 +25,8 @@ class SurveysConfig(AppConfig):
             tokens,
         )
 
+        if dispatch.baseline_in_introduction not in notifications.INTRODUCTION_EXTRAS:
+            notifications.INTRODUCTION_EXTRAS.append(dispatch.baseline_in_introduction)
         signals.mentorship_started.connect(dispatch.on_mentorship_started,
                                            dispatch_uid="surveys.baseline")
         signals.mentorship_ended.connect(dispatch.on_mentorship_ended,

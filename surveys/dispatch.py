@@ -5,8 +5,9 @@ it completes, both exit surveys when it ends early. Connected to ``matching.sign
 Each invitation exists once per mentorship and kind (a database constraint) and its email
 goes through ``mm_program.messaging`` under one occasion, so a signal that fires twice, or
 two workers racing, invite and email once. Every invitation is emailed at once: the
-baseline right after the introduction (the signal fires on commit), so that the mentee
-answers it before the first call changes anything; the reminder scan
+baseline's link goes in the mentee's introduction (one email rather than two), so that
+the mentee answers it before the first call changes anything, or in its own email when
+the start introduced nobody (the signal fires on commit); the reminder scan
 (``surveys.reminders``) emails any baseline whose email was never queued.
 """
 
@@ -122,6 +123,22 @@ def invite(*, mentorship: Mentorship, kind: str, send: bool = True) -> Invitatio
             invitation.mentorship = mentorship
             email_invitation(invitation=invitation)
     return invitation
+
+
+def baseline_in_introduction(mentorship: Mentorship, role: str) -> dict:
+    """The mentee's introduction carries their baseline survey's link: one email rather
+    than two (``matching.notifications.INTRODUCTION_EXTRAS``). The invitation is made
+    now and counted as sent with it, so the start's signal and the scan find it sent, and
+    reminders follow as for any invitation."""
+    if role != "mentee":
+        return {}
+    invitation = invite(mentorship=mentorship, kind=SurveyKind.MENTEE_BASELINE, send=False)
+    if invitation is None or invitation.sent_at is not None:
+        return {}
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    questions = list(invitation.template.questions.all())
+    return {"baseline_url": PersonalLink("survey", invitation.pk),
+            "baseline_count": len(questions), "baseline_minutes": minutes_to_answer(questions)}
 
 
 def _fresh(mentorship: Mentorship) -> Mentorship:

@@ -150,10 +150,10 @@ def test_confirming_signs_the_mentee_in_and_starts_the_mentorship(
     html = text(response)
     assert "Your mentorship with Grace Hopper" in html
     assert "Welcome!" in html
-    # Both introduced; the mentee also gets the baseline survey.
+    # Both introduced; the mentee's introduction also has the baseline survey.
     assert sorted(m.to[0] for m in mailoutbox if "Meet your" in m.subject) == [
         "bob@example.org", "grace@example.org"]
-    assert [m.to[0] for m in mailoutbox if "quick ratings" in m.subject] == [
+    assert [m.to[0] for m in mailoutbox if "rate where you stand" in m.body] == [
         "bob@example.org"]
     # The link has done its job.
     response = client.get(url)

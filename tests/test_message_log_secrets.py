@@ -151,7 +151,8 @@ def mentee_invitation(grace, ada, mentorship) -> Message:
 
 
 def survey_invitation(grace, ada, mentorship) -> Message:
-    invite(mentorship=mentorship, kind=SurveyKind.MENTEE_BASELINE)
+    # (The baseline's link went with the introduction: the final survey has its own email.)
+    invite(mentorship=mentorship, kind=SurveyKind.MENTEE_FINAL)
     return Message.objects.get(kind="survey-invitation")
 
 

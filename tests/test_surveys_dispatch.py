@@ -49,24 +49,26 @@ def links_in(message):
     return [word for word in message.body.split() if "/surveys/" in word]
 
 
-def test_starting_a_mentorship_emails_the_mentee_the_baseline_after_the_introduction(pair):
+def test_the_mentees_introduction_carries_the_baseline_survey(pair):
     m = start(pair)
     inv = Invitation.objects.get()
     assert (inv.kind, inv.person, inv.mentorship) == (SurveyKind.MENTEE_BASELINE,
                                                      m.mentee.user, m)
-    to_ada = [e for e in mail.outbox if e.to == ["ada@example.org"]]
-    assert len(to_ada) == 2 and "quick ratings" in to_ada[1].subject  # intro, then survey
-    email = to_ada[1]
-    assert "Before you start: 5 quick ratings (1 min," in email.subject
-    assert "Grace Hopper" in email.body
+    # One email rather than two: the introduction has the survey's link.
+    [email] = [e for e in mail.outbox if e.to == ["ada@example.org"]]
+    assert email.subject.startswith("Meet your mentor, Grace Hopper")
+    assert "rate where you stand (5 questions, about 1 minute, no sign-in)" in email.body
     [link] = links_in(email)
     assert read_token(link.rstrip("/").rsplit("/", 1)[1])[0] == inv.pk
+    [to_grace] = [e for e in mail.outbox if e.to == ["grace@example.org"]]
+    assert links_in(to_grace) == []  # the mentor's has none
     inv.refresh_from_db()
     assert inv.sent_at is not None
     # The scan finds nothing more to send, however often it runs.
     for days in (0, 1, 3):
         scan(timezone.localdate() + timedelta(days=days))
-    assert Message.objects.filter(kind="survey-invitation").count() == 1
+    assert Message.objects.filter(kind="survey-invitation").count() == 0
+    assert Message.objects.filter(kind="introduction").count() == 2
 
 
 def test_the_scan_emails_a_baseline_whose_email_was_never_queued(pair):
