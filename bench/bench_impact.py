@@ -189,7 +189,7 @@ def answer_all(invitations, templates, rng) -> None:
     responses = Response.objects.bulk_create(
         [Response(invitation=inv, template=templates[inv.kind], submitted_at=now,
                   program_id=inv.mentorship.program_id,
-                  mentor_id=inv.mentorship.mentor_id)
+                  mentor_id=inv.mentorship.mentor_id, months_after=inv.months_after)
          for inv in chosen], batch_size=2000)
     rows = []
     for response, inv in zip(responses, chosen, strict=True):

@@ -319,6 +319,9 @@ class Response(models.Model):
                                 editable=False)
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="+",
                                editable=False)
+    # The invitation's months after the end (a follow-up's offset; 0 for the others),
+    # copied with them: the per-mentor figures count each follow-up apart.
+    months_after = models.PositiveSmallIntegerField(editable=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -332,10 +335,12 @@ class Response(models.Model):
 
     def save(self, *args, **kwargs):
         # A mentorship's program and mentor never change (its form leaves them read-only,
-        # no service moves them), so the copy stays true. Bulk writers copy them too.
-        if self.program_id is None or self.mentor_id is None:
+        # no service moves them), nor an invitation's offset, so the copies stay true.
+        # Bulk writers copy them too.
+        if self._state.adding:
             mentorship = self.invitation.mentorship
             self.program_id, self.mentor_id = mentorship.program_id, mentorship.mentor_id
+            self.months_after = self.invitation.months_after
         super().save(*args, **kwargs)
 
     @property

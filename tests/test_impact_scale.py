@@ -85,7 +85,8 @@ def bulk_world(program, n: int) -> None:
             for m in chosen], batch_size=2000)
         responses = Response.objects.bulk_create(
             [Response(invitation=inv, template=templates[kind], submitted_at=now,
-                      program=program, mentor_id=inv.mentorship.mentor_id)
+                      program=program, mentor_id=inv.mentorship.mentor_id,
+                      months_after=inv.months_after)
              for inv in invitations], batch_size=2000)
         rows = []
         for i, response in enumerate(responses):
