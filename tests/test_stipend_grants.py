@@ -226,3 +226,21 @@ def test_a_paid_grant_is_final_the_trigger_survived_the_table_rebuild(granted, o
             assert "phase_id" in cursor.fetchone()[0]
     req.refresh_from_db()
     assert (req.status, req.amount, req.phase) == ("paid", TRAINING_GRANT, s.training)
+
+
+def test_the_request_page_promises_the_emails_that_are_sent(granted, officer, client):
+    """'We email you when it's paid, or if it isn't approved': an approval alone sends the
+    scholar nothing, a payment does."""
+    from mm_program.models import Message
+
+    req = ask(granted)
+    client.force_login(req.payee)
+    page = client.get(reverse("stipend_detail", args=[req.pk])).content.decode()
+    assert "We email you when it's paid, or if it isn't approved." in page
+    before = set(Message.objects.filter(user=req.payee).values_list("kind", flat=True))
+    req = services.stipend_request_approve(stipend_request=req, by=officer)
+    assert set(Message.objects.filter(user=req.payee).values_list("kind", flat=True)) == before
+    services.stipend_request_mark_paid(stipend_request=req, by=officer, paid_on=today(),
+                                       reference="GRANT-2")
+    kinds = set(Message.objects.filter(user=req.payee).values_list("kind", flat=True))
+    assert kinds - before == {"stipend-paid"}
