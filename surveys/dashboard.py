@@ -47,6 +47,7 @@ OWN_FIGURES = {
     "mentor_rating": "Your mentees' rating of you (1–10)",
     "funded_or_hired": "Your mentees funded or hired since (alumni follow-ups)",
     "worth_it": "Mentorships you said were worth your time",
+    "mentor_again": "Mentorships after which you'd mentor again",
 }
 
 
@@ -64,7 +65,7 @@ def mentor_own_figures(user, sections) -> dict[int, dict]:
     one answer in each, never two in one share (two answers of one person would count
     towards the five that keep an answer from being traced)."""
     from .impact.stats import MIN_RESPONSES
-    from .named_figures import FUNDED_OR_HIRED
+    from .named_figures import FUNDED_OR_HIRED, MENTOR_AGAIN
 
     mentor_ids = [section["mentor"].pk for section in sections]
     if not mentor_ids:
@@ -84,7 +85,9 @@ def mentor_own_figures(user, sections) -> dict[int, dict]:
         cell["n"] += r["n"]
         if r["number"] is not None:
             cell["sum"] += float(r["number"]) * r["n"]
-        if r["text"] in ("yes", *FUNDED_OR_HIRED):
+        counted = {"funded_or_hired": FUNDED_OR_HIRED, "mentor_again": MENTOR_AGAIN}.get(
+            r["question__figure"], ("yes",))
+        if r["text"] in counted:
             cell["yes"] += r["n"]
     blocks = {}
     for mentor in mentor_ids:

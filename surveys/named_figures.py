@@ -90,6 +90,8 @@ _add(
 
 # The values of funded_or_hired that count as "funded or hired".
 FUNDED_OR_HIRED = ("funded", "hired", "both")
+# The values of mentor_again that count as "would mentor again" (a yes on conditions too).
+MENTOR_AGAIN = ("yes", "yes_if")
 
 
 def get(name: str) -> NamedFigure | None:

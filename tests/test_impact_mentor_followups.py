@@ -15,7 +15,7 @@ from surveys.models import Invitation, SurveyKind
 from surveys.tokens import new_nonce
 
 from .factories import MentorFactory
-from .surveys_helpers import answer, completed
+from .surveys_helpers import answer, completed, invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,19 @@ def test_a_mentor_sees_the_follow_ups_apart_and_only_from_five_people(
     # 8 answers, but from 4 people: nothing shown at either follow-up.
     assert "funded or hired 6 months after the end: <span" in html
     assert "<strong>100%</strong>" not in html
+
+
+
+def test_a_mentor_sees_how_often_they_would_mentor_again_from_five_answers(program, client):
+    """A yes on conditions counts as a yes, as in the organizers' per-mentor table: 3 of 5
+    (yes, yes on conditions, yes, no, no) is 60%; from 4 answers, nothing is shown."""
+    ida = MentorFactory(program=program, capacity=9, user__name="Ida")
+    label = "Mentorships after which you&#x27;d mentor again"
+    client.force_login(ida.user)
+    for number, again in enumerate(["yes", "yes_if", "yes", "no", "no"], 1):
+        m = completed(program, mentor=ida, days_ago=30)
+        answer(invitation(m, SurveyKind.MENTOR_FINAL), mentor_again=again)
+        html = client.get(reverse("dashboard")).content.decode()
+        if number == 4:
+            assert f"{label}: <span" in html  # 4 answers: not shown
+    assert f"{label}: <strong>60%</strong> (n = 5)" in html

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from surveys.models import SurveyKind
+from surveys.named_figures import MENTOR_AGAIN
 
 from .figures_more import AlumniFigures, MatsFigures, MentorFigures
 from .queries import COMPLETED, ENDED_EARLY, Raw
@@ -241,7 +242,7 @@ class Figures(MatsFigures, AlumniFigures, MentorFigures):
                                for _, _, kinds in GROUPS]})
         for figure, label, yes in (("worth_it", "Mentors: worth their time", ("yes",)),
                                    ("mentor_again", "Mentors: would mentor again",
-                                    ("yes", "yes_if"))):
+                                    MENTOR_AGAIN)):
             cells = []
             for _, _, kinds in GROUPS:
                 counts = self.choices(kinds, figure)

@@ -5,7 +5,7 @@ each. Mixed into ``surveys.impact.figures.Figures``, whose helpers they use."""
 from __future__ import annotations
 
 from surveys.models import ProgramOutcomes, SurveyKind
-from surveys.named_figures import FUNDED_OR_HIRED
+from surveys.named_figures import FUNDED_OR_HIRED, MENTOR_AGAIN
 
 from .queries import COMPLETED, ENDED, ENDED_EARLY
 from .stats import MIN_RESPONSES, Share, summarize
@@ -189,7 +189,7 @@ class MentorFigures:
                 worth.append(counts.get("yes", 0) / sum(counts.values()))
             counts = self.raw.mentor_answers.get((pid, mentor, "mentor_again"), {})
             if sum(counts.values()):
-                again.append((counts.get("yes", 0) + counts.get("yes_if", 0))
+                again.append(sum(counts.get(v, 0) for v in MENTOR_AGAIN)
                              / sum(counts.values()))
             counts = self.raw.mentor_answers.get((pid, mentor, "mentor_hours"), {})
             if counts:
@@ -225,7 +225,7 @@ class MentorFigures:
                 "program": names[pid], "ended": row["ended"], "completed": row["completed"],
                 "hours": row["minutes"] / 60,
                 "worth_it": _share(worth.get("yes", 0), sum(worth.values())),
-                "again": _share(again.get("yes", 0) + again.get("yes_if", 0),
+                "again": _share(sum(again.get(v, 0) for v in MENTOR_AGAIN),
                                 sum(again.values())),
                 "rating": {"n": rating.n, "suppressed": rating.n < MIN_RESPONSES,
                            "mean": rating.mean, "ci_low": rating.ci_low,
