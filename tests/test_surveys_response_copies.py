@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from surveys.models import Response, SurveyKind
+from surveys.models import Question, Response, SurveyKind, SurveyTemplate
+from surveys.seed import create_default_templates
 
 from .factories import ProgramFactory
 from .surveys_helpers import answer, completed, invitation
@@ -52,6 +53,9 @@ def back_to_the_latest():
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_in_the_responses_there_were(back_to_the_latest):
+    # A transactional test before this one on the same worker may have flushed the
+    # default survey templates a migration seeded.
+    create_default_templates(SurveyTemplate, Question)
     made = []
     for name in ("First", "Second"):
         mentorship = completed(ProgramFactory(name=name))
