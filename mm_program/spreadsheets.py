@@ -63,6 +63,24 @@ CSV_CHUNK = 64 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def csv_pieces(headers: Iterable, rows: Iterable[Iterable], *, bom: bool = False):
+    """A CSV of `headers` and `rows` (each through ``spreadsheet_row``) in pieces of about
+    64 kB, for a streaming response: a piece per line would make hundreds of thousands.
+    `bom` starts it with a byte-order mark, by which Excel reads it as UTF-8."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(spreadsheet_row(row))
+        if buffer.tell() >= CSV_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def spreadsheet_response(*, name: str, headers: list[str], rows: Iterable[Iterable],
                          fmt: str = "csv") -> HttpResponse:
     """An export as a download named `name`-<date and time>: a CSV streamed in 64 kB
@@ -83,18 +101,7 @@ def spreadsheet_response(*, name: str, headers: list[str], rows: Iterable[Iterab
         response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
         return response
 
-    def pieces():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(spreadsheet_row(row))
-            if buffer.tell() >= CSV_CHUNK:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_pieces(headers, rows),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
     return response

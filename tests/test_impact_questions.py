@@ -76,7 +76,9 @@ def test_the_dashboard_shows_each_question_panel(world, organizer_client):
 
 def test_the_raw_csv_has_every_answer_pseudonymised(world, organizer_client):
     response = organizer_client.get(reverse("impact_raw_answers", args=["csv"]))
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    body = raw.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     years = sorted(float(r["value"]) for r in rows if r["question_key"] == "years_in_field")
     assert years == [1.0, 2.0, 2.0, 3.0, 7.0]

@@ -11,8 +11,6 @@ both formats (a spreadsheet runs a formula from an XLSX string cell as well).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 
@@ -20,7 +18,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils.crypto import salted_hmac
 
-from mm_program.spreadsheets import CSV_CHUNK, spreadsheet_row
+from mm_program.spreadsheets import csv_pieces, spreadsheet_row
 from surveys import question_types
 from surveys.models import Answer
 
@@ -81,17 +79,7 @@ def header(*, names: bool) -> list[str]:
 def csv_chunks(program_ids, *, names: bool = False) -> Iterator[str]:
     """The CSV in pieces of about 64 kB (for a streaming response; a piece per line made
     300,000 of them)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # BOM: Excel reads it as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(header(names=names))
-    for row in _rows(program_ids, names=names):
-        writer.writerow(spreadsheet_row(row))
-        if buffer.tell() >= CSV_CHUNK:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    yield from csv_pieces(header(names=names), _rows(program_ids, names=names), bom=True)
 
 
 def xlsx_bytes(program_ids, *, names: bool = False) -> bytes:
