@@ -162,7 +162,7 @@ def stipend_new(request, mentorship_pk: int):
                 messages.success(
                     request,
                     f"Request for {req.period_label} ({req.amount} {req.currency}) sent. "
-                    "We'll email you when it's paid.")
+                    "We'll email you when it's paid, or if it isn't approved.")
                 return redirect("stipend_detail", pk=req.pk)
         status = 429 if limited else 400
     else:

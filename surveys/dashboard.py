@@ -70,17 +70,18 @@ def mentor_own_figures(user, sections) -> dict[int, dict]:
     mentor_ids = [section["mentor"].pk for section in sections]
     if not mentor_ids:
         return {}
+    # By the response's own copies of its mentor and months after (no join through the
+    # invitation to the mentorship), as the impact figures group them.
     rows = (Answer.objects.filter(response__submitted_at__isnull=False,
-                                  response__invitation__mentorship__mentor__in=mentor_ids,
+                                  response__mentor__in=mentor_ids,
                                   question__figure__in=OWN_FIGURES)
-            .values("response__invitation__mentorship__mentor", "question__figure",
-                    "response__invitation__months_after", "number", "text")
+            .values("response__mentor", "question__figure", "response__months_after",
+                    "number", "text")
             .annotate(n=Count("pk")).order_by())
     counts: dict = {}
     for r in rows:
-        cell = counts.setdefault((r["response__invitation__mentorship__mentor"],
-                                  r["question__figure"],
-                                  r["response__invitation__months_after"]),
+        cell = counts.setdefault((r["response__mentor"], r["question__figure"],
+                                  r["response__months_after"]),
                                  {"n": 0, "sum": 0.0, "yes": 0})
         cell["n"] += r["n"]
         if r["number"] is not None:

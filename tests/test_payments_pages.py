@@ -212,3 +212,14 @@ def test_the_dashboard_still_runs_a_fixed_number_of_queries_with_stipends(
     with django_assert_num_queries(len(small_queries)):
         html = text(client.get(reverse("dashboard")))
     assert html.count("mentoring ") == 5
+
+
+def test_a_sent_request_says_which_emails_follow(client, world):
+    """The confirmation promises what is sent: an email when it's paid, or if it isn't
+    approved (an approval alone emails nobody)."""
+    client.force_login(world["ada"])
+    response = client.post(reverse("stipend_new", args=[world["m"].pk]),
+                           {**request_data(), **bank_data()}, follow=True)
+    assert response.status_code == 200
+    assert "We&#x27;ll email you when it&#x27;s paid, or if it isn&#x27;t approved." in text(
+        response)
