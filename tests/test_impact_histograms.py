@@ -42,9 +42,10 @@ def test_fractions_and_gaps():
 
 
 def test_the_question_panel_shows_the_bins():
-    numbers = {(1, *HOURS): {Decimal(v): 1 for v in range(10, 310, 10)}}  # 30 values
+    cell = (1, *HOURS, 0)  # program, survey, key, months after (not a follow-up)
+    numbers = {cell: {Decimal(v): 1 for v in range(10, 310, 10)}}  # 30 values
     raw = SimpleNamespace(
-        numbers=numbers, asked={(1, *HOURS): 40}, answered={(1, *HOURS): 30},
+        numbers=numbers, asked={cell: 40}, answered={cell: 30},
         questions={HOURS: {"text": "Hours?", "label": "Hours", "type": "hours",
                            "figure": "hours_put_in", "choices": [], "order": 10}})
     panel, = question_panels(SimpleNamespace(raw=raw, _id_set={1}))

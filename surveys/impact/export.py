@@ -106,7 +106,7 @@ def chart_data(figs: dict, per_program: list[dict] | None = None) -> dict:
     # Each number question's histogram (the dashboard's "every question" panels).
     for panel in figs.get("questions", ()):
         if panel["reported_as"] == "numbers" and not panel["suppressed"]:
-            data[question_chart(panel)] = {"labels": [b["label"] for b in panel["bars"]],
+            data[panel["chart"]] = {"labels": [b["label"] for b in panel["bars"]],
                                            "counts": [b["count"] for b in panel["bars"]]}
     if per_program:
         compared = [r for r in per_program if not r["delta_p"]["suppressed"]]
@@ -114,11 +114,6 @@ def chart_data(figs: dict, per_program: list[dict] | None = None) -> dict:
             data["programs"] = {"label": "Δp(full-time), mean with 95% CI", **_means(
                 [{**r["delta_p"], "label": r["program"]["name"]} for r in compared])}
     return data
-
-
-def question_chart(panel: dict) -> str:
-    """The chart name of a question's histogram (impact.js draws every "q-" one alike)."""
-    return f"q-{panel['kind']}-{panel['key']}"
 
 
 def _means(rows: list[dict]) -> dict:
@@ -274,6 +269,7 @@ def _rows(name: str, figs: dict):  # noqa: C901 - one branch per figure, each sh
             yield from _options_rows(f"{row['who']}: why it ended early", row)
     elif name == "alumni":
         a = figs["alumni"]
+        yield "Alumni follow-ups sent", sum(t["asked"] or 0 for t in a["totals"]), ""
         for t in a["totals"]:
             yield from _share_rows(f"Funded or hired, {t['months']} months after", t)
         for r in a["rows"]:
@@ -286,8 +282,15 @@ def _rows(name: str, figs: dict):  # noqa: C901 - one branch per figure, each sh
             yield from _share_rows(f"{label}: funded or hired (completed)", r["completed"])
             yield from _share_rows(f"{label}: funded or hired (ended early)", r["early"])
             yield from _share_rows(f"{label}: full-time in the field", r["fulltime"])
-        yield from _summary_rows("How much the program contributed (0–10)",
-                                 a["contribution"])
+        for now in a["now"]:
+            at = f"{now['months']} months after"
+            yield from _options_rows(f"What alumni do now, {at}", now["occupation"])
+            yield from _share_rows(f"Full-time in the field, {at}", now["fulltime"])
+            yield from _summary_rows(f"How much the program contributed (0–10), {at}",
+                                     now["contribution"])
+            for name, label in (("funded_by", "Named who funded or hired them"),
+                                ("outputs", "Listed publications or projects")):
+                yield f"{label}, {at}", now[name]["n"], now[name]["asked"]
     elif name == "cost":
         c = figs["cost"]
         yield "Completed mentorships", c["completed"], ""

@@ -92,7 +92,7 @@ class Figures(MatsFigures, AlumniFigures, MentorFigures):
 
     def keys(self, kinds, figure: str) -> list[str]:
         """The question keys of `figure` in these surveys, in the questions' order."""
-        found = {key for (pid, kind, key), name in self.raw.figures.items()
+        found = {key for (pid, kind, key, _), name in self.raw.figures.items()
                  if name == figure and kind in kinds and pid in self._id_set}
         return sorted(found, key=lambda key: self._order(kinds, key))
 
@@ -103,25 +103,32 @@ class Figures(MatsFigures, AlumniFigures, MentorFigures):
                 return (q["order"], key)
         return (10_000, key)
 
-    def _cells(self, kinds, figure: str, key: str | None):
+    def _cells(self, kinds, figure: str, key: str | None, months: int | None = None):
+        """The cells (``queries.Raw.asked``) of `figure`: every follow-up round unless
+        `months` names one."""
         for where, name in self.raw.figures.items():
-            pid, kind, k = where
-            if name == figure and kind in kinds and pid in self._id_set and key in (None, k):
+            pid, kind, k, m = where
+            if (name == figure and kind in kinds and pid in self._id_set and key in (None, k)
+                    and months in (None, m)):
                 yield where
 
-    def numbers(self, kinds, figure: str, key: str | None = None) -> dict:
-        return merge(*(self.raw.numbers.get(w, {}) for w in self._cells(kinds, figure, key)))
+    def numbers(self, kinds, figure: str, key: str | None = None,
+                months: int | None = None) -> dict:
+        return merge(*(self.raw.numbers.get(w, {})
+                       for w in self._cells(kinds, figure, key, months)))
 
-    def choices(self, kinds, figure: str, key: str | None = None) -> dict[str, int]:
+    def choices(self, kinds, figure: str, key: str | None = None,
+                months: int | None = None) -> dict[str, int]:
         total: dict[str, int] = {}
-        for where in self._cells(kinds, figure, key):
+        for where in self._cells(kinds, figure, key, months):
             for value, n in self.raw.choices.get(where, {}).items():
                 total[value] = total.get(value, 0) + n
         return total
 
-    def asked(self, kinds, figure: str, key: str | None = None) -> int:
+    def asked(self, kinds, figure: str, key: str | None = None,
+              months: int | None = None) -> int:
         """People sent a survey that asks this figure's question (`key`, or any)."""
-        return _sum(self.raw.asked.get(w, 0) for w in self._cells(kinds, figure, key))
+        return _sum(self.raw.asked.get(w, 0) for w in self._cells(kinds, figure, key, months))
 
     def label(self, kinds, key: str) -> str:
         for kind in kinds:
@@ -140,8 +147,10 @@ class Figures(MatsFigures, AlumniFigures, MentorFigures):
     def _mentees(self, name: str) -> int:
         return _sum(self.raw.mentees.get(pid, {}).get(name, 0) for pid in self.ids)
 
-    def number_figure(self, kinds, figure: str, key: str | None = None) -> dict:
-        return summary(self.numbers(kinds, figure, key), self.asked(kinds, figure, key))
+    def number_figure(self, kinds, figure: str, key: str | None = None,
+                      months: int | None = None) -> dict:
+        return summary(self.numbers(kinds, figure, key, months),
+                       self.asked(kinds, figure, key, months))
 
     def options(self, kinds, figure: str, options) -> dict:
         counts = self.choices(kinds, figure)

@@ -140,21 +140,48 @@ class AlumniFigures:
                     "early": self._cohort_cell(pid, cohort, months, (ENDED_EARLY,))[0],
                 })
         goals = sorted({self._goal(pid) for pid in self.ids})
-        occupation_keys = self.keys(FOLLOWUP, "occupation")
-        occupations = self.choices(FOLLOWUP, "occupation")
-        labels = self.choice_labels(FOLLOWUP, occupation_keys[0]) if occupation_keys else []
-        n_occ = sum(occupations.values())
+        return {"rows": rows, "offsets": offsets, "goals": goals,
+                "totals": self.alumni_totals(offsets),
+                "now": [self._alumni_now(months) for months in offsets]}
+
+    def _alumni_now(self, months: int) -> dict:
+        """What alumni answered at one follow-up round: what they do now, full-time in the
+        field, how much the program contributed, and how many listed who funded them and
+        their publications or projects. Rounds are never merged: someone asked at 6 and 12
+        months would count twice."""
+        keys = self.keys(FOLLOWUP, "occupation")
+        labels = self.choice_labels(FOLLOWUP, keys[0]) if keys else []
+        counts = self.choices(FOLLOWUP, "occupation", months=months)
+        known = {v for v, _ in labels}  # (the same rows at every round, in the same order)
+        labels += [(v, v) for v in sorted(self.choices(FOLLOWUP, "occupation"))
+                   if v not in known]
+        n = sum(counts.values())
+        asked = self.asked(FOLLOWUP, "occupation", months=months)
+        fulltime = self.choices(FOLLOWUP, "fulltime_in_field", months=months)
         return {
-            "rows": rows, "offsets": offsets, "goals": goals,
-            "totals": self.alumni_totals(offsets),
-            "occupation": {"n": n_occ, "suppressed": n_occ < MIN_RESPONSES,
-                           "options": [{"label": label, "count": occupations.get(v, 0),
-                                        "share": _rate(occupations.get(v, 0), n_occ)}
+            "months": months,
+            "occupation": {"n": n, "asked": asked, "rate": _rate(n, asked),
+                           "suppressed": n < MIN_RESPONSES,
+                           "options": [{"value": v, "label": label,
+                                        "count": counts.get(v, 0),
+                                        "share": _rate(counts.get(v, 0), n)}
                                        for v, label in labels]},
-            "contribution": self.number_figure(FOLLOWUP, "program_contribution"),
-            "outputs": sum(self.raw.texts.get(w, 0)
-                           for w in self._cells(FOLLOWUP, "outputs", None)),
+            "fulltime": _share(fulltime.get("yes", 0), sum(fulltime.values()),
+                               self.asked(FOLLOWUP, "fulltime_in_field", months=months)),
+            "contribution": self.number_figure(FOLLOWUP, "program_contribution",
+                                               months=months),
+            "outputs": self._listed(months, "outputs"),
+            "funded_by": self._listed(months, "funded_by"),
         }
+
+    def _listed(self, months: int, figure: str) -> dict:
+        """How many answered a free-text follow-up question (it is optional: answering is
+        listing something), with the key of its list of answers."""
+        keys = self.keys(FOLLOWUP, figure)
+        n = sum(self.raw.texts.get(w, 0) for w in self._cells(FOLLOWUP, figure, None, months))
+        asked = self.asked(FOLLOWUP, figure, months=months)
+        return {"n": n, "asked": asked, "rate": _rate(n, asked),
+                "key": keys[0] if keys else None}
 
     def alumni_totals(self, offsets=None) -> list[dict]:
         """Share funded or hired at each follow-up, every cohort together."""

@@ -100,15 +100,16 @@ def _fmt(value: float) -> str:
 
 def question_panels(figures) -> list[dict]:
     """One panel per question asked in the scope (by survey and key, all versions and
-    programs together), in the surveys' order."""
+    programs together; an alumni follow-up's per round, 6 months apart from 12: someone
+    asked at both answers twice), in the surveys' order."""
     raw, ids = figures.raw, figures._id_set
-    cells: dict[tuple[str, str], list] = {}
+    cells: dict[tuple[str, str, int], list] = {}
     for where in {*raw.asked, *raw.answered}:
-        pid, kind, key = where
+        pid, kind, key, months = where
         if pid in ids:
-            cells.setdefault((kind, key), []).append(where)
+            cells.setdefault((kind, key, months), []).append(where)
     panels = []
-    for (kind, key), where in cells.items():
+    for (kind, key, months), where in cells.items():
         q = raw.questions.get((kind, key))
         if q is None:
             continue
@@ -118,7 +119,12 @@ def question_panels(figures) -> list[dict]:
             continue
         n = sum(raw.answered.get(w, 0) for w in where)
         asked = sum(raw.asked.get(w, 0) for w in where)
-        panel = {"kind": kind, "kind_label": SurveyKind(kind).label, "key": key,
+        kind_label = SurveyKind(kind).label
+        if months:
+            kind_label = f"{kind_label}, {months} months after"
+        panel = {"kind": kind, "kind_label": kind_label, "key": key, "months": months,
+                 # its histogram's name in the chart data (impact.js draws every "q-")
+                 "chart": f"q-{kind}-{key}" + (f"-{months}" if months else ""),
                  "text": q["text"], "label": q["label"], "type": qtype.name,
                  "type_label": qtype.label, "reported_as": qtype.reported_as,
                  "figure": q["figure"], "choices": q["choices"], "order": q["order"],
@@ -128,5 +134,5 @@ def question_panels(figures) -> list[dict]:
         if not panel["suppressed"]:
             BUILDERS[qtype.reported_as](panel, figures, where)
         panels.append(panel)
-    return sorted(panels, key=lambda p: (KIND_ORDER.get(p["kind"], 99), p["order"],
-                                         p["key"]))
+    return sorted(panels, key=lambda p: (KIND_ORDER.get(p["kind"], 99), p["months"],
+                                         p["order"], p["key"]))

@@ -157,10 +157,13 @@ def raw_answers(request, fmt: str):
 @require_GET
 @_organizers_only
 def answers(request, kind: str, key: str):
-    """The free-text answers to one question, newest first, searchable (``?q=``)."""
+    """The free-text answers to one question, newest first, searchable (``?q=``); an
+    alumni follow-up's answers of one round with ``?months=``."""
     if kind not in SurveyKind.values:
         raise Http404("No such survey.")
     ids, _ = _program_ids(request)
+    months = request.GET.get("months", "")
+    months = int(months) if months.isdigit() and len(months) < 4 else None
     rows = (Answer.objects.filter(response__submitted_at__isnull=False,
                                   response__invitation__kind=kind, question__key=key)
             .exclude(text="")
@@ -168,6 +171,8 @@ def answers(request, kind: str, key: str):
             .order_by("-response__submitted_at", "-pk"))
     if ids is not None:
         rows = rows.filter(response__invitation__mentorship__program_id__in=ids)
+    if months is not None:
+        rows = rows.filter(response__months_after=months)
     search = request.GET.get("q", "").strip()[:100]
     if search:
         rows = rows.filter(text__icontains=search)
@@ -176,8 +181,9 @@ def answers(request, kind: str, key: str):
     return render(request, "surveys/impact_answers.html", {
         "kind_label": SurveyKind(kind).label, "key": key, "question": question,
         "page": page, "search": search, "program_slug": request.GET.get("program", ""),
+        "months": months,
         "rows": [{"text": a.text, "program": a.response.invitation.mentorship.program.name,
-                  "on": a.response.submitted_at,
+                  "on": a.response.submitted_at, "months": a.response.months_after,
                   "respondent": raw_export.pseudonym(a.response.invitation.person_id)}
                  for a in page.object_list],
     })
