@@ -122,7 +122,7 @@ READS = {
     "impact_dashboard": ["program"],
     "impact_export": ["program"],
     "impact_raw_answers": ["program", "names"],
-    "impact_answers": ["program", "q", "page"],
+    "impact_answers": ["program", "q", "page", "months"],
     "impact_report": ["program", "from", "to"],
     "admin:matching_menteeapplication_decide": ["ids", "decision"],
     "admin:matching_mentorapplication_decide": ["ids", "decision"],
