@@ -98,48 +98,53 @@ def _alumni(program, count: int, rng: random.Random) -> int:
     today = timezone.localdate()
     created = 0
     for i, name in enumerate(ALUMNI[:count]):
-        email = email_for(name).replace("@example.org", f"@{ALUMNI_DOMAIN}")
-        user = _user(email, name)
-        app = MenteeApplication.objects.filter(program=program, email=email).first()
-        started_days_ago = 560 - i * 10  # the first ended over a year ago: 12-month follow-ups
-        start = today - timedelta(days=started_days_ago)
-        if app is None:
-            app = MenteeApplication.objects.create(
-                program=program, user=user, name=name, email=email, timezone="UTC",
-                occupation=rng.choice(["masters", "masters", "phd", "phd", "industry"]),
-                hours_per_week=rng.choice([5, 6, 8, 8, 10, 12]), fulltime_intent="yes",
-                goals="Get into AI safety research.", status=ApplicationStatus.ACCEPTED,
-                decided_at=_when(start - timedelta(days=10)))
-            MenteeApplication.objects.filter(pk=app.pk).update(
-                submitted_at=_when(start - timedelta(days=25)))
-        mentee, _ = Mentee.objects.get_or_create(program=program, user=user,
-                                                 defaults={"application": app})
-        mentor = mentors[i % len(mentors)]
-        if Mentorship.objects.filter(mentor=mentor, mentee=mentee).exists():
-            continue
-        length = rng.randint(95, 150)
-        ended = start + timedelta(days=length)
-        m = Mentorship.objects.create(
-            program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.COMPLETED,
-            source=MentorshipSource.MATCH, start_date=start,
-            planned_end_date=start + timedelta(days=120), ended_on=ended,
-            focus="A distillation or small project of the mentee's choice",
-            hours_per_week=app.hours_per_week, meeting_every_weeks=2,
-            meeting_minutes=rng.choice([30, 45, 60]), terms_recorded_at=_when(start),
-            next_steps=rng.choice([["job"], ["phd"], ["grant"], ["program"], ["independent"],
-                                   ["grant", "program"], ["none"]]),
-            introduced_at=_when(start),
-        )
-        days = range(length - 3, 0, -rng.choice([14, 14, 21]))
-        MeetingLog.objects.bulk_create([
-            MeetingLog(mentorship=m, date=start + timedelta(days=length - d),
-                       minutes=rng.choice([30, 30, 45, 45, 60]),
-                       on_track=rng.choice(["yes", "yes", "yes", "partly", "no"]),
-                       logged_by=mentor.user)
-            for d in days
-        ])
-        created += 1
+        # The first ended over a year ago: 12-month follow-ups.
+        start = today - timedelta(days=560 - i * 10)
+        created += _alumnus(program, name, mentors[i % len(mentors)], start, rng)
     return created
+
+
+def _alumnus(program, name: str, mentor: Mentor, start, rng: random.Random) -> bool:
+    """One alumna's completed mentorship with `mentor`, begun on `start`, with logged
+    meetings. Returns True if it was new."""
+    email = email_for(name).replace("@example.org", f"@{ALUMNI_DOMAIN}")
+    user = _user(email, name)
+    app = MenteeApplication.objects.filter(program=program, email=email).first()
+    if app is None:
+        app = MenteeApplication.objects.create(
+            program=program, user=user, name=name, email=email, timezone="UTC",
+            occupation=rng.choice(["masters", "masters", "phd", "phd", "industry"]),
+            hours_per_week=rng.choice([5, 6, 8, 8, 10, 12]), fulltime_intent="yes",
+            goals="Get into AI safety research.", status=ApplicationStatus.ACCEPTED,
+            decided_at=_when(start - timedelta(days=10)))
+        MenteeApplication.objects.filter(pk=app.pk).update(
+            submitted_at=_when(start - timedelta(days=25)))
+    mentee, _ = Mentee.objects.get_or_create(program=program, user=user,
+                                             defaults={"application": app})
+    if Mentorship.objects.filter(mentor=mentor, mentee=mentee).exists():
+        return False
+    length = rng.randint(95, 150)
+    ended = start + timedelta(days=length)
+    m = Mentorship.objects.create(
+        program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.COMPLETED,
+        source=MentorshipSource.MATCH, start_date=start,
+        planned_end_date=start + timedelta(days=120), ended_on=ended,
+        focus="A distillation or small project of the mentee's choice",
+        hours_per_week=app.hours_per_week, meeting_every_weeks=2,
+        meeting_minutes=rng.choice([30, 45, 60]), terms_recorded_at=_when(start),
+        next_steps=rng.choice([["job"], ["phd"], ["grant"], ["program"], ["independent"],
+                               ["grant", "program"], ["none"]]),
+        introduced_at=_when(start),
+    )
+    days = range(length - 3, 0, -rng.choice([14, 14, 21]))
+    MeetingLog.objects.bulk_create([
+        MeetingLog(mentorship=m, date=start + timedelta(days=length - d),
+                   minutes=rng.choice([30, 30, 45, 45, 60]),
+                   on_track=rng.choice(["yes", "yes", "yes", "partly", "no"]),
+                   logged_by=mentor.user)
+        for d in days
+    ])
+    return True
 
 
 def _invitation(m: Mentorship, kind: str, sent_on) -> Invitation | None:
