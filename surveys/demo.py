@@ -2,10 +2,11 @@
 on first run (``manage.py seed_demo`` calls ``seed_surveys_demo(program)``).
 
 It adds a cohort of alumni: mentees (with accepted applications) whose mentorships with
-the demo mentors completed months ago, with logged meetings. Then every completed
-mentorship of the program gets its three invitations (the baseline at the start, both
-finals at the end) and most of them answers, drawn from a seeded random generator: some
-invitations stay unanswered and a few half-answered, so response rates look real too.
+the demo mentors completed months ago, with logged meetings; the demo mentor has a few
+more, so that her own figures show. Then every completed mentorship of the program gets
+its three invitations (the baseline at the start, both finals at the end) and most of
+them answers, drawn from a seeded random generator: some invitations stay unanswered and a
+few half-answered, so response rates look real too.
 
 Rows are written directly (no emails are sent) with dates in the past. Idempotent: alumni
 are found by email, an existing mentorship is left alone, and an invitation that already
@@ -22,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from matching.demo_data import MENTORS, email_for
+from matching.demo_data import DEMO_MENTOR, MENTORS, email_for
 from matching.models import (
     ApplicationStatus,
     MeetingLog,
@@ -54,6 +55,13 @@ ALUMNI = [
     "Erik Johansson", "Fatima Zahra", "Goran Petrov", "Helena Costa", "Ivan Horvat",
     "Jade Nguyen",
 ]
+# More alumni of the demo mentor, the mentor people sign in as (name, days ago they began):
+# ended 10 to 20 months ago, so that her mentees' 6-month follow-ups reach the 5 answers a
+# mentor's figure needs, on her dashboard and in her row of the impact page (their 12-month
+# ones stay under it: the suppression shows too). Placed between her other mentorships,
+# never more than her 3 places at once.
+DEMO_MENTOR_ALUMNI = [("Kofi Mensah", 720), ("Lucia Romano", 650), ("Mira Shah", 640),
+                      ("Noah Berger", 455)]
 LIKED = [
     "The structure and accountability: a call every two weeks kept me going.",
     "Choosing my own topic, and a mentor who knew where to look.",
@@ -102,6 +110,18 @@ def _alumni(program, count: int, rng: random.Random) -> int:
         start = today - timedelta(days=560 - i * 10)
         created += _alumnus(program, name, mentors[i % len(mentors)], start, rng)
     return created
+
+
+def _demo_mentor_alumni(program, rng: random.Random) -> int:
+    """The demo mentor's earlier mentees, so that the mentor people sign in as has enough
+    answered follow-ups for her own figures and her row of the impact dashboard (each
+    shown from 5 answers). Returns how many were new."""
+    mentor = Mentor.objects.filter(program=program, user__email=email_for(DEMO_MENTOR)).first()
+    if mentor is None:
+        return 0
+    today = timezone.localdate()
+    return sum(_alumnus(program, name, mentor, today - timedelta(days=days_ago), rng)
+               for name, days_ago in DEMO_MENTOR_ALUMNI)
 
 
 def _alumnus(program, name: str, mentor: Mentor, start, rng: random.Random) -> bool:
@@ -238,6 +258,8 @@ def seed_surveys_demo(program, *, alumni: int = len(ALUMNI), seed_value: int = 2
         created = _alumni(program, alumni, rng)
         if alumni == len(ALUMNI):  # the full demo: early leavers and the program's survey
             created += outcomes.early_leavers(program, _mentors(program), rng)
+            # After the others: their seeded draws (by position) stay as they were.
+            created += _demo_mentor_alumni(program, rng)
             outcomes.program_final_template(program)
         ended = (Mentorship.objects.filter(program=program, status__in=(
             MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY))

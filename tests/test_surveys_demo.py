@@ -1,17 +1,23 @@
 """The demo's surveys: after seed_demo and seed_surveys_demo every chart of the dashboard
 has data, and running it again changes nothing."""
 
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
-from matching.models import Mentorship, Program
+from matching.demo_data import DEMO_MENTOR, email_for
+from matching.models import Mentor, Mentorship, Program
 from surveys.demo import seed_surveys_demo
 from surveys.dispatch import current_template
 from surveys.impact import queries
 from surveys.impact.export import chart_data
 from surveys.impact.figures import Figures
+from surveys.impact.stats import MIN_RESPONSES
 from surveys.models import Answer, Invitation, Response, SurveyTemplate
+from surveys.named_figures import FUNDED_OR_HIRED, MENTOR_AGAIN
 from surveys.seed import MATS_MEASURES
 
 from .factories import ProgramFactory
@@ -91,3 +97,52 @@ def test_the_demo_works_on_a_program_without_mentors():
     result = seed_surveys_demo(program, alumni=6)
     assert result["alumni_mentorships"] == 6
     assert Mentorship.objects.filter(program=program, status="completed").count() == 6
+
+
+def _shares(program, figure: str, counted) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(mentor id, months after): (answers, answers in `counted`)} of the submitted
+    answers to `figure`'s questions in `program`, read straight from the answers."""
+    answers = (Answer.objects.filter(response__submitted_at__isnull=False,
+                                     response__program=program, question__figure=figure)
+               .values_list("response__mentor", "response__months_after", "text"))
+    n, part = Counter(), Counter()
+    for mentor, months, text in answers:
+        n[mentor, months] += 1
+        part[mentor, months] += text in counted
+    return {key: (n[key], part[key]) for key in n}
+
+
+def test_the_demo_mentor_and_her_row_show_their_mentees_outcomes(organizer_client, client):
+    # Issue 21: every panel has data, the per-mentor outcomes and the demo mentor's own
+    # figures too. Each follow-up offset counts apart, from MIN_RESPONSES answers on.
+    call_command("seed_demo", force=True)
+    program = Program.objects.order_by("created_at", "pk").first()
+    amara = Mentor.objects.get(program=program, user__email=email_for(DEMO_MENTOR))
+    outcomes = _shares(program, "funded_or_hired", FUNDED_OR_HIRED)
+    assert outcomes[amara.pk, 6][0] >= MIN_RESPONSES
+    # Suppression still shows: some mentor's follow-up has too few answers.
+    assert any(n < MIN_RESPONSES for n, _ in outcomes.values())
+
+    html = organizer_client.get(reverse("impact_dashboard",
+                                        query={"program": program.slug})).content.decode()
+    table = html.split('id="per-mentor-h"')[1]
+    shown = 0
+    for (mentor_pk, months), (n, part) in outcomes.items():
+        name = Mentor.objects.get(pk=mentor_pk).user.name
+        row = table.split(f'<th scope="row">{escape(name)}</th>')[1].split("</tr>")[0]
+        value = "–" if n < MIN_RESPONSES else f"{100 * part / n:.0f}%"
+        assert f"{months} mo: {value}" in row, (name, months)
+        shown += value != "–"
+    assert shown >= 1
+
+    client.force_login(amara.user)
+    html = client.get(reverse("dashboard")).content.decode()
+    n, part = outcomes[amara.pk, 6]
+    assert (f"Your mentees funded or hired 6 months after the end: "
+            f"<strong>{100 * part / n:.0f}%</strong> (n = {n})") in html
+    for figure, counted, label in (
+            ("worth_it", ("yes",), "Mentorships you said were worth your time"),
+            ("mentor_again", MENTOR_AGAIN, "Mentorships after which you&#x27;d mentor again")):
+        n, part = _shares(program, figure, counted)[amara.pk, 0]
+        assert n >= MIN_RESPONSES
+        assert f"{label}: <strong>{100 * part / n:.0f}%</strong> (n = {n})" in html
