@@ -116,16 +116,21 @@ def page(new_page):
 def signed_in(new_page, live_server, user, **context_args):
     """A browser of its own for `user`, signed in through a session cookie (the
     emailed-code sign-in has browser tests of its own); `context_args` as for `new_page`."""
+    page = new_page(**context_args)
+    sign_in(page, live_server, user)
+    return page
+
+
+def sign_in(page, live_server, user) -> None:
+    """Sign `page`'s browser in as `user`: the session cookie of a test client's login."""
     from django.conf import settings
     from django.test import Client
 
-    page = new_page(**context_args)
     client = Client()
     client.force_login(user)
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                                "url": live_server.url}])
-    return page
 
 
 def _record_browser_log(page) -> None:

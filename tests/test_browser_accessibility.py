@@ -18,12 +18,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from .a11y_pages import GROUPS, Page, Submit, catalog, seed
 from .a11y_routes import route_of
-from .browser_fixtures import ARTIFACTS
+from .browser_fixtures import ARTIFACTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,12 +97,7 @@ class Audit:
                 path=str(AXE), content_type="text/javascript; charset=utf-8"))
             user = self.demo.people.get(who)
             if user is not None:
-                client = Client()
-                client.force_login(user)
-                page.context.add_cookies([{
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": self.live_server.url}])
+                sign_in(page, self.live_server, user)
             self.pages[who] = page
         return self.pages[who]
 

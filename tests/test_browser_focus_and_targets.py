@@ -3,8 +3,8 @@ gets focus, every focus ring is solid and stands out at 3:1 or more, and the adm
 list-filter links are targets of at least 24 px (WCAG 2.2, 2.5.8)."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
+
+from .browser_fixtures import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,12 +47,7 @@ def test_every_focus_ring_is_solid_and_stands_out(page, program, areas):
 
 def test_the_admin_filter_links_are_targets_of_24_px(new_page, live_server, organizer,
                                                      program):
-    client = Client()
-    client.force_login(organizer)
-    page = new_page()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    page = signed_in(new_page, live_server, organizer)
     page.goto("/admin/matching/menteeapplication/")
     heights = page.locator("#changelist-filter a").evaluate_all(
         "links => links.map((a) => a.getBoundingClientRect().height)")
