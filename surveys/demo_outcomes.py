@@ -180,10 +180,14 @@ def exit_values(rng: random.Random, reason: str, *, mentor: bool) -> dict:
 def followup_values(rng: random.Random, months: int, completed: bool) -> dict:
     funded = rng.random() < (0.6 if completed else 0.3) + (0.1 if months >= 12 else 0)
     kind = rng.choice(["funded", "hired", "both"]) if funded else "neither"
+    occupation = rng.choice(["safety_research", "safety_other", "student"] if funded
+                            else ["student", "tech", "looking", "other"])
+    # Full-time in the field only for those working in it (a funded student is not): the
+    # same draws as before, so the rest of the demo is unchanged.
+    fulltime = funded and rng.random() < 0.7 and occupation.startswith("safety_")
     return {
-        "occupation": rng.choice(["safety_research", "safety_other", "student"] if funded
-                                 else ["student", "tech", "looking", "other"]),
-        "fulltime_in_field": "yes" if funded and rng.random() < 0.7 else "no",
+        "occupation": occupation,
+        "fulltime_in_field": "yes" if fulltime else "no",
         "funded_or_hired": kind,
         "funded_by": rng.choice(FUNDERS) if funded else "",
         "outputs": rng.choice(OUTPUTS),

@@ -1,6 +1,7 @@
 """The demo's surveys: after seed_demo and seed_surveys_demo every chart of the dashboard
 has data, and running it again changes nothing."""
 
+import random
 from collections import Counter
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils.html import escape
 from matching.demo_data import DEMO_MENTOR, email_for
 from matching.models import Mentor, Mentorship, Program
 from surveys.demo import seed_surveys_demo
+from surveys.demo_outcomes import followup_values
 from surveys.dispatch import current_template
 from surveys.impact import queries
 from surveys.impact.export import chart_data
@@ -146,3 +148,14 @@ def test_the_demo_mentor_and_her_row_show_their_mentees_outcomes(organizer_clien
         n, part = _shares(program, figure, counted)[amara.pk, 0]
         assert n >= MIN_RESPONSES
         assert f"{label}: <strong>{100 * part / n:.0f}%</strong> (n = {n})" in html
+
+
+def test_alumni_full_time_in_the_field_work_in_it():
+    # A funded student or someone working outside AI safety is not full-time in the field.
+    seen = Counter()
+    for seed in range(400):
+        values = followup_values(random.Random(seed), 6 + 6 * (seed % 2), seed % 3 > 0)
+        seen[values["occupation"], values["fulltime_in_field"]] += 1
+    assert {occupation for occupation, fulltime in seen if fulltime == "yes"} == {
+        "safety_research", "safety_other"}
+    assert seen["safety_research", "no"] and seen["student", "no"]
