@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import MeetingLog, Mentorship, MentorshipStatus, Program
+from matching.models import MeetingLog, Mentorship, MentorshipStatus
 
 from .. import notifications, permissions
 from ..banking import Account
@@ -77,23 +77,17 @@ def can_request(mentorship: Mentorship) -> bool:
     return mentorship.status in REQUESTABLE and mentorship.start_date <= timezone.localdate()
 
 
-def pays_grants(program) -> bool:
-    """``Program.pays_grants``, for a program or its id."""
-    if not isinstance(program, Program):
-        program = Program(pk=program)
-    return program.pays_grants()
-
-
 def hours_refused(mentorship: Mentorship, payee, *, grants: bool | None = None,
                   role: str | None = None) -> str:
     """Why `payee` can't request hours × rate for this mentorship ("" when they can): the
     mentee of a program whose phases carry grants requests those instead
-    (``payments.services.grants``). Mentors keep hours × rate. `grants` (``pays_grants``
-    of the program) and `role` (the payee's) spare their queries when the caller knows."""
+    (``payments.services.grants``). Mentors keep hours × rate. `grants`
+    (``Program.pays_grants``) and `role` (the payee's) spare their queries when the caller
+    knows."""
     if (role or role_of(payee, mentorship)) != PayeeRole.MENTEE:
         return ""
     if grants is None:
-        grants = pays_grants(mentorship.program_id)
+        grants = mentorship.program.pays_grants()
     if grants:
         return ("This program pays its scholars a fixed grant for each phase, not hours × "
                 "rate: request your grant from your page once the phase has begun.")
