@@ -76,7 +76,7 @@ def test_the_follow_up_question_panels_are_one_per_round(alumni):
     panels = [p for p in question_panels(Figures(queries.load(), [alumni.pk]))
               if p["kind"] == SurveyKind.MENTEE_FOLLOWUP and p["key"] == "program_contribution"]
     assert [(p["months"], p["n"], p["asked"]) for p in panels] == [(6, 6, 7), (12, 4, 4)]
-    assert panels[0]["kind_label"].endswith("6 months after")
+    assert panels[0]["kind_label"] == "Alumni follow-up, 6 months after the end"
     assert panels[0]["chart"] != panels[1]["chart"]
 
 
@@ -93,11 +93,13 @@ def test_the_list_of_outputs_reads_one_round(alumni, organizer_client):
     url = reverse("impact_answers", args=[SurveyKind.MENTEE_FOLLOWUP, "outputs"])
     html = organizer_client.get(url, {"months": "12"}).content.decode()
     assert "paper-c" in html and "paper-a" not in html and "post-b" not in html
-    assert "12 months after: 1 written answer" in html
+    assert "Alumni follow-up, 12 months after the end: 1 written answer" in html
     every = organizer_client.get(url).content.decode()
     assert all(link in every for link in ("paper-a", "post-b", "paper-c"))
     # Anything else than a number of months lists every round.
-    assert "paper-a" in organizer_client.get(url, {"months": "x"}).content.decode()
+    for typed in ("x", "²", "-6", "99999"):
+        page = organizer_client.get(url, {"months": typed})
+        assert page.status_code == 200 and "paper-a" in page.content.decode(), typed
 
 
 def test_the_export_has_each_round(alumni, organizer_client):
@@ -108,3 +110,13 @@ def test_the_export_has_each_round(alumni, organizer_client):
                 "academia, independent)"] == ("50.00", "6")
     assert rows["What alumni do now, 12 months after"] == ("too few to report", "4")
     assert rows["Listed publications or projects, 6 months after"] == ("2", "7")
+
+
+def test_the_report_links_the_written_answers_only_for_all_time(alumni, organizer_client):
+    # The lists cover every period: a report of one period counts its own, unlinked.
+    answers = reverse("impact_answers", args=[SurveyKind.MENTEE_FOLLOWUP, "outputs"])
+    report = reverse("impact_report")
+    assert answers in organizer_client.get(report).content.decode()
+    one_year = organizer_client.get(report, {"from": "2020-01-01", "to": "2099-12-31"})
+    html = one_year.content.decode()
+    assert "What alumni say at each follow-up" in html and answers not in html

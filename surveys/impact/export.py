@@ -288,9 +288,9 @@ def _rows(name: str, figs: dict):  # noqa: C901 - one branch per figure, each sh
             yield from _share_rows(f"Full-time in the field, {at}", now["fulltime"])
             yield from _summary_rows(f"How much the program contributed (0–10), {at}",
                                      now["contribution"])
-            for name, label in (("funded_by", "Named who funded or hired them"),
-                                ("outputs", "Listed publications or projects")):
-                yield f"{label}, {at}", now[name]["n"], now[name]["asked"]
+            for listed, label in (("funded_by", "Named who funded or hired them"),
+                                  ("outputs", "Listed publications or projects")):
+                yield f"{label}, {at}", now[listed]["n"], now[listed]["asked"]
     elif name == "cost":
         c = figs["cost"]
         yield "Completed mentorships", c["completed"], ""

@@ -138,10 +138,11 @@ class Figures(MatsFigures, AlumniFigures, MentorFigures):
         return key
 
     def choice_labels(self, kinds, key_or_figure: str) -> list[tuple[str, str]]:
+        """The question's (value, label) choices: a list of the caller's own to extend."""
         for kind in kinds:
             q = self.raw.questions.get((kind, key_or_figure))
             if q:
-                return q["choices"]
+                return list(q["choices"])
         return []
 
     def _mentees(self, name: str) -> int:

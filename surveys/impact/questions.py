@@ -98,6 +98,14 @@ def _fmt(value: float) -> str:
     return f"{value:,.10g}"
 
 
+def round_label(kind: str, months: int | None) -> str:
+    """A survey's name, an alumni follow-up's with its round ("Alumni follow-up, 6 months
+    after the end")."""
+    if months and kind == SurveyKind.MENTEE_FOLLOWUP:
+        return f"Alumni follow-up, {months} months after the end"
+    return SurveyKind(kind).label
+
+
 def question_panels(figures) -> list[dict]:
     """One panel per question asked in the scope (by survey and key, all versions and
     programs together; an alumni follow-up's per round, 6 months apart from 12: someone
@@ -119,10 +127,8 @@ def question_panels(figures) -> list[dict]:
             continue
         n = sum(raw.answered.get(w, 0) for w in where)
         asked = sum(raw.asked.get(w, 0) for w in where)
-        kind_label = SurveyKind(kind).label
-        if months:
-            kind_label = f"{kind_label}, {months} months after"
-        panel = {"kind": kind, "kind_label": kind_label, "key": key, "months": months,
+        panel = {"kind": kind, "kind_label": round_label(kind, months), "key": key,
+                 "months": months,
                  # its histogram's name in the chart data (impact.js draws every "q-")
                  "chart": f"q-{kind}-{key}" + (f"-{months}" if months else ""),
                  "text": q["text"], "label": q["label"], "type": qtype.name,

@@ -23,7 +23,7 @@ from surveys.permissions import is_organizer
 from . import queries, raw_export
 from .export import FIGURES, chart_data, to_csv
 from .figures import Figures, by_program
-from .questions import question_panels
+from .questions import question_panels, round_label
 from .stats import MIN_RESPONSES
 
 
@@ -163,7 +163,8 @@ def answers(request, kind: str, key: str):
         raise Http404("No such survey.")
     ids, _ = _program_ids(request)
     months = request.GET.get("months", "")
-    months = int(months) if months.isdigit() and len(months) < 4 else None
+    months = int(months) if months.isascii() and months.isdigit() and len(months) < 4 \
+        else None
     rows = (Answer.objects.filter(response__submitted_at__isnull=False,
                                   response__invitation__kind=kind, question__key=key)
             .exclude(text="")
@@ -179,7 +180,7 @@ def answers(request, kind: str, key: str):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     question = page.object_list[0].question if page.object_list else None
     return render(request, "surveys/impact_answers.html", {
-        "kind_label": SurveyKind(kind).label, "key": key, "question": question,
+        "kind_label": round_label(kind, months), "key": key, "question": question,
         "page": page, "search": search, "program_slug": request.GET.get("program", ""),
         "months": months,
         "rows": [{"text": a.text, "program": a.response.invitation.mentorship.program.name,
