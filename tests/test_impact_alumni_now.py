@@ -120,3 +120,17 @@ def test_the_report_links_the_written_answers_only_for_all_time(alumni, organize
     one_year = organizer_client.get(report, {"from": "2020-01-01", "to": "2099-12-31"})
     html = one_year.content.decode()
     assert "What alumni say at each follow-up" in html and answers not in html
+
+
+def test_the_next_page_keeps_the_round_the_search_and_the_program(program, organizer_client):
+    for i in range(52):
+        _answer(followup(completed(program, days_ago=400), 6), "student", "no", "5",
+                f"https://example.org/paper-{i}")
+    url = reverse("impact_answers", args=[SurveyKind.MENTEE_FOLLOWUP, "outputs"])
+    first = organizer_client.get(url, {"months": "6", "q": "paper", "program": program.slug})
+    html = first.content.decode()
+    older = html.split('class="page-link" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert sorted(older.lstrip("?").split("&")) == [
+        "months=6", "page=2", f"program={program.slug}", "q=paper"]
+    second = organizer_client.get(url + older).content.decode()
+    assert second.count("mm-answer-text") == 2 and "paper-0<" in second

@@ -55,6 +55,10 @@ def test_the_demo_fills_every_chart_and_is_idempotent(organizer_client):
         cohort.questions.values_list("key", flat=True))
 
     figs = Figures(queries.load(), [program.pk]).all()
+    # What alumni say at each follow-up has figures at 6 months, not only counts.
+    six = next(now for now in figs["alumni"]["now"] if now["months"] == 6)
+    assert not six["occupation"]["suppressed"] and not six["contribution"]["suppressed"]
+    assert six["outputs"]["n"] and six["funded_by"]["n"]
     charts = chart_data(figs)
     assert set(charts) >= {"funnel", "delta_p", "months", "nps", "worth_it", "again",
                            "ratings", "change", "by_end", "exits_mentee_exit",

@@ -107,7 +107,7 @@ def chart_data(figs: dict, per_program: list[dict] | None = None) -> dict:
     for panel in figs.get("questions", ()):
         if panel["reported_as"] == "numbers" and not panel["suppressed"]:
             data[panel["chart"]] = {"labels": [b["label"] for b in panel["bars"]],
-                                           "counts": [b["count"] for b in panel["bars"]]}
+                                    "counts": [b["count"] for b in panel["bars"]]}
     if per_program:
         compared = [r for r in per_program if not r["delta_p"]["suppressed"]]
         if len(compared) > 1:
